@@ -1,0 +1,88 @@
+//! `/api/v1/employers`: the employer register.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::auth::Caller;
+use super::error::{ApiError, ApiResult};
+use super::json::ApiJson;
+use super::{AppState, ListPage, PageParams};
+use crate::domain::{Employer, EmployerDraft, Role};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/employers", web::post().to(create_employer))
+        .route("/employers", web::get().to(list_employers))
+        .route("/employers/{id}", web::get().to(get_employer));
+}
+
+/// Body of `POST /api/v1/employers`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EmployerInput {
+    /// Trade name.
+    pub name: String,
+    /// Finnish business ID (Y-tunnus), `1234567-8`.
+    #[serde(default)]
+    pub business_id: Option<String>,
+    /// Line of business.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Municipality.
+    #[serde(default)]
+    pub municipality: Option<String>,
+}
+
+/// Adds an employer to the register (coaches and admins).
+#[utoipa::path(post, path = "/api/v1/employers", tag = "employers", request_body = EmployerInput,
+    responses((status = 201, body = Employer), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.create_employer", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn create_employer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<EmployerInput>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Coach, Role::Admin], "add employers to the register")?;
+    let b = body.0;
+    let draft = EmployerDraft::parse(
+        &b.name,
+        b.business_id.as_deref(),
+        b.industry.as_deref(),
+        b.municipality.as_deref(),
+    )?;
+    let employer = state.store.create_employer(&draft).await?;
+    state.written();
+    Ok(HttpResponse::Created().json(employer))
+}
+
+/// One employer. An employer user sees only its own.
+#[utoipa::path(get, path = "/api/v1/employers/{id}", tag = "employers",
+    responses((status = 200, body = Employer), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_employer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    if caller.own_employer().is_some_and(|own| own != id) {
+        return Err(ApiError::NotFound(format!("employer {id} not found")));
+    }
+    Ok(HttpResponse::Ok().json(state.store.employer(id).await?))
+}
+
+/// The register, by name.
+#[utoipa::path(get, path = "/api/v1/employers", tag = "employers", params(PageParams),
+    responses((status = 200, body = ListPage<Employer>)), security(("bearer" = [])))]
+pub async fn list_employers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let (limit, offset) = page.checked()?;
+    let found = state
+        .store
+        .employers(caller.own_employer(), limit, offset)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListPage::new(found, limit, offset)))
+}

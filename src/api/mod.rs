@@ -1,0 +1,140 @@
+//! HTTP only: routes, extractors, the error mapping and the OpenAPI document. Handlers parse
+//! requests into domain types, call the store or the index, and shape the JSON answer.
+
+mod auth;
+mod clients;
+mod employers;
+mod error;
+mod json;
+mod openapi;
+mod postings;
+mod search;
+
+use std::sync::Arc;
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+use utoipa::{IntoParams, ToSchema};
+
+pub use error::{ApiError, ErrorBody};
+pub use openapi::ApiDoc;
+
+use crate::search::SearchIndex;
+use crate::store::{Page, Store};
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The index (read side).
+    pub search: SearchIndex,
+    /// Wakes the index follower after a write, so the write is searchable at once.
+    pub index_notify: Arc<Notify>,
+}
+
+impl AppState {
+    /// Tells the index follower that the change log has grown.
+    pub fn written(&self) {
+        self.index_notify.notify_one();
+    }
+}
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(json::BODY_LIMIT))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            ApiError::InvalidParameter {
+                field: None,
+                message: format!("invalid query string: {err}"),
+            }
+            .into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|_, req| {
+            ApiError::NotFound(format!("nothing at {}", req.path())).into()
+        }))
+        .route("/health", web::get().to(health))
+        .service(
+            web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi::openapi_json))
+                .configure(employers::routes)
+                .configure(postings::routes)
+                .configure(clients::routes)
+                .configure(search::routes),
+        )
+        .default_service(web::to(not_found));
+}
+
+/// Health of the service.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the service answers.
+    pub status: &'static str,
+}
+
+#[utoipa::path(get, path = "/health", tag = "service", responses((status = 200, body = Health)))]
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "no such endpoint: {} {}",
+        req.method(),
+        req.path()
+    )))
+}
+
+/// Paging of list endpoints.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageParams {
+    /// Items per page, 1–100 (default 20).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+impl PageParams {
+    /// Checked `(limit, offset)`.
+    pub fn checked(&self) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            return Err(ApiError::InvalidParameter {
+                field: Some("limit".into()),
+                message: "limit must be between 1 and 100".into(),
+            });
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(ApiError::InvalidParameter {
+                field: Some("offset".into()),
+                message: "offset must not be negative".into(),
+            });
+        }
+        Ok((limit, offset))
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListPage<T> {
+    /// Items on every page together.
+    pub total: i64,
+    /// Page size asked for.
+    pub limit: i64,
+    /// Items skipped.
+    pub offset: i64,
+    /// This page.
+    pub items: Vec<T>,
+}
+
+impl<T> ListPage<T> {
+    fn new(page: Page<T>, limit: i64, offset: i64) -> Self {
+        Self {
+            total: page.total,
+            limit,
+            offset,
+            items: page.items,
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `GET /api/v1/search`: full-text search over open vacancies and tasks.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::auth::Caller;
+use super::error::{ApiError, ApiResult};
+use super::AppState;
+use crate::search::{SearchKind, SearchRequest, SearchResults};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/search", web::get().to(search));
+}
+
+/// Longest accepted query text.
+const MAX_QUERY_CHARS: usize = 500;
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Words in Finnish, Swedish or English. Inflected forms and parts of compound words
+    /// match ("varasto" finds "varastotyöntekijä"). Empty: the newest postings.
+    pub q: Option<String>,
+    /// `vacancy` or `task`.
+    pub kind: Option<SearchKind>,
+    /// Municipality name (postcodes are ignored).
+    pub municipality: Option<String>,
+    /// Hits per page, 1–100 (default 20).
+    pub limit: Option<usize>,
+    /// Hits to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+/// Searches open postings. Employer users search their own employer's postings only.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.search", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn search(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: web::Query<SearchParams>,
+) -> ApiResult<HttpResponse> {
+    let p = params.into_inner();
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::InvalidParameter {
+            field: Some("limit".into()),
+            message: "limit must be between 1 and 100".into(),
+        });
+    }
+    let offset = p.offset.unwrap_or(0);
+    if offset > 10_000 {
+        return Err(ApiError::InvalidParameter {
+            field: Some("offset".into()),
+            message: "offset must be at most 10000; narrow the search instead".into(),
+        });
+    }
+    let q = p.q.unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::InvalidParameter {
+            field: Some("q".into()),
+            message: format!("q must be at most {MAX_QUERY_CHARS} characters"),
+        });
+    }
+    let req = SearchRequest {
+        q,
+        kind: p.kind,
+        municipality: p.municipality,
+        employer_id: caller.own_employer(),
+        limit,
+        offset,
+    };
+    let index = state.search.clone();
+    let span = tracing::Span::current();
+    let results = web::block(move || span.in_scope(|| index.search(&req))).await??;
+    Ok(HttpResponse::Ok().json(results))
+}

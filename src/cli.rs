@@ -1,0 +1,282 @@
+//! The command line: `serve`, `migrate`, `users add`, `import`, `reindex`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::domain::Role;
+use crate::search::{SearchError, SearchIndex};
+use crate::startup::{Application, Settings};
+use crate::store::{Store, DEFAULT_DATABASE_URL};
+
+/// kohtaamo: open-market job matching for IPS supported employment.
+#[derive(Debug, Parser)]
+#[command(name = "kohtaamo", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command shares.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database: a SQLite file (`sqlite://kohtaamo.db`, created when missing).
+    #[arg(long, global = true, env = "KOHTAAMO_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Directory of the search index (derived from the database; rebuilt when missing).
+    #[arg(
+        long,
+        global = true,
+        env = "KOHTAAMO_INDEX_DIR",
+        default_value = "index"
+    )]
+    pub index_dir: PathBuf,
+    /// Ranker model file.
+    #[arg(long, global = true, env = "KOHTAAMO_MODEL")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the REST API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "KOHTAAMO_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Seed generated demo data into an empty database and print demo users' tokens.
+        #[arg(long)]
+        demo: bool,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "KOHTAAMO_WORKERS")]
+        workers: Option<usize>,
+    },
+    /// Create the database if needed and apply migrations.
+    Migrate,
+    /// Manage users.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user; its API token is printed alone on the last line.
+    Add {
+        /// admin, coordinator, coach or employer.
+        #[arg(long)]
+        role: Role,
+        /// Name shown in logs and the dashboard.
+        #[arg(long)]
+        name: String,
+        /// For employer users: the employer (id in the register) they post for.
+        #[arg(long)]
+        employer: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Vacancies as JSON Lines of schema.org JobPosting (`-` reads stdin; `.gz` is unpacked).
+    Vacancies {
+        /// File to read.
+        file: String,
+    },
+    /// Municipalities with coordinates (CSV: kunta_code, kunta_name, maakunta_code,
+    /// maakunta_name…, lat, lon).
+    Municipalities {
+        /// CSV file.
+        file: PathBuf,
+    },
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = cli.global;
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            workers,
+        } => serve(g, bind, demo, workers).await,
+        Command::Migrate => {
+            Store::open(&g.database_url).await?.close().await;
+            println!("database {} is up to date", g.database_url);
+            Ok(())
+        }
+        Command::Users {
+            command:
+                UsersCommand::Add {
+                    role,
+                    name,
+                    employer,
+                },
+        } => users_add(&g, role, &name, employer).await,
+        Command::Import {
+            command: ImportCommand::Vacancies { file },
+        } => import_vacancies(&g, &file).await,
+        Command::Import {
+            command: ImportCommand::Municipalities { file },
+        } => {
+            let store = Store::open(&g.database_url).await?;
+            let report = crate::import::import_municipalities(&store, &file).await?;
+            for (line, message) in &report.errors {
+                eprintln!("line {line}: {message}");
+            }
+            println!("imported {}, rejected {}", report.imported, report.rejected);
+            store.close().await;
+            Ok(())
+        }
+        Command::Reindex => reindex(&g).await,
+    }
+}
+
+async fn serve(
+    g: GlobalArgs,
+    bind: String,
+    demo: bool,
+    workers: Option<usize>,
+) -> anyhow::Result<()> {
+    if demo {
+        let store = Store::open(&g.database_url).await?;
+        let report = crate::demo::seed(&store).await?;
+        store.close().await;
+        println!("{report}");
+    }
+    let settings = Settings {
+        bind,
+        database_url: g.database_url,
+        index_dir: g.index_dir,
+        model: g.model,
+        workers,
+    };
+    let app = Application::build(&settings).await?;
+    let handle = app.handle();
+    println!(
+        "kohtaamo listening on http://{}:{}",
+        host_of(&settings.bind),
+        app.port()
+    );
+    println!(
+        "API docs: http://{}:{}/docs/",
+        host_of(&settings.bind),
+        app.port()
+    );
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::info!("stopping");
+            handle.stop().await;
+        }
+    });
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn host_of(bind: &str) -> &str {
+    bind.rsplit_once(':').map(|(h, _)| h).unwrap_or(bind)
+}
+
+async fn users_add(
+    g: &GlobalArgs,
+    role: Role,
+    name: &str,
+    employer: Option<i64>,
+) -> anyhow::Result<()> {
+    if role == Role::Employer && employer.is_none() {
+        anyhow::bail!("an employer user needs --employer ID (the employer it posts for)");
+    }
+    if role != Role::Employer && employer.is_some() {
+        anyhow::bail!("--employer is only for --role employer");
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        anyhow::bail!("--name must be 1–100 characters");
+    }
+    let store = Store::open(&g.database_url).await?;
+    let (user, token) = store.create_user(name, role, employer).await?;
+    store.close().await;
+    println!("created {} user {} (id {})", user.role, user.name, user.id);
+    println!("{token}");
+    Ok(())
+}
+
+fn progress_bar(len: Option<u64>, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {wide_bar} {pos}/{len} ({per_sec}, {eta})")
+            .expect("valid template"),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+async fn import_vacancies(g: &GlobalArgs, file: &str) -> anyhow::Result<()> {
+    let store = Store::open(&g.database_url).await?;
+    let (reader, size) =
+        crate::import::open_input(file).with_context(|| format!("cannot read {file}"))?;
+    let bar = progress_bar(size, "importing");
+    let report =
+        crate::import::import_vacancies(&store, reader, |bytes| bar.set_position(bytes)).await?;
+    bar.finish_and_clear();
+    for (line, message) in &report.errors {
+        eprintln!("line {line}: {message}");
+    }
+    // Index now if no server holds the index; a running server follows the change log itself.
+    match SearchIndex::open(&g.index_dir, store.clone()) {
+        Ok((_, mut indexer)) => {
+            let bar = progress_bar(None, "indexing");
+            indexer.sync().await?;
+            indexer.close().await;
+            bar.finish_and_clear();
+        }
+        Err(SearchError::Locked(_)) => {
+            eprintln!("a running server holds the index; it indexes the new postings itself");
+        }
+        Err(e) => return Err(e.into()),
+    }
+    store.close().await;
+    println!(
+        "imported {}, updated {}, rejected {}",
+        report.imported, report.updated, report.rejected
+    );
+    Ok(())
+}
+
+async fn reindex(g: &GlobalArgs) -> anyhow::Result<()> {
+    let store = Store::open(&g.database_url).await?;
+    let (search, mut indexer) = match SearchIndex::open(&g.index_dir, store.clone()) {
+        Err(SearchError::Locked(dir)) => {
+            anyhow::bail!("the index in {dir} is in use by a running server: stop it first")
+        }
+        other => other?,
+    };
+    let total = store.open_posting_count().await?;
+    let bar = progress_bar(Some(total), "indexing");
+    let n = indexer.rebuild(|done, _| bar.set_position(done)).await?;
+    indexer.close().await;
+    bar.finish_and_clear();
+    println!(
+        "reindexed {n} postings ({} documents searchable)",
+        search.num_docs()
+    );
+    store.close().await;
+    Ok(())
+}

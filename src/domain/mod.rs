@@ -1,0 +1,46 @@
+//! Plain, validated types: what a posting, an employer, a client and a user are.
+//!
+//! Everything here is parsed once at the edge (HTTP body, import line, CLI flag) and is valid
+//! from then on. No actix, no sqlx, no tantivy in this module.
+
+mod client;
+mod employer;
+mod municipality;
+mod posting;
+mod records;
+mod text;
+mod user;
+
+pub use client::{ClientDraft, ClientInput, Preferences};
+pub use employer::EmployerDraft;
+pub use municipality::{normalize_locality, Locality};
+pub use posting::{
+    parse_date, parse_deadline, EmploymentType, HoursRange, LanguageCode, OccupationCode,
+    PostingStatus, Source, TaskDraft, TaskInput, TaskSite, VacancyDraft, VacancyInput,
+};
+pub use records::{Client, Employer, Task, User, Vacancy};
+pub use text::{bounded_list, bounded_text, optional_text};
+pub use user::{parse_role, Role};
+
+/// A value that failed validation, with the name of the field it came from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    /// JSON name of the offending field (dotted for nested fields, e.g. `preferences.avoid`).
+    pub field: String,
+    /// Human-readable explanation, in English.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// Builds an error for `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Result alias for validation.
+pub type Validated<T> = Result<T, ValidationError>;

@@ -1,0 +1,354 @@
+//! Imports: vacancies as JSON Lines of schema.org `JobPosting`, and municipality reference
+//! data. A bad line is reported with its number and never stops the rest.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::domain::{HoursRange, Source, VacancyDraft, VacancyInput};
+use crate::store::{ImportOutcome, MunicipalityRow, Store, StoreError};
+
+/// Lines per database transaction.
+const BATCH: usize = 500;
+/// Longest accepted line (a JobPosting with a very long description is still far below).
+const MAX_LINE: usize = 1024 * 1024;
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// New records.
+    pub imported: u64,
+    /// Existing records updated.
+    pub updated: u64,
+    /// Lines rejected.
+    pub rejected: u64,
+    /// Rejected lines: (line number, reason).
+    pub errors: Vec<(u64, String)>,
+}
+
+/// Opens `file` for reading (`-` is stdin; a `.gz` name is decompressed). Returns the reader
+/// and the size in bytes when known (for progress).
+pub fn open_input(file: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Option<u64>)> {
+    if file == "-" {
+        return Ok((Box::new(BufReader::new(std::io::stdin())), None));
+    }
+    let f = File::open(file)?;
+    let size = f.metadata().ok().map(|m| m.len());
+    if file.ends_with(".gz") {
+        Ok((
+            Box::new(BufReader::new(flate2::read::GzDecoder::new(f))),
+            None,
+        ))
+    } else {
+        Ok((Box::new(BufReader::new(f)), size))
+    }
+}
+
+/// Reads JobPosting lines from `reader` and upserts them by `identifier`. `progress` gets the
+/// bytes read so far.
+pub async fn import_vacancies(
+    store: &Store,
+    mut reader: impl BufRead,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut batch: Vec<(String, VacancyDraft)> = Vec::with_capacity(BATCH);
+    let mut line_no = 0u64;
+    let mut bytes_read = 0u64;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = match (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+        {
+            Ok(n) => n,
+            Err(e) => {
+                report.rejected += 1;
+                report
+                    .errors
+                    .push((line_no + 1, format!("cannot read: {e}")));
+                break;
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        bytes_read += n as u64;
+        if buf.len() > MAX_LINE && !buf.ends_with(b"\n") {
+            // Skip the rest of an overlong line.
+            let mut rest = Vec::new();
+            let _ = reader.read_until(b'\n', &mut rest);
+            report.rejected += 1;
+            report
+                .errors
+                .push((line_no, format!("line is longer than {MAX_LINE} bytes")));
+            continue;
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t.trim(),
+            Err(_) => {
+                report.rejected += 1;
+                report.errors.push((line_no, "line is not UTF-8".into()));
+                continue;
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        match parse_job_posting(text) {
+            Ok(item) => batch.push(item),
+            Err(message) => {
+                report.rejected += 1;
+                report.errors.push((line_no, message));
+            }
+        }
+        if batch.len() >= BATCH {
+            flush(store, &mut batch, &mut report).await?;
+            progress(bytes_read);
+        }
+    }
+    flush(store, &mut batch, &mut report).await?;
+    progress(bytes_read);
+    Ok(report)
+}
+
+async fn flush(
+    store: &Store,
+    batch: &mut Vec<(String, VacancyDraft)>,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    for outcome in store.import_vacancies(batch).await? {
+        match outcome {
+            ImportOutcome::Inserted => report.imported += 1,
+            ImportOutcome::Updated => report.updated += 1,
+        }
+    }
+    batch.clear();
+    Ok(())
+}
+
+/// Maps one JSON line of schema.org JobPosting to the employer's name and a validated vacancy.
+pub fn parse_job_posting(line: &str) -> Result<(String, VacancyDraft), String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+    if !v.is_object() {
+        return Err("expected a JSON object (a schema.org JobPosting)".into());
+    }
+    let employer =
+        organisation_name(&v["hiringOrganization"]).ok_or("hiringOrganization.name is missing")?;
+    let employer = crate::domain::bounded_text("hiringOrganization.name", &employer, 200)
+        .map_err(|e| e.to_string())?;
+    let input = VacancyInput {
+        employer_id: 0,
+        title: text(&v["title"]).ok_or("title is missing")?,
+        description: text(&v["description"]).ok_or("description is missing")?,
+        municipality: locality(&v["jobLocation"]),
+        occupation_code: code(&v["occupationalCategory"]),
+        hours_per_week: text(&v["workHours"]).and_then(|h| hours(&h)),
+        employment_type: first_text(&v["employmentType"]),
+        language: first_text(&v["inLanguage"]),
+        valid_through: text(&v["validThrough"]),
+        date_posted: text(&v["datePosted"]),
+        wage_subsidy_ok: None,
+        work_trial_ok: None,
+        adjustments_offered: None,
+        external_id: identifier(&v["identifier"]),
+    };
+    let draft = VacancyDraft::parse(&input, Source::Import)
+        .map_err(|e| format!("{}: {}", job_posting_field(&e.field), e.message))?;
+    Ok((employer, draft))
+}
+
+/// The JobPosting name of a vacancy field, so that an import error names what the file says.
+fn job_posting_field(field: &str) -> String {
+    let (head, rest) = field
+        .split_once(['.', '['])
+        .map_or((field, ""), |(h, _)| (h, &field[h.len()..]));
+    let name = match head {
+        "municipality" => "jobLocation.address.addressLocality",
+        "occupation_code" => "occupationalCategory",
+        "employment_type" => "employmentType",
+        "language" => "inLanguage",
+        "valid_through" => "validThrough",
+        "date_posted" => "datePosted",
+        "external_id" => "identifier",
+        "hours_per_week" => "workHours",
+        other => other,
+    };
+    if head == "hours_per_week" {
+        name.to_string()
+    } else {
+        format!("{name}{rest}")
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn first_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Array(items) => items.iter().find_map(text),
+        other => text(other),
+    }
+}
+
+/// `identifier` is a text, a number, or a PropertyValue `{"value": …}`.
+fn identifier(v: &Value) -> Option<String> {
+    text(v).or_else(|| text(&v["value"]))
+}
+
+fn organisation_name(v: &Value) -> Option<String> {
+    text(v).or_else(|| text(&v["name"]))
+}
+
+/// `jobLocation` is a Place (or a list of them) with `address.addressLocality`.
+fn locality(v: &Value) -> Option<String> {
+    match v {
+        Value::Array(items) => items.iter().find_map(locality),
+        Value::String(s) => Some(s.clone()),
+        other => text(&other["address"]["addressLocality"])
+            .or_else(|| text(&other["address"]))
+            .or_else(|| text(&other["name"])),
+    }
+}
+
+/// `occupationalCategory` is a code, a text starting with a code ("9112 Siivoojat"), or a
+/// CategoryCode `{"codeValue": …}`. Anything that is not a code is dropped, not rejected.
+fn code(v: &Value) -> Option<String> {
+    let raw = text(v).or_else(|| text(&v["codeValue"]))?;
+    let head = raw.split_whitespace().next()?.to_string();
+    crate::domain::OccupationCode::parse("occupationalCategory", &head)
+        .ok()
+        .map(|c| c.as_str().to_string())
+}
+
+/// Reads hours per week from text such as "37.5", "20-30 h/vk" or "25–30".
+fn hours(s: &str) -> Option<HoursRange> {
+    let numbers: Vec<f64> = s
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.replace(',', ".").parse().ok())
+        .filter(|h: &f64| (0.0..=80.0).contains(h))
+        .take(2)
+        .collect();
+    match numbers.as_slice() {
+        [one] => Some(HoursRange {
+            min: Some(*one),
+            max: Some(*one),
+        }),
+        [a, b] => Some(HoursRange {
+            min: Some(a.min(*b)),
+            max: Some(a.max(*b)),
+        }),
+        _ => None,
+    }
+}
+
+/// Imports municipalities from the CSV layout of `fi_municipalities_geonames_derived.csv`
+/// (columns found by name: `kunta_code`, `kunta_name`, `maakunta_code`,
+/// `maakunta_name_geonames_en`, `lat`, `lon`).
+pub async fn import_municipalities(store: &Store, path: &Path) -> anyhow::Result<ImportReport> {
+    let mut rdr = csv::Reader::from_path(path)?;
+    let headers = rdr.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(code), Some(name), Some(lat), Some(lon)) =
+        (col("kunta_code"), col("kunta_name"), col("lat"), col("lon"))
+    else {
+        anyhow::bail!(
+            "{}: expected columns kunta_code, kunta_name, lat, lon",
+            path.display()
+        );
+    };
+    let region_code = col("maakunta_code");
+    let region_name = col("maakunta_name_geonames_en");
+    let mut report = ImportReport::default();
+    let mut rows = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let parsed = record.map_err(|e| e.to_string()).and_then(|r| {
+            let get = |c: usize| r.get(c).map(str::trim).unwrap_or_default().to_string();
+            let lat: f64 = get(lat)
+                .parse()
+                .map_err(|_| format!("lat '{}' is not a number", get(lat)))?;
+            let lon: f64 = get(lon)
+                .parse()
+                .map_err(|_| format!("lon '{}' is not a number", get(lon)))?;
+            if !(59.0..=71.0).contains(&lat) || !(19.0..=32.0).contains(&lon) {
+                return Err(format!("coordinates {lat}, {lon} are outside Finland"));
+            }
+            if get(code).is_empty() || get(name).is_empty() {
+                return Err("kunta_code and kunta_name must not be empty".into());
+            }
+            Ok(MunicipalityRow {
+                code: get(code),
+                name: get(name),
+                region_code: region_code.map(get).filter(|s| !s.is_empty()),
+                region_name: region_name.map(get).filter(|s| !s.is_empty()),
+                lat,
+                lon,
+            })
+        });
+        match parsed {
+            Ok(row) => rows.push(row),
+            Err(message) => {
+                report.rejected += 1;
+                report.errors.push((line, message));
+            }
+        }
+    }
+    report.imported = store.upsert_municipalities(&rows).await? as u64;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_posting_maps_to_a_vacancy() {
+        let line = r#"{"@type":"JobPosting","identifier":"d-1","title":"Varastotyöntekijä",
+            "description":"Keräilyä.","hiringOrganization":{"name":"Logistiikka Oy"},
+            "jobLocation":{"address":{"addressLocality":"00510 - Helsinki"}},
+            "workHours":"20-30 h/vk","employmentType":["PART_TIME"],"inLanguage":"fi-FI"}"#
+            .replace('\n', " ");
+        let (employer, d) = parse_job_posting(&line).unwrap();
+        assert_eq!(employer, "Logistiikka Oy");
+        assert_eq!(d.municipality.as_deref(), Some("Helsinki"));
+        assert_eq!(
+            d.hours_per_week,
+            Some(HoursRange {
+                min: Some(20.0),
+                max: Some(30.0)
+            })
+        );
+        assert_eq!(d.external_id.as_deref(), Some("d-1"));
+        assert_eq!(d.language.as_ref().map(|l| l.as_str()), Some("fi"));
+    }
+
+    #[test]
+    fn region_only_posting_keeps_municipality_unknown() {
+        let line = r#"{"identifier":"2","title":"Myyjä","description":"x","hiringOrganization":{"name":"K"},"jobLocation":{"address":{"addressLocality":"Uusimaa"}}}"#;
+        let (_, d) = parse_job_posting(line).unwrap();
+        assert_eq!(d.municipality, None);
+        assert_eq!(d.location.as_deref(), Some("Uusimaa"));
+    }
+
+    #[test]
+    fn missing_title_is_a_reason_not_a_panic() {
+        let err = parse_job_posting(r#"{"description":"x","hiringOrganization":{"name":"K"}}"#)
+            .unwrap_err();
+        assert!(err.contains("title"), "{err}");
+        assert!(parse_job_posting("{not json").unwrap_err().contains("JSON"));
+    }
+}

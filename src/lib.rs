@@ -1,0 +1,13 @@
+//! kohtaamo: open-market job matching for IPS supported employment.
+//!
+//! The library holds everything; `main.rs` only parses the command line and runs it.
+
+pub mod api;
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod import;
+pub mod search;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

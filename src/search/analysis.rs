@@ -1,0 +1,387 @@
+//! Text analysis for Finnish, Swedish and English job ads.
+//!
+//! Each language has two analyzers:
+//! - `words`: simple tokens, lower-cased, stop words removed, Snowball-stemmed, so that
+//!   "siivoojaa", "siivoojan" and "siivooja" meet;
+//! - `parts`: the same stems with every tail of a long stem ("vastapainotrukinkuljettaj",
+//!   "trukinkuljettaj", "kuljettaj", …). A *prefix* query on these tails matches a part
+//!   anywhere in a compound: "varasto" finds "varastotyöntekijä", "kuljettaja" finds
+//!   "trukinkuljettaja", and "trukki" (as its genitive "trukin", see [`compound_forms`]) finds
+//!   "vastapainotrukinkuljettaja". The stemmer does not split compounds and no free Finnish
+//!   compound dictionary ships with a crate, so the cut points are not guessed: all are kept.
+//!
+//! User text never goes through a query parser: queries are built from analysed terms.
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
+};
+use tantivy::Index;
+
+/// The languages the index analyses; anything else is analysed as Finnish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Finnish.
+    Fi,
+    /// Swedish.
+    Sv,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every analysed language.
+    pub const ALL: [Lang; 3] = [Lang::Fi, Lang::Sv, Lang::En];
+
+    /// ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fi => "fi",
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+
+    /// From an ISO 639-1 code; `None` for languages the index does not analyse separately.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "fi" => Some(Lang::Fi),
+            "sv" => Some(Lang::Sv),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn tantivy(self) -> Language {
+        match self {
+            Lang::Fi => Language::Finnish,
+            Lang::Sv => Language::Swedish,
+            Lang::En => Language::English,
+        }
+    }
+
+    /// Name of the word analyzer.
+    pub fn words_analyzer(self) -> &'static str {
+        match self {
+            Lang::Fi => "kohtaamo_words_fi",
+            Lang::Sv => "kohtaamo_words_sv",
+            Lang::En => "kohtaamo_words_en",
+        }
+    }
+
+    /// Name of the compound-parts analyzer.
+    pub fn parts_analyzer(self) -> &'static str {
+        match self {
+            Lang::Fi => "kohtaamo_parts_fi",
+            Lang::Sv => "kohtaamo_parts_sv",
+            Lang::En => "kohtaamo_parts_en",
+        }
+    }
+}
+
+/// Analyzer for names (employers): lower-cased tokens, nothing else.
+pub const NAME_ANALYZER: &str = "kohtaamo_name";
+
+/// Shortest piece of a compound that is indexed or looked for.
+const MIN_PART: usize = 4;
+/// Shortest stem that is cut into tails.
+const MIN_COMPOUND: usize = 8;
+/// A tail starts at least this far into the word: no first part of a compound is shorter.
+const MIN_HEAD: usize = 3;
+
+/// Tokens, lower-cased, stop words out, stemmed: the pipeline both analyzers share.
+fn stemmed(lang: Lang) -> TextAnalyzerBuilder<impl Tokenizer> {
+    let stop = StopWordFilter::new(lang.tantivy()).expect("tantivy has stop words for fi, sv, en");
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(stop)
+        .filter(Stemmer::new(lang.tantivy()))
+}
+
+/// The word analyzer of `lang`.
+pub fn words(lang: Lang) -> TextAnalyzer {
+    stemmed(lang).build()
+}
+
+/// The compound-parts analyzer of `lang`.
+pub fn parts(lang: Lang) -> TextAnalyzer {
+    stemmed(lang).filter(CompoundParts).build()
+}
+
+/// Registers every analyzer on `index`.
+pub fn register(index: &Index) {
+    let tokenizers = index.tokenizers();
+    for lang in Lang::ALL {
+        tokenizers.register(lang.words_analyzer(), words(lang));
+        tokenizers.register(lang.parts_analyzer(), parts(lang));
+    }
+    tokenizers.register(
+        NAME_ANALYZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(48))
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// Runs `analyzer` over `text` and returns the terms.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+/// Guesses the language of an ad from its commonest short words. Ads without a stated language
+/// are mostly Finnish, so Finnish wins ties.
+pub fn detect_language(text: &str) -> Lang {
+    const FI: &[&str] = &[
+        "ja",
+        "on",
+        "että",
+        "tai",
+        "sekä",
+        "olet",
+        "meillä",
+        "sinulla",
+        "kanssa",
+        "voit",
+        "haemme",
+        "työ",
+        "tehtävä",
+        "jos",
+        "ei",
+        "myös",
+        "työhön",
+        "sinä",
+        "olla",
+        "hakemus",
+    ];
+    const SV: &[&str] = &[
+        "och", "att", "är", "som", "för", "med", "vi", "du", "till", "på", "av", "har", "söker",
+        "eller", "inom", "arbete", "dig", "vår",
+    ];
+    const EN: &[&str] = &[
+        "and", "the", "to", "of", "you", "we", "for", "with", "are", "our", "is", "your", "will",
+        "in", "work", "as", "have", "be",
+    ];
+    let (mut fi, mut sv, mut en) = (0usize, 0usize, 0usize);
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(600)
+    {
+        let w = word.to_lowercase();
+        fi += usize::from(FI.contains(&w.as_str()));
+        sv += usize::from(SV.contains(&w.as_str()));
+        en += usize::from(EN.contains(&w.as_str()));
+    }
+    if sv > fi && sv >= en {
+        Lang::Sv
+    } else if en > fi && en > sv {
+        Lang::En
+    } else {
+        Lang::Fi
+    }
+}
+
+/// The forms a query stem takes as the piece of a compound: itself, and for Finnish its weak
+/// consonant grade, since a first part is often genitive ("trukki" -> "trukin|kuljettaja",
+/// "katu" -> "kadun|varsi"). Forms shorter than the shortest indexed piece are dropped.
+pub fn compound_forms(stem: &str, lang: Lang) -> Vec<String> {
+    let mut forms = Vec::new();
+    let chars: Vec<char> = stem.chars().collect();
+    if chars.len() >= MIN_PART {
+        forms.push(stem.to_string());
+    }
+    if lang == Lang::Fi {
+        for weak in weak_grades(&chars) {
+            if weak.chars().count() >= MIN_PART && !forms.contains(&weak) {
+                forms.push(weak);
+            }
+        }
+    }
+    forms
+}
+
+/// Finnish consonant gradation, strong to weak, applied to the last consonant cluster before
+/// the final vowel: kk->k, pp->p, tt->t, nk->ng, mp->mm, nt->nn, lt->ll, rt->rr, t->d, p->v.
+fn weak_grades(chars: &[char]) -> Vec<String> {
+    const RULES: &[(&str, &str)] = &[
+        ("kk", "k"),
+        ("pp", "p"),
+        ("tt", "t"),
+        ("nk", "ng"),
+        ("mp", "mm"),
+        ("nt", "nn"),
+        ("lt", "ll"),
+        ("rt", "rr"),
+        ("t", "d"),
+        ("p", "v"),
+    ];
+    // Look in the last syllable only: the part after the last vowel-consonant boundary.
+    let is_vowel = |c: char| "aeiouyäö".contains(c);
+    let Some(last_vowel_run_start) = chars.iter().rposition(|&c| !is_vowel(c)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (strong, weak) in RULES {
+        let n = strong.chars().count();
+        if last_vowel_run_start + 1 < n {
+            continue;
+        }
+        let start = last_vowel_run_start + 1 - n;
+        let cluster: String = chars[start..=last_vowel_run_start].iter().collect();
+        if cluster == *strong && (start == 0 || !strong.starts_with(chars[start - 1])) {
+            let prefix: String = chars[..start].iter().collect();
+            let suffix: String = chars[last_vowel_run_start + 1..].iter().collect();
+            out.push(format!("{prefix}{weak}{suffix}"));
+            break;
+        }
+    }
+    out
+}
+
+/// Token filter that replaces each long stem by the stem and its tails.
+#[derive(Clone)]
+pub struct CompoundParts;
+
+impl TokenFilter for CompoundParts {
+    type Tokenizer<T: Tokenizer> = CompoundPartsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        CompoundPartsFilter { inner: tokenizer }
+    }
+}
+
+/// See [`CompoundParts`].
+#[derive(Clone)]
+pub struct CompoundPartsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CompoundPartsFilter<T> {
+    type TokenStream<'a> = CompoundPartsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CompoundPartsStream {
+            tail: self.inner.token_stream(text),
+            pending: Vec::new(),
+            current: Token::default(),
+        }
+    }
+}
+
+/// See [`CompoundParts`].
+pub struct CompoundPartsStream<S> {
+    tail: S,
+    pending: Vec<Token>,
+    current: Token,
+}
+
+impl<S: TokenStream> CompoundPartsStream<S> {
+    fn cut(&mut self) {
+        let token = self.tail.token();
+        let bounds: Vec<usize> = token.text.char_indices().map(|(i, _)| i).collect();
+        let n = bounds.len();
+        if n < MIN_COMPOUND {
+            return;
+        }
+        self.pending.push(token.clone());
+        for &start in &bounds[MIN_HEAD..=n - MIN_PART] {
+            let mut tail = token.clone();
+            tail.text = token.text[start..].to_string();
+            self.pending.push(tail);
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for CompoundPartsStream<S> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some(t) = self.pending.pop() {
+                self.current = t;
+                return true;
+            }
+            if !self.tail.advance() {
+                return false;
+            }
+            self.cut();
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stem(word: &str) -> String {
+        terms(&mut words(Lang::Fi), word).join(" ")
+    }
+
+    #[test]
+    fn finnish_inflections_meet() {
+        assert_eq!(stem("siivoojaa"), stem("siivooja"));
+        assert_eq!(stem("siivoojan"), stem("siivooja"));
+        assert_eq!(stem("varastossa"), stem("varasto"));
+    }
+
+    /// Whether a prefix query for one of the forms of `query` finds `word` in the parts field.
+    fn part_matches(query: &str, word: &str) -> bool {
+        let tails = terms(&mut parts(Lang::Fi), word);
+        let forms = compound_forms(&stem(query), Lang::Fi);
+        forms
+            .iter()
+            .any(|f| tails.iter().any(|t| t.starts_with(f.as_str())))
+    }
+
+    #[test]
+    fn every_part_of_a_compound_is_reachable() {
+        assert!(part_matches("varasto", "varastotyöntekijälle"));
+        assert!(part_matches("työntekijä", "varastotyöntekijälle"));
+        assert!(part_matches("kuljettaja", "trukinkuljettaja"));
+    }
+
+    #[test]
+    fn genitive_first_part_is_reached_through_gradation() {
+        assert!(part_matches("trukki", "trukinkuljettaja"));
+        assert!(part_matches("trukki", "vastapainotrukinkuljettaja"));
+    }
+
+    #[test]
+    fn unrelated_words_do_not_match() {
+        assert!(!part_matches("siivooja", "varastotyöntekijä"));
+    }
+
+    #[test]
+    fn short_words_are_not_cut() {
+        assert!(terms(&mut parts(Lang::Fi), "työ kone").is_empty());
+    }
+
+    #[test]
+    fn language_is_detected_from_common_words() {
+        assert_eq!(
+            detect_language("Vi söker en lagerarbetare till vårt team och du är"),
+            Lang::Sv
+        );
+        assert_eq!(
+            detect_language("We are looking for a warehouse worker to join our team"),
+            Lang::En
+        );
+        assert_eq!(
+            detect_language("Haemme varastotyöntekijää ja sinulla on kokemusta"),
+            Lang::Fi
+        );
+    }
+}

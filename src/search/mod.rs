@@ -1,0 +1,91 @@
+//! The full-text index (tantivy): schema, analyzers, the one writer, the shared reader, and
+//! the follower that keeps the index in step with the database's change log.
+//!
+//! The index is derived data. It is only ever changed from committed database state, and each
+//! commit records the last change-log sequence it reflects, so a crash can leave it behind
+//! the database (it catches up) but never ahead of it.
+
+pub mod analysis;
+mod follower;
+mod index;
+mod query;
+
+use std::path::Path;
+
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+
+pub use follower::{spawn_follower, Indexer};
+pub use index::{Fields, SCHEMA_VERSION};
+pub use query::{Hit, SearchKind, SearchRequest, SearchResults};
+
+/// What can go wrong in the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Another process holds the index writer.
+    #[error("the index in {0} is in use by another kohtaamo process (a running server?)")]
+    Locked(String),
+    /// tantivy failed.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The file system failed.
+    #[error("index directory {path}: {source}")]
+    Io {
+        /// Path involved.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The database failed while the index was following it.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// A blocking task was cancelled or panicked.
+    #[error("index task failed: {0}")]
+    Task(String),
+}
+
+/// Result alias for the index.
+pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+/// Memory for the writer's indexing buffer. tantivy splits it among its indexing threads.
+const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+
+/// The read side of the index, shared by every request: one reader for the life of the
+/// process, one searcher per request.
+#[derive(Clone)]
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens (or creates) the index in `dir` and takes its one writer. Returns the shared
+    /// read side and an [`Indexer`] that owns the writer; the indexer knows whether the index
+    /// was just created and must be rebuilt from the database.
+    pub fn open(dir: &Path, store: crate::store::Store) -> Result<(SearchIndex, Indexer)> {
+        let (index, fields, created) = index::open_or_create(dir)?;
+        let writer: IndexWriter = match index.writer(WRITER_HEAP_BYTES) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                return Err(SearchError::Locked(dir.display().to_string()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let search = SearchIndex {
+            index,
+            reader,
+            fields,
+        };
+        let indexer = Indexer::new(store, search.clone(), writer, created);
+        Ok((search, indexer))
+    }
+
+    /// Number of documents visible to searches now.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}

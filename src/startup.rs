@@ -1,0 +1,127 @@
+//! Building and running the service: the database, the index and its follower, the HTTP
+//! server. Tests build the same `Application` on port 0.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{web, App, HttpServer};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{self, ApiDoc, AppState};
+use crate::search::{spawn_follower, SearchIndex};
+use crate::store::Store;
+
+/// Everything the service needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free port).
+    pub bind: String,
+    /// `sqlite://PATH` (a plain path works too).
+    pub database_url: String,
+    /// Index directory.
+    pub index_dir: PathBuf,
+    /// Ranker model file (used by matching).
+    pub model: Option<PathBuf>,
+    /// HTTP worker threads; `None`: one per core.
+    pub workers: Option<usize>,
+}
+
+/// A built, not yet running service.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+    follower: JoinHandle<()>,
+    shutdown: watch::Sender<bool>,
+}
+
+/// Stops a running [`Application`].
+#[derive(Clone)]
+pub struct AppHandle {
+    server: ServerHandle,
+}
+
+impl AppHandle {
+    /// Stops accepting requests, finishes the ones in flight, and lets `run_until_stopped`
+    /// release the index and the database.
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+    }
+}
+
+impl Application {
+    /// Opens the database (creating and migrating it), opens the index (catching up with the
+    /// database in the background), and binds the HTTP listener.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let store = Store::open(&settings.database_url).await?;
+        let (search, indexer) = SearchIndex::open(&settings.index_dir, store.clone())?;
+        let notify = Arc::new(Notify::new());
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);
+        let state = web::Data::new(AppState {
+            store: store.clone(),
+            search,
+            index_notify: notify,
+        });
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(tracing_actix())
+                .app_data(state.clone())
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
+                )
+                .configure(api::configure)
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.disable_signals().run();
+        Ok(Self {
+            port,
+            server,
+            store,
+            follower,
+            shutdown,
+        })
+    }
+
+    /// The port the service listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle that stops the service.
+    pub fn handle(&self) -> AppHandle {
+        AppHandle {
+            server: self.server.handle(),
+        }
+    }
+
+    /// Serves until stopped, then stops the index follower (releasing the index writer) and
+    /// closes the database.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let _ = self.shutdown.send(true);
+        let _ = self.follower.await;
+        self.store.close().await;
+        result
+    }
+}
+
+fn tracing_actix() -> actix_web::middleware::Logger {
+    // Method, path, status and duration only: no query strings (they can hold search words
+    // typed about a client) and no headers (tokens).
+    actix_web::middleware::Logger::new("%{request}xi -> %s in %Dms")
+        .custom_request_replace("request", |req| format!("{} {}", req.method(), req.path()))
+        .log_target("kohtaamo::http")
+}

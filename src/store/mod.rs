@@ -1,0 +1,118 @@
+//! The database: sqlx queries that take validated domain drafts and return domain records.
+//!
+//! SQLite is the embedded default (a file, created and migrated on open). Every write to a
+//! posting or a client appends a `change_log` row in the same transaction: the search index
+//! follows that log and can always be rebuilt from these tables.
+
+mod changelog;
+mod clients;
+mod employers;
+mod postings;
+mod reference;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+pub use changelog::{Change, Entity};
+pub use postings::{ImportOutcome, IndexablePosting, Page};
+pub use reference::MunicipalityRow;
+pub use users::hash_token;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No row with that id (or not visible to the caller).
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Kind of record.
+        entity: &'static str,
+        /// Id asked for.
+        id: i64,
+    },
+    /// A field refers to a record that does not exist.
+    #[error("{field}: {message}")]
+    InvalidReference {
+        /// Field name.
+        field: &'static str,
+        /// Explanation.
+        message: String,
+    },
+    /// A unique key is already taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database URL names something this build cannot open.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A stored value could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying migrations failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result alias for the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database handle, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// Default SQLite database in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kohtaamo.db";
+
+impl Store {
+    /// Opens the database at `url`, creating the file and applying migrations when needed.
+    #[tracing::instrument(name = "store.open", skip_all, fields(url = %redact(url)))]
+    pub async fn open(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL support is not built yet; use a SQLite file (sqlite://PATH)".into(),
+            ));
+        }
+        let url = if url.contains("://") || url.starts_with("sqlite:") {
+            url.to_string()
+        } else {
+            format!("sqlite://{url}")
+        };
+        let options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // Several processes (serve, import, users add) may write at once; wait, don't fail.
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Closes every connection (used before a restart in tests).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Hides a password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

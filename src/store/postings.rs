@@ -1,0 +1,636 @@
+//! Vacancies and subcontracting tasks.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use sqlx::AssertSqlSafe;
+
+use super::changelog::{append, Entity};
+use super::employers::employer_id_by_name;
+use super::{now, Result, Store, StoreError};
+use crate::domain::{HoursRange, PostingStatus, Task, TaskDraft, Vacancy, VacancyDraft};
+
+/// One page of a list, with the total count of matching rows.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// All rows that match, over every page.
+    pub total: i64,
+    /// This page.
+    pub items: Vec<T>,
+}
+
+/// What an import did with one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new vacancy.
+    Inserted,
+    /// An existing vacancy (same external id) was updated.
+    Updated,
+}
+
+/// What the search index needs of an open posting.
+#[derive(Debug, Clone)]
+pub struct IndexablePosting {
+    /// `vacancy` or `task`.
+    pub kind: Entity,
+    /// Id within its kind.
+    pub id: i64,
+    /// Source identifier.
+    pub external_id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub description: String,
+    /// Employer id.
+    pub employer_id: i64,
+    /// Employer name.
+    pub employer: String,
+    /// Municipality.
+    pub municipality: Option<String>,
+    /// Stated language.
+    pub language: Option<String>,
+    /// Occupation code.
+    pub occupation_code: Option<String>,
+    /// Publication time.
+    pub date_posted: DateTime<Utc>,
+}
+
+const VACANCY_SELECT: &str = "SELECT v.id, v.employer_id, e.name AS employer, v.external_id, \
+    v.title, v.description, v.location, v.municipality, v.occupation_code, v.hours_min, \
+    v.hours_max, v.employment_type, v.language, v.valid_through, v.date_posted, \
+    v.wage_subsidy_ok, v.work_trial_ok, v.adjustments_offered, v.status, v.created_at, \
+    v.updated_at FROM vacancies v JOIN employers e ON e.id = v.employer_id";
+
+const TASK_SELECT: &str = "SELECT t.id, t.employer_id, e.name AS employer, t.title, \
+    t.description, t.location, t.municipality, t.site, t.starts_on, t.ends_on, \
+    t.estimated_hours, t.group_size, t.status, t.created_at, t.updated_at \
+    FROM tasks t JOIN employers e ON e.id = t.employer_id";
+
+#[derive(sqlx::FromRow)]
+struct VacancyRow {
+    id: i64,
+    employer_id: i64,
+    employer: String,
+    external_id: Option<String>,
+    title: String,
+    description: String,
+    location: Option<String>,
+    municipality: Option<String>,
+    occupation_code: Option<String>,
+    hours_min: Option<f64>,
+    hours_max: Option<f64>,
+    employment_type: Option<String>,
+    language: Option<String>,
+    valid_through: Option<DateTime<Utc>>,
+    date_posted: DateTime<Utc>,
+    wage_subsidy_ok: Option<bool>,
+    work_trial_ok: Option<bool>,
+    adjustments_offered: String,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<VacancyRow> for Vacancy {
+    type Error = StoreError;
+    fn try_from(r: VacancyRow) -> Result<Self> {
+        let adjustments_offered = serde_json::from_str(&r.adjustments_offered)
+            .map_err(|e| StoreError::Corrupt(format!("vacancy {} adjustments: {e}", r.id)))?;
+        let hours_per_week =
+            (r.hours_min.is_some() || r.hours_max.is_some()).then_some(HoursRange {
+                min: r.hours_min,
+                max: r.hours_max,
+            });
+        Ok(Vacancy {
+            id: r.id,
+            kind: "vacancy",
+            employer_id: r.employer_id,
+            employer: r.employer,
+            external_id: r.external_id,
+            title: r.title,
+            description: r.description,
+            location: r.location,
+            municipality: r.municipality,
+            occupation_code: r.occupation_code,
+            hours_per_week,
+            employment_type: r.employment_type,
+            language: r.language,
+            valid_through: r.valid_through,
+            date_posted: r.date_posted,
+            wage_subsidy_ok: r.wage_subsidy_ok,
+            work_trial_ok: r.work_trial_ok,
+            adjustments_offered,
+            status: PostingStatus::from_db(&r.status),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    employer_id: i64,
+    employer: String,
+    title: String,
+    description: String,
+    location: Option<String>,
+    municipality: Option<String>,
+    site: Option<String>,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    estimated_hours: Option<f64>,
+    group_size: Option<i64>,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<TaskRow> for Task {
+    fn from(r: TaskRow) -> Self {
+        Task {
+            id: r.id,
+            kind: "task",
+            employer_id: r.employer_id,
+            employer: r.employer,
+            title: r.title,
+            description: r.description,
+            location: r.location,
+            municipality: r.municipality,
+            site: r.site,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            estimated_hours: r.estimated_hours,
+            group_size: r.group_size,
+            status: PostingStatus::from_db(&r.status),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+async fn check_employer(conn: &mut SqliteConnection, employer_id: i64) -> Result<()> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM employers WHERE id = ?")
+        .bind(employer_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    found.map(|_| ()).ok_or(StoreError::InvalidReference {
+        field: "employer_id",
+        message: format!("no employer with id {employer_id}"),
+    })
+}
+
+fn unique_external_id(e: sqlx::Error, external_id: Option<&str>) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(format!(
+            "a vacancy with external_id '{}' already exists",
+            external_id.unwrap_or_default()
+        )),
+        _ => StoreError::Database(e),
+    }
+}
+
+async fn insert_vacancy(
+    conn: &mut SqliteConnection,
+    d: &VacancyDraft,
+    created_by: Option<i64>,
+) -> Result<i64> {
+    let at = now();
+    let adjustments = serde_json::to_string(&d.adjustments_offered).expect("strings serialize");
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO vacancies (employer_id, external_id, title, description, location, \
+         municipality, occupation_code, hours_min, hours_max, employment_type, language, \
+         valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
+         status, created_by, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+    )
+    .bind(d.employer_id)
+    .bind(&d.external_id)
+    .bind(&d.title)
+    .bind(&d.description)
+    .bind(&d.location)
+    .bind(&d.municipality)
+    .bind(d.occupation_code.as_ref().map(|c| c.as_str()))
+    .bind(d.hours_per_week.and_then(|h| h.min))
+    .bind(d.hours_per_week.and_then(|h| h.max))
+    .bind(d.employment_type.map(|t| t.as_str()))
+    .bind(d.language.as_ref().map(|l| l.as_str()))
+    .bind(d.valid_through)
+    .bind(d.date_posted.unwrap_or(at))
+    .bind(d.wage_subsidy_ok)
+    .bind(d.work_trial_ok)
+    .bind(adjustments)
+    .bind(created_by)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| unique_external_id(e, d.external_id.as_deref()))?;
+    append(conn, Entity::Vacancy, id, "create", at).await?;
+    Ok(id)
+}
+
+/// Overwrites every field of vacancy `id` from `d` (the draft is the merged, validated whole).
+async fn update_vacancy_row(
+    conn: &mut SqliteConnection,
+    id: i64,
+    d: &VacancyDraft,
+    reopen: bool,
+) -> Result<()> {
+    let at = now();
+    let adjustments = serde_json::to_string(&d.adjustments_offered).expect("strings serialize");
+    let done = sqlx::query(
+        "UPDATE vacancies SET employer_id = ?, external_id = ?, title = ?, description = ?, \
+         location = ?, municipality = ?, occupation_code = ?, hours_min = ?, hours_max = ?, \
+         employment_type = ?, language = ?, valid_through = ?, \
+         date_posted = COALESCE(?, date_posted), wage_subsidy_ok = ?, work_trial_ok = ?, \
+         adjustments_offered = ?, updated_at = ?, \
+         status = CASE WHEN ? THEN 'open' ELSE status END, \
+         closed_at = CASE WHEN ? THEN NULL ELSE closed_at END WHERE id = ?",
+    )
+    .bind(d.employer_id)
+    .bind(&d.external_id)
+    .bind(&d.title)
+    .bind(&d.description)
+    .bind(&d.location)
+    .bind(&d.municipality)
+    .bind(d.occupation_code.as_ref().map(|c| c.as_str()))
+    .bind(d.hours_per_week.and_then(|h| h.min))
+    .bind(d.hours_per_week.and_then(|h| h.max))
+    .bind(d.employment_type.map(|t| t.as_str()))
+    .bind(d.language.as_ref().map(|l| l.as_str()))
+    .bind(d.valid_through)
+    .bind(d.date_posted)
+    .bind(d.wage_subsidy_ok)
+    .bind(d.work_trial_ok)
+    .bind(adjustments)
+    .bind(at)
+    .bind(reopen)
+    .bind(reopen)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| unique_external_id(e, d.external_id.as_deref()))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            entity: "vacancy",
+            id,
+        });
+    }
+    append(conn, Entity::Vacancy, id, "update", at).await
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+impl Store {
+    /// Stores a new vacancy.
+    #[tracing::instrument(name = "store.create_vacancy", skip_all)]
+    pub async fn create_vacancy(
+        &self,
+        d: &VacancyDraft,
+        created_by: Option<i64>,
+    ) -> Result<Vacancy> {
+        let mut tx = self.pool.begin().await?;
+        check_employer(&mut tx, d.employer_id).await?;
+        let id = insert_vacancy(&mut tx, d, created_by).await?;
+        tx.commit().await?;
+        self.vacancy(id).await
+    }
+
+    /// One vacancy, open or closed.
+    pub async fn vacancy(&self, id: i64) -> Result<Vacancy> {
+        let row: Option<VacancyRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{VACANCY_SELECT} WHERE v.id = ?")))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.ok_or(StoreError::NotFound {
+            entity: "vacancy",
+            id,
+        })?
+        .try_into()
+    }
+
+    /// Replaces a vacancy's fields with `d`.
+    #[tracing::instrument(name = "store.update_vacancy", skip(self, d))]
+    pub async fn update_vacancy(&self, id: i64, d: &VacancyDraft) -> Result<Vacancy> {
+        let mut tx = self.pool.begin().await?;
+        check_employer(&mut tx, d.employer_id).await?;
+        update_vacancy_row(&mut tx, id, d, false).await?;
+        tx.commit().await?;
+        self.vacancy(id).await
+    }
+
+    /// Closes a vacancy: it stays in the database, and leaves search and matches.
+    #[tracing::instrument(name = "store.close_vacancy", skip(self))]
+    pub async fn close_vacancy(&self, id: i64) -> Result<()> {
+        self.close_posting("vacancies", Entity::Vacancy, "vacancy", id)
+            .await
+    }
+
+    async fn close_posting(
+        &self,
+        table: &str,
+        entity: Entity,
+        name: &'static str,
+        id: i64,
+    ) -> Result<()> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {table} SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
+             updated_at = ? WHERE id = ?"
+        )))
+        .bind(at)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { entity: name, id });
+        }
+        append(&mut tx, entity, id, "close", at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Vacancies newest first, optionally of one employer and one status.
+    pub async fn vacancies(
+        &self,
+        employer_id: Option<i64>,
+        status: Option<PostingStatus>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Vacancy>> {
+        let filter = "(?1 IS NULL OR v.employer_id = ?1) AND (?2 IS NULL OR v.status = ?2)";
+        let status = status.map(PostingStatus::as_str);
+        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM vacancies v WHERE {filter}"
+        )))
+        .bind(employer_id)
+        .bind(status)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<VacancyRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "{VACANCY_SELECT} WHERE {filter} ORDER BY v.id DESC LIMIT ?3 OFFSET ?4"
+        )))
+        .bind(employer_id)
+        .bind(status)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            total,
+            items: rows
+                .into_iter()
+                .map(Vacancy::try_from)
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// Upserts a batch of imported vacancies by external id, in one transaction. Each item is
+    /// the employer's name (found or created in the register) and the validated vacancy.
+    #[tracing::instrument(name = "store.import_vacancies", skip_all, fields(n = batch.len()))]
+    pub async fn import_vacancies(
+        &self,
+        batch: &mut [(String, VacancyDraft)],
+    ) -> Result<Vec<ImportOutcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for (employer, draft) in batch.iter_mut() {
+            draft.employer_id = employer_id_by_name(&mut tx, employer).await?;
+            let existing: Option<(i64,)> = match &draft.external_id {
+                Some(ext) => {
+                    sqlx::query_as("SELECT id FROM vacancies WHERE external_id = ?")
+                        .bind(ext)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                None => None,
+            };
+            match existing {
+                Some((id,)) => {
+                    // A re-imported ad is live again at its source: reopen it.
+                    update_vacancy_row(&mut tx, id, draft, true).await?;
+                    outcomes.push(ImportOutcome::Updated);
+                }
+                None => {
+                    insert_vacancy(&mut tx, draft, None).await?;
+                    outcomes.push(ImportOutcome::Inserted);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// Stores a new subcontracting task.
+    #[tracing::instrument(name = "store.create_task", skip_all)]
+    pub async fn create_task(&self, d: &TaskDraft, created_by: Option<i64>) -> Result<Task> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        check_employer(&mut tx, d.employer_id).await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO tasks (employer_id, title, description, location, municipality, site, \
+             starts_on, ends_on, estimated_hours, group_size, status, created_by, created_at, \
+             updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+        )
+        .bind(d.employer_id)
+        .bind(&d.title)
+        .bind(&d.description)
+        .bind(&d.location)
+        .bind(&d.municipality)
+        .bind(d.site.map(|s| s.as_str()))
+        .bind(d.starts_on)
+        .bind(d.ends_on)
+        .bind(d.estimated_hours)
+        .bind(d.group_size)
+        .bind(created_by)
+        .bind(at)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        append(&mut tx, Entity::Task, id, "create", at).await?;
+        tx.commit().await?;
+        self.task(id).await
+    }
+
+    /// One task.
+    pub async fn task(&self, id: i64) -> Result<Task> {
+        let row: Option<TaskRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{TASK_SELECT} WHERE t.id = ?")))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(Task::from)
+            .ok_or(StoreError::NotFound { entity: "task", id })
+    }
+
+    /// Replaces a task's fields with `d`.
+    #[tracing::instrument(name = "store.update_task", skip(self, d))]
+    pub async fn update_task(&self, id: i64, d: &TaskDraft) -> Result<Task> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        check_employer(&mut tx, d.employer_id).await?;
+        let done = sqlx::query(
+            "UPDATE tasks SET employer_id = ?, title = ?, description = ?, location = ?, \
+             municipality = ?, site = ?, starts_on = ?, ends_on = ?, estimated_hours = ?, \
+             group_size = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(d.employer_id)
+        .bind(&d.title)
+        .bind(&d.description)
+        .bind(&d.location)
+        .bind(&d.municipality)
+        .bind(d.site.map(|s| s.as_str()))
+        .bind(d.starts_on)
+        .bind(d.ends_on)
+        .bind(d.estimated_hours)
+        .bind(d.group_size)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { entity: "task", id });
+        }
+        append(&mut tx, Entity::Task, id, "update", at).await?;
+        tx.commit().await?;
+        self.task(id).await
+    }
+
+    /// Closes a task.
+    #[tracing::instrument(name = "store.close_task", skip(self))]
+    pub async fn close_task(&self, id: i64) -> Result<()> {
+        self.close_posting("tasks", Entity::Task, "task", id).await
+    }
+
+    /// Tasks newest first.
+    pub async fn tasks(
+        &self,
+        employer_id: Option<i64>,
+        status: Option<PostingStatus>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Task>> {
+        let filter = "(?1 IS NULL OR t.employer_id = ?1) AND (?2 IS NULL OR t.status = ?2)";
+        let status = status.map(PostingStatus::as_str);
+        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM tasks t WHERE {filter}"
+        )))
+        .bind(employer_id)
+        .bind(status)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<TaskRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "{TASK_SELECT} WHERE {filter} ORDER BY t.id DESC LIMIT ?3 OFFSET ?4"
+        )))
+        .bind(employer_id)
+        .bind(status)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            total,
+            items: rows.into_iter().map(Task::from).collect(),
+        })
+    }
+
+    /// The open postings of `kind` among `ids`, in the shape the index needs. Closed or
+    /// missing ids are simply absent: the caller deletes them from the index.
+    pub async fn indexable(&self, kind: Entity, ids: &[i64]) -> Result<Vec<IndexablePosting>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = match kind {
+            Entity::Vacancy => format!(
+                "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
+                 e.name AS employer, v.municipality, v.language, v.occupation_code, \
+                 v.date_posted FROM vacancies v \
+                 JOIN employers e ON e.id = v.employer_id \
+                 WHERE v.status = 'open' AND v.id IN ({})",
+                placeholders(ids.len())
+            ),
+            Entity::Task => format!(
+                "SELECT t.id, NULL AS external_id, t.title, t.description, t.employer_id, \
+                 e.name AS employer, t.municipality, NULL AS language, \
+                 NULL AS occupation_code, t.created_at AS date_posted FROM tasks t \
+                 JOIN employers e ON e.id = t.employer_id \
+                 WHERE t.status = 'open' AND t.id IN ({})",
+                placeholders(ids.len())
+            ),
+            Entity::Employer | Entity::Client => return Ok(Vec::new()),
+        };
+        let mut q = sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql));
+        for id in ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|r| r.into_posting(kind)).collect())
+    }
+
+    /// How many vacancies and tasks are open.
+    pub async fn open_posting_count(&self) -> Result<u64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM vacancies WHERE status = 'open') + \
+                    (SELECT COUNT(*) FROM tasks WHERE status = 'open')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Open postings of `kind` with id greater than `after`, ascending, at most `limit`
+    /// (for a full rebuild of the index, a page at a time).
+    pub async fn open_posting_ids(&self, kind: Entity, after: i64, limit: i64) -> Result<Vec<i64>> {
+        let table = match kind {
+            Entity::Vacancy => "vacancies",
+            Entity::Task => "tasks",
+            Entity::Employer | Entity::Client => return Ok(Vec::new()),
+        };
+        let rows: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT id FROM {table} WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"
+        )))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IndexRow {
+    id: i64,
+    external_id: Option<String>,
+    title: String,
+    description: String,
+    employer_id: i64,
+    employer: String,
+    municipality: Option<String>,
+    language: Option<String>,
+    occupation_code: Option<String>,
+    date_posted: DateTime<Utc>,
+}
+
+impl IndexRow {
+    fn into_posting(self, kind: Entity) -> IndexablePosting {
+        IndexablePosting {
+            kind,
+            id: self.id,
+            external_id: self.external_id,
+            title: self.title,
+            description: self.description,
+            employer_id: self.employer_id,
+            employer: self.employer,
+            municipality: self.municipality,
+            language: self.language,
+            occupation_code: self.occupation_code,
+            date_posted: self.date_posted,
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! The command line, run as a real process against the test's database.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use kohtaamo::domain::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{shared_data, spawn_app, spawn_app_in};
+
+/// Runs `kohtaamo ARGS` on the given database and index.
+pub fn kohtaamo(database_url: &str, index_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kohtaamo"))
+        .args(args)
+        .env("KOHTAAMO_DATABASE_URL", database_url)
+        .env("KOHTAAMO_INDEX_DIR", index_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("kohtaamo runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn users_add_prints_a_working_token_on_the_last_line() {
+    let app = spawn_app().await;
+    let out = kohtaamo(
+        &app.database_url(),
+        &app.index_dir(),
+        &["users", "add", "--role", "coach", "--name", "Aino"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let token = text.lines().last().unwrap().trim();
+    assert!(token.starts_with("kht_"));
+    let r = app
+        .post(
+            "/api/v1/clients",
+            token,
+            &json!({"display_name": "A", "home_municipality": "Lahti"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+}
+
+#[tokio::test]
+async fn users_add_works_before_the_first_serve_and_checks_its_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let index = dir.path().join("index");
+    let out = kohtaamo(
+        &db,
+        &index,
+        &["users", "add", "--role", "admin", "--name", "Pääkäyttäjä"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bad = kohtaamo(
+        &db,
+        &index,
+        &["users", "add", "--role", "employer", "--name", "E"],
+    );
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("--employer"));
+    let bad_role = kohtaamo(
+        &db,
+        &index,
+        &["users", "add", "--role", "boss", "--name", "E"],
+    );
+    assert!(!bad_role.status.success());
+    assert!(stderr(&bad_role).contains("unknown role"));
+    let missing = kohtaamo(
+        &db,
+        &index,
+        &[
+            "users",
+            "add",
+            "--role",
+            "employer",
+            "--name",
+            "E",
+            "--employer",
+            "77",
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("no employer with id 77"));
+}
+
+#[tokio::test]
+async fn import_reports_bad_lines_by_number_and_keeps_the_rest() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let path = app.dir.path().join("mixed.jsonl");
+    let good = |id: &str, title: &str, place: &str| {
+        json!({"@type": "JobPosting", "identifier": id, "title": title, "description": "Työtä tarjolla.",
+               "hiringOrganization": {"name": "Tuonti Oy"}, "jobLocation": {"address": {"addressLocality": place}},
+               "datePosted": "2026-11-01", "validThrough": "2026-12-31", "workHours": "20-30"})
+        .to_string()
+    };
+    let lines = [
+        good("a", "Siivooja", "00510 - Helsinki"),
+        "{not json".to_string(),
+        good("b", "Myyjä", "Uusimaa"),
+        json!({"identifier": "c", "description": "no title", "hiringOrganization": {"name": "X"}}).to_string(),
+        String::new(),
+        good("d", "Kokki", ""),
+        json!({"identifier": "e", "title": "T", "description": "D", "hiringOrganization": {"name": "X"}, "validThrough": "someday"}).to_string(),
+    ];
+    std::fs::write(&path, lines.join("\n")).unwrap();
+
+    let out = kohtaamo(
+        &app.database_url(),
+        &app.index_dir(),
+        &["import", "vacancies", path.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).lines().last().unwrap(),
+        "imported 3, updated 0, rejected 3"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("line 2:"), "{err}");
+    assert!(err.contains("line 4:") && err.contains("title"), "{err}");
+    assert!(
+        err.contains("line 7:") && err.contains("validThrough"),
+        "{err}"
+    );
+
+    // Re-importing upserts by identifier.
+    let again = kohtaamo(
+        &app.database_url(),
+        &app.index_dir(),
+        &["import", "vacancies", path.to_str().unwrap()],
+    );
+    assert_eq!(
+        stdout(&again).lines().last().unwrap(),
+        "imported 0, updated 3, rejected 3"
+    );
+
+    let list: Value = app
+        .get("/api/v1/vacancies?limit=10", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 3);
+    let by_title = |t: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["title"] == t)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_title("Siivooja")["municipality"], "Helsinki");
+    assert_eq!(by_title("Myyjä")["municipality"], Value::Null);
+    assert_eq!(by_title("Myyjä")["location"], "Uusimaa");
+    assert_eq!(by_title("Kokki")["municipality"], Value::Null);
+    // Unknown places are searchable all the same.
+    app.search_until(&coach, "myyjä", |r| r["total"] == 1).await;
+}
+
+#[tokio::test]
+async fn import_reads_standard_input() {
+    let app = spawn_app().await;
+    let line = json!({"identifier": "s1", "title": "Vartija", "description": "Kulunvalvontaa.", "hiringOrganization": {"name": "Turva Oy"}});
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kohtaamo"))
+        .args(["import", "vacancies", "-"])
+        .env("KOHTAAMO_DATABASE_URL", app.database_url())
+        .env("KOHTAAMO_INDEX_DIR", app.index_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(line.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdout(&out).lines().last().unwrap(),
+        "imported 1, updated 0, rejected 0"
+    );
+}
+
+/// Converts the real Duunitori ads to JSON Lines of schema.org JobPosting.
+fn duunitori_as_job_postings(data: &Path, out: &Path) -> usize {
+    use std::io::BufRead;
+    let gz = std::fs::File::open(data.join("job_ads/duunitori_2022_1000.jsonl.gz")).unwrap();
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(gz));
+    let mut file = std::fs::File::create(out).unwrap();
+    let mut n = 0;
+    for line in reader.lines() {
+        let ad: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let posting = json!({
+            "@context": "https://schema.org", "@type": "JobPosting",
+            "identifier": ad["id"], "title": ad["heading"], "description": ad["descr"],
+            "hiringOrganization": {"@type": "Organization", "name": ad["company_name"]},
+            "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": ad["municipality_name"]}},
+            "datePosted": ad["date_posted"], "validThrough": ad["date_ends"],
+        });
+        writeln!(file, "{posting}").unwrap();
+        n += 1;
+    }
+    n
+}
+
+#[tokio::test]
+async fn the_real_duunitori_ads_import_and_are_searchable() {
+    let Some(data) = shared_data() else { return };
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let db = app.database_url();
+    let index = app.index_dir();
+    let dir = app.stop().await;
+    let file = dir.path().join("duunitori.jsonl");
+    assert_eq!(duunitori_as_job_postings(&data, &file), 1000);
+
+    let out = kohtaamo(
+        &db,
+        &index,
+        &["import", "vacancies", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).lines().last().unwrap(),
+        "imported 1000, updated 0, rejected 0"
+    );
+
+    let app = spawn_app_in(dir).await;
+    let all: Value = app
+        .get("/api/v1/search?limit=1", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], 1000, "every imported ad is in the index");
+    // Compounds in real ads: "Varastotyöntekijä", "Vastapainotrukinkuljettaja".
+    let varasto = app.search(&coach, "varasto").await;
+    let titles: Vec<String> = varasto["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.contains("varastotyöntekijä")),
+        "{titles:?}"
+    );
+    let trukki = app.search(&coach, "trukki").await;
+    let titles: Vec<String> = trukki["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.contains("trukinkuljettaja")),
+        "{titles:?}"
+    );
+    // "00510 - Helsinki"-style localities were normalised; ads with no place stay searchable.
+    let helsinki: Value = app
+        .get("/api/v1/search?municipality=Helsinki&limit=1", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        helsinki["total"].as_u64().unwrap() >= 233,
+        "{}",
+        helsinki["total"]
+    );
+    let store = kohtaamo::store::Store::open(&db).await.unwrap();
+    let page = store.vacancies(None, None, 1000, 0).await.unwrap();
+    let unknown = page
+        .items
+        .iter()
+        .filter(|v| v.municipality.is_none())
+        .count();
+    assert!(
+        unknown >= 93,
+        "ads without a municipality are kept ({unknown})"
+    );
+}
+
+#[tokio::test]
+async fn municipalities_import_with_coordinates_and_bad_rows_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("m.db").display());
+    let index = dir.path().join("index");
+    let csv = dir.path().join("m.csv");
+    std::fs::write(
+        &csv,
+        "kunta_code,kunta_name,maakunta_code,maakunta_name_geonames_en,seutukunta_code,seutukunta_name,lat,lon,n_postcodes,n_points_used\n\
+         398,Lahti,07,Päijät-Häme,071,Lahti,60.98,25.66,20,20\n\
+         999,Nowhere,01,X,011,X,north,25.0,1,1\n\
+         091,Helsinki,01,Uusimaa,011,Helsinki,60.19,24.94,90,90\n",
+    )
+    .unwrap();
+    let out = kohtaamo(
+        &db,
+        &index,
+        &["import", "municipalities", csv.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).lines().last().unwrap(),
+        "imported 2, rejected 1"
+    );
+    assert!(stderr(&out).contains("line 3: lat 'north' is not a number"));
+    let store = kohtaamo::store::Store::open(&db).await.unwrap();
+    let lahti = store
+        .municipality("LAHTI")
+        .await
+        .unwrap()
+        .expect("Lahti imported");
+    assert_eq!(lahti.code, "398");
+    assert!((lahti.lat - 60.98).abs() < 1e-9);
+
+    if let Some(data) = shared_data() {
+        let real = data.join("geo/fi_municipalities_geonames_derived.csv");
+        let out = kohtaamo(
+            &db,
+            &index,
+            &["import", "municipalities", real.to_str().unwrap()],
+        );
+        assert_eq!(
+            stdout(&out).lines().last().unwrap(),
+            "imported 311, rejected 0"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Black-box tests of the kohtaamo HTTP API and command line: each test starts the real app on
+//! a random port with its own temporary database and index.
+
+mod access;
+mod cli;
+mod clients;
+mod helpers;
+mod lifecycle;
+mod postings;
+mod search;
+mod service;
+mod validation;

@@ -1,0 +1,190 @@
+use kohtaamo::domain::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp};
+
+async fn error_of(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.expect("error bodies are JSON");
+    (status, body["error"].clone())
+}
+
+async fn setup() -> (TestApp, String, i64) {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    (app, coach, employer)
+}
+
+#[tokio::test]
+async fn broken_json_is_a_400_with_a_message() {
+    let (app, coach, _) = setup().await;
+    let (status, err) = error_of(
+        app.post_raw("/api/v1/vacancies", &coach, "{\"title\": ")
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(err["code"], "invalid_json");
+    assert!(err["message"].as_str().unwrap().contains("JSON"));
+    let (status, _) = error_of(app.post_raw("/api/v1/vacancies", &coach, "").await).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn wrong_types_and_missing_fields_name_the_field() {
+    let (app, coach, employer) = setup().await;
+    let (status, err) = error_of(
+        app.post("/api/v1/vacancies", &coach, &json!({"employer_id": employer, "title": 7, "description": "d", "municipality": "Lahti"}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(err["field"], "title");
+
+    let (status, err) = error_of(
+        app.post(
+            "/api/v1/vacancies",
+            &coach,
+            &json!({"employer_id": employer, "title": "t", "municipality": "Lahti"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(err["field"], "description");
+
+    let (_, err) = error_of(
+        app.post("/api/v1/clients", &coach, &json!({"display_name": "A", "home_municipality": "Lahti", "preferences": {"max_commute_km": "far"}}))
+            .await,
+    )
+    .await;
+    assert_eq!(err["field"], "preferences.max_commute_km");
+}
+
+#[tokio::test]
+async fn empty_oversized_and_out_of_range_fields_are_422() {
+    let (app, coach, employer) = setup().await;
+    let base = json!({"employer_id": employer, "title": "Siivooja", "description": "Siivousta.", "municipality": "Lahti"});
+    let cases = [
+        ("title", json!("   "), "title"),
+        ("title", json!("x".repeat(201)), "title"),
+        ("municipality", json!(""), "municipality"),
+        ("valid_through", json!("31.12.2026"), "valid_through"),
+        ("occupation_code", json!("siivous"), "occupation_code"),
+        (
+            "hours_per_week",
+            json!({"min": 30, "max": 10}),
+            "hours_per_week.min",
+        ),
+        ("hours_per_week", json!({"max": 200}), "hours_per_week.max"),
+        ("employment_type", json!("SOMETIMES"), "employment_type"),
+        ("language", json!("finnish"), "language"),
+        ("employer_id", json!(999_999), "employer_id"),
+    ];
+    for (key, value, field) in cases {
+        let mut body = base.clone();
+        body[key] = value.clone();
+        let (status, err) = error_of(app.post("/api/v1/vacancies", &coach, &body).await).await;
+        assert_eq!(status, 422, "{key} = {value}");
+        assert_eq!(err["field"], field, "{key} = {value}");
+        assert_eq!(err["code"], "validation_failed");
+    }
+    let list: Value = app
+        .get("/api/v1/vacancies", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0, "nothing invalid was stored");
+}
+
+#[tokio::test]
+async fn task_and_client_rules_are_checked() {
+    let (app, coach, employer) = setup().await;
+    let (status, err) = error_of(
+        app.post("/api/v1/tasks", &coach, &json!({"employer_id": employer, "title": "T", "description": "D", "municipality": "Lahti",
+            "starts_on": "2026-12-10", "ends_on": "2026-12-01"}))
+            .await,
+    )
+    .await;
+    assert_eq!((status, err["field"].as_str()), (422, Some("ends_on")));
+    let (_, err) = error_of(
+        app.post("/api/v1/tasks", &coach, &json!({"employer_id": employer, "title": "T", "description": "D", "municipality": "Lahti", "site": "moon"}))
+            .await,
+    )
+    .await;
+    assert_eq!(err["field"], "site");
+    let (_, err) = error_of(
+        app.post("/api/v1/clients", &coach, &json!({"display_name": "A", "home_municipality": "Lahti", "intake_date": "2999-01-01"}))
+            .await,
+    )
+    .await;
+    assert_eq!(err["field"], "intake_date");
+    let (_, err) = error_of(
+        app.post("/api/v1/clients", &coach, &json!({"display_name": "A", "home_municipality": "Lahti", "preferences": {"occupations": ["4321", "x"]}}))
+            .await,
+    )
+    .await;
+    assert_eq!(err["field"], "preferences.occupations[1]");
+}
+
+#[tokio::test]
+async fn oversized_body_is_a_413() {
+    let (app, coach, employer) = setup().await;
+    let body = json!({"employer_id": employer, "title": "t", "description": "x".repeat(2 * 1024 * 1024), "municipality": "Lahti"});
+    let (status, err) = error_of(app.post("/api/v1/vacancies", &coach, &body).await).await;
+    assert_eq!(status, 413);
+    assert_eq!(err["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_ids_are_404() {
+    let (app, coach, _) = setup().await;
+    for path in [
+        "/api/v1/vacancies/424242",
+        "/api/v1/vacancies/abc",
+        "/api/v1/tasks/9",
+        "/api/v1/clients/9",
+        "/api/v1/employers/9",
+    ] {
+        let (status, err) = error_of(app.get(path, &coach).await).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(err["code"], "not_found");
+    }
+    let (status, _) = error_of(
+        app.patch("/api/v1/vacancies/424242", &coach, &json!({"title": "x"}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn duplicate_external_id_is_a_409() {
+    let (app, coach, employer) = setup().await;
+    let body = json!({"employer_id": employer, "title": "t", "description": "d", "municipality": "Lahti", "external_id": "same"});
+    assert_eq!(
+        app.post("/api/v1/vacancies", &coach, &body).await.status(),
+        201
+    );
+    let (status, err) = error_of(app.post("/api/v1/vacancies", &coach, &body).await).await;
+    assert_eq!(status, 409);
+    assert_eq!(err["code"], "conflict");
+}
+
+#[tokio::test]
+async fn bad_query_parameters_are_422() {
+    let (app, coach, _) = setup().await;
+    for query in ["limit=0", "limit=101", "kind=employer", "limit=abc"] {
+        let (status, err) = error_of(
+            app.get(&format!("/api/v1/search?q=x&{query}"), &coach)
+                .await,
+        )
+        .await;
+        assert_eq!(status, 422, "{query}");
+        assert_eq!(err["code"], "invalid_parameter");
+    }
+    let (status, err) = error_of(app.get("/api/v1/vacancies?limit=1000", &coach).await).await;
+    assert_eq!((status, err["field"].as_str()), (422, Some("limit")));
+}
