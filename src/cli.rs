@@ -100,6 +100,12 @@ pub enum ImportCommand {
         /// CSV file.
         file: PathBuf,
     },
+    /// The occupation taxonomy: ISCO-08 groups and ESCO occupations with fi/sv/en labels
+    /// (CSV: uri, concept_type, code, label_fi, label_sv, label_en, broader_uris).
+    Occupations {
+        /// CSV file.
+        file: PathBuf,
+    },
 }
 
 /// Runs a parsed command line.
@@ -131,16 +137,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: ImportCommand::Municipalities { file },
         } => {
             let store = Store::open(&g.database_url).await?;
-            let report = crate::import::import_municipalities(&store, &file).await?;
-            for (line, message) in &report.errors {
-                eprintln!("line {line}: {message}");
-            }
-            println!("imported {}, rejected {}", report.imported, report.rejected);
+            let report = crate::import::import_municipalities(&store, &file).await;
             store.close().await;
+            print_reference_report(report?);
+            Ok(())
+        }
+        Command::Import {
+            command: ImportCommand::Occupations { file },
+        } => {
+            let store = Store::open(&g.database_url).await?;
+            let report = crate::import::import_occupations(&store, &file).await;
+            store.close().await;
+            print_reference_report(report?);
             Ok(())
         }
         Command::Reindex => reindex(&g).await,
     }
+}
+
+fn print_reference_report(report: crate::import::ImportReport) {
+    for (line, message) in &report.errors {
+        eprintln!("line {line}: {message}");
+    }
+    eprintln!("a running server reads reference data when it starts: restart it to use these");
+    println!("imported {}, rejected {}", report.imported, report.rejected);
 }
 
 async fn serve(

@@ -311,6 +311,63 @@ pub async fn import_municipalities(store: &Store, path: &Path) -> anyhow::Result
     Ok(report)
 }
 
+/// Imports the occupation taxonomy from the CSV layout of
+/// `esco_v1.1.1_occupations_isco_fi_sv_en.csv` (columns found by name: `concept_type`, `code`,
+/// `label_fi`, `label_sv`, `label_en`).
+pub async fn import_occupations(store: &Store, path: &Path) -> anyhow::Result<ImportReport> {
+    let mut rdr = csv::Reader::from_path(path)?;
+    let headers = rdr.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(kind), Some(code), Some(fi), Some(sv), Some(en)) = (
+        col("concept_type"),
+        col("code"),
+        col("label_fi"),
+        col("label_sv"),
+        col("label_en"),
+    ) else {
+        anyhow::bail!(
+            "{}: expected columns concept_type, code, label_fi, label_sv, label_en",
+            path.display()
+        );
+    };
+    let mut report = ImportReport::default();
+    let mut rows = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let parsed = record.map_err(|e| e.to_string()).and_then(|r| {
+            let get = |c: usize| r.get(c).map(str::trim).unwrap_or_default().to_string();
+            let concept_type = get(kind);
+            if concept_type != "isco_group" && concept_type != "occupation" {
+                return Err(format!(
+                    "concept_type '{concept_type}' is neither isco_group nor occupation"
+                ));
+            }
+            let code = crate::domain::OccupationCode::parse("code", &get(code))
+                .map_err(|e| e.to_string())?;
+            if get(fi).is_empty() {
+                return Err("label_fi is empty".into());
+            }
+            Ok(crate::store::OccupationRow {
+                isco_group: code.isco_group().to_string(),
+                code: code.as_str().to_string(),
+                concept_type,
+                label_fi: get(fi),
+                label_sv: get(sv),
+                label_en: get(en),
+            })
+        });
+        match parsed {
+            Ok(row) => rows.push(row),
+            Err(message) => {
+                report.rejected += 1;
+                report.errors.push((line, message));
+            }
+        }
+    }
+    report.imported = store.upsert_occupations(&rows).await? as u64;
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

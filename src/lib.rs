@@ -7,6 +7,8 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod matching;
+pub mod rank;
 pub mod search;
 pub mod startup;
 pub mod store;

@@ -13,6 +13,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, ApiDoc, AppState};
+use crate::matching::{Geo, Matcher, Taxonomy};
+use crate::rank::RankerModel;
 use crate::search::{spawn_follower, SearchIndex};
 use crate::store::Store;
 
@@ -60,6 +62,14 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = Store::open(&settings.database_url).await?;
         let (search, indexer) = SearchIndex::open(&settings.index_dir, store.clone())?;
+        let model = load_model(settings.model.as_deref())?;
+        tracing::info!(model = %model.version, "ranker loaded");
+        let matcher = Arc::new(Matcher::new(
+            search.clone(),
+            Geo::new(store.municipality_coordinates().await?),
+            Taxonomy::new(store.occupations().await?),
+            model,
+        ));
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);
@@ -67,6 +77,7 @@ impl Application {
             store: store.clone(),
             search,
             index_notify: notify,
+            matcher,
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
@@ -116,6 +127,22 @@ impl Application {
         self.store.close().await;
         result
     }
+}
+
+/// Where trained models go, and where `active.json` names the active one.
+pub const MODELS_DIR: &str = "models";
+
+/// The ranker to use: `--model FILE` when given, else the active trained model in `models/`,
+/// else the shipped default.
+pub fn load_model(path: Option<&std::path::Path>) -> anyhow::Result<RankerModel> {
+    if let Some(path) = path {
+        return Ok(RankerModel::load(path)?);
+    }
+    let active = std::path::Path::new(MODELS_DIR).join("active.json");
+    if active.exists() {
+        return Ok(RankerModel::load(&active)?);
+    }
+    Ok(RankerModel::default_model())
 }
 
 fn tracing_actix() -> actix_web::middleware::Logger {

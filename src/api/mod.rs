@@ -6,6 +6,7 @@ mod clients;
 mod employers;
 mod error;
 mod json;
+mod matches;
 mod openapi;
 mod postings;
 mod search;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub search: SearchIndex,
     /// Wakes the index follower after a write, so the write is searchable at once.
     pub index_notify: Arc<Notify>,
+    /// Builds match lists.
+    pub matcher: Arc<crate::matching::Matcher>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(employers::routes)
                 .configure(postings::routes)
                 .configure(clients::routes)
+                .configure(matches::routes)
                 .configure(search::routes),
         )
         .default_service(web::to(not_found));

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         super::clients::patch_client,
         super::clients::list_clients,
         super::search::search,
+        super::matches::matches,
     ),
     modifiers(&BearerAuth)
 )]

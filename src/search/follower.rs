@@ -8,9 +8,9 @@ use tantivy::IndexWriter;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-use super::index::{document, key_term};
+use super::index::{document, employer_document, key_term};
 use super::{Result, SearchError, SearchIndex};
-use crate::store::{Entity, IndexablePosting, Store};
+use crate::store::{Entity, IndexableEmployer, IndexablePosting, Store};
 
 /// Changes applied per index commit while catching up.
 const BATCH: i64 = 2_000;
@@ -82,6 +82,28 @@ impl Indexer {
             return Err(e.into());
         }
         let mut done = 0u64;
+        let mut after = 0;
+        loop {
+            let employers = match self
+                .store
+                .open_posting_ids(Entity::Employer, after, BATCH)
+                .await
+            {
+                Ok(ids) if ids.is_empty() => break,
+                Ok(ids) => {
+                    after = *ids.last().expect("not empty");
+                    self.store.indexable_employers(&ids).await
+                }
+                Err(e) => Err(e),
+            };
+            match employers {
+                Ok(employers) => writer = self.add_blocking(writer, Vec::new(), employers).await?,
+                Err(e) => {
+                    self.writer = Some(rollback(writer));
+                    return Err(e.into());
+                }
+            }
+        }
         for kind in [Entity::Vacancy, Entity::Task] {
             let mut after = 0;
             loop {
@@ -102,7 +124,7 @@ impl Indexer {
                     }
                 };
                 done += postings.len() as u64;
-                writer = self.add_blocking(writer, postings).await?;
+                writer = self.add_blocking(writer, postings, Vec::new()).await?;
                 progress(done, total);
             }
         }
@@ -126,6 +148,7 @@ impl Indexer {
             };
             let mut vacancies = BTreeSet::new();
             let mut tasks = BTreeSet::new();
+            let mut employers = BTreeSet::new();
             for c in &changes {
                 match c.entity {
                     Entity::Vacancy => {
@@ -134,13 +157,20 @@ impl Indexer {
                     Entity::Task => {
                         tasks.insert(c.entity_id);
                     }
-                    Entity::Employer | Entity::Client => {}
+                    Entity::Employer => {
+                        employers.insert(c.entity_id);
+                    }
+                    Entity::Client => {}
                 }
             }
             let vacancies: Vec<i64> = vacancies.into_iter().collect();
             let tasks: Vec<i64> = tasks.into_iter().collect();
             let mut postings = self.store.indexable(Entity::Vacancy, &vacancies).await?;
             postings.extend(self.store.indexable(Entity::Task, &tasks).await?);
+            // A new or changed posting changes its employer's prospect document too.
+            employers.extend(postings.iter().map(|p| p.employer_id));
+            let employers: Vec<i64> = employers.into_iter().collect();
+            let employer_docs = self.store.indexable_employers(&employers).await?;
             let writer = self.take_writer()?;
             let fields = self.search.fields.clone();
             // Delete every touched posting, then add back the ones still open: closed and
@@ -152,11 +182,14 @@ impl Indexer {
                 for id in &tasks {
                     writer.delete_term(key_term(&fields, Entity::Task, *id));
                 }
+                for id in &employers {
+                    writer.delete_term(key_term(&fields, Entity::Employer, *id));
+                }
                 writer
             })
             .await
             .map_err(|e| SearchError::Task(e.to_string()))?;
-            let writer = self.add_blocking(deleted, postings).await?;
+            let writer = self.add_blocking(deleted, postings, employer_docs).await?;
             let writer = self.commit_blocking(writer, last).await?;
             self.writer = Some(writer);
             self.applied = Some(last);
@@ -176,12 +209,17 @@ impl Indexer {
         &mut self,
         writer: IndexWriter,
         postings: Vec<IndexablePosting>,
+        employers: Vec<IndexableEmployer>,
     ) -> Result<IndexWriter> {
         let fields = self.search.fields.clone();
         let (writer, result) = tokio::task::spawn_blocking(move || {
+            let docs = postings
+                .iter()
+                .map(|p| document(&fields, p))
+                .chain(employers.iter().map(|e| employer_document(&fields, e)));
             let mut result = Ok(());
-            for p in &postings {
-                if let Err(e) = writer.add_document(document(&fields, p)) {
+            for doc in docs {
+                if let Err(e) = writer.add_document(doc) {
                     result = Err(SearchError::from(e));
                     break;
                 }

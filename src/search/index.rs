@@ -10,10 +10,10 @@ use tantivy::{doc, Index, TantivyDocument, Term};
 
 use super::analysis::{self, detect_language, Lang, NAME_ANALYZER};
 use super::{Result, SearchError};
-use crate::store::{Entity, IndexablePosting};
+use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Per-language text fields.
 #[derive(Debug, Clone, Copy)]
@@ -53,8 +53,26 @@ pub struct Fields {
     pub lang: Field,
     /// ISCO-08 group prefixes of the occupation code (`9`, `91`, `911`, `9112`).
     pub occupation: Field,
-    /// Publication time, unix seconds (ordering).
+    /// Publication time, unix seconds (ordering, freshness).
     pub posted: Field,
+    /// Occupation code as given, shown and compared.
+    pub occupation_code: Field,
+    /// Fewest hours per week offered.
+    pub hours_min: Field,
+    /// Most hours per week offered.
+    pub hours_max: Field,
+    /// Adjustments the employer offers, one per value (stored).
+    pub adjustments: Field,
+    /// Adjustments, analysed (Finnish words), to meet a client's needs.
+    pub adjustments_text: Field,
+    /// Fast: 0 vacancy, 1 task, 2 employer.
+    pub kind_code: Field,
+    /// Fast: the ISCO group digits with a leading 1 (`9112` -> 19112), 0 when unknown.
+    pub isco: Field,
+    /// Fast: [`place_key`] of the municipality, 0 when unknown.
+    pub place: Field,
+    /// Fast: 0 fi, 1 sv, 2 en.
+    pub lang_code: Field,
     /// Text fields by language: fi, sv, en.
     pub langs: [(Lang, LangFields); 3],
 }
@@ -97,6 +115,18 @@ pub fn schema() -> (Schema, Fields) {
     let lang = b.add_text_field("lang", STRING | STORED);
     let occupation = b.add_text_field("occupation", STRING);
     let posted = b.add_i64_field("posted", NumericOptions::default().set_fast().set_stored());
+    let occupation_code = b.add_text_field("occupation_code", STORED);
+    let hours_min = b.add_f64_field("hours_min", STORED | FAST);
+    let hours_max = b.add_f64_field("hours_max", STORED | FAST);
+    let adjustments = b.add_text_field("adjustments", STORED);
+    let adjustments_text = b.add_text_field(
+        "adjustments_text",
+        text(Lang::Fi.parts_analyzer(), IndexRecordOption::Basic),
+    );
+    let kind_code = b.add_u64_field("kind_code", FAST);
+    let isco = b.add_u64_field("isco", FAST);
+    let place = b.add_u64_field("place", FAST);
+    let lang_code = b.add_u64_field("lang_code", FAST);
     let langs = Lang::ALL.map(|l| {
         let words = l.words_analyzer();
         let fields = LangFields {
@@ -130,6 +160,15 @@ pub fn schema() -> (Schema, Fields) {
         lang,
         occupation,
         posted,
+        occupation_code,
+        hours_min,
+        hours_max,
+        adjustments,
+        adjustments_text,
+        kind_code,
+        isco,
+        place,
+        lang_code,
         langs,
     };
     (b.build(), fields)
@@ -204,9 +243,9 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         .and_then(Lang::from_code)
         .unwrap_or_else(|| detect_language(&format!("{} {}", p.title, p.description)));
     let lf = fields.of(lang);
-    let kind = match p.kind {
-        Entity::Task => "task",
-        _ => "vacancy",
+    let (kind, kind_code) = match p.kind {
+        Entity::Task => ("task", KIND_TASK),
+        _ => ("vacancy", KIND_VACANCY),
     };
     let mut d = doc!(
         fields.key => key(p.kind, p.id),
@@ -222,6 +261,10 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         lf.body => p.description.as_str(),
         lf.parts => p.title.as_str(),
         lf.parts => p.description.as_str(),
+        fields.kind_code => kind_code,
+        fields.lang_code => lang_code(lang),
+        fields.isco => isco_code(p.occupation_code.as_deref()),
+        fields.place => p.municipality.as_deref().map(place_key).unwrap_or(0),
     );
     if let Some(ext) = &p.external_id {
         d.add_text(fields.external_id, ext);
@@ -231,10 +274,103 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         d.add_text(fields.municipality_key, m.to_lowercase());
     }
     if let Some(code) = &p.occupation_code {
+        d.add_text(fields.occupation_code, code);
         let group = code.split('.').next().unwrap_or(code);
         for n in 1..=group.len() {
             d.add_text(fields.occupation, &group[..n]);
         }
+    }
+    if let Some(h) = p.hours_min {
+        d.add_f64(fields.hours_min, h);
+    }
+    if let Some(h) = p.hours_max {
+        d.add_f64(fields.hours_max, h);
+    }
+    for a in &p.adjustments_offered {
+        d.add_text(fields.adjustments, a);
+        d.add_text(fields.adjustments_text, a);
+    }
+    d
+}
+
+/// `kind_code` of a vacancy.
+pub const KIND_VACANCY: u64 = 0;
+/// `kind_code` of a task.
+pub const KIND_TASK: u64 = 1;
+/// `kind_code` of an employer prospect.
+pub const KIND_EMPLOYER: u64 = 2;
+
+fn lang_code(lang: Lang) -> u64 {
+    match lang {
+        Lang::Fi => 0,
+        Lang::Sv => 1,
+        Lang::En => 2,
+    }
+}
+
+/// The language of a `lang_code`.
+pub fn lang_of_code(code: u64) -> Lang {
+    match code {
+        1 => Lang::Sv,
+        2 => Lang::En,
+        _ => Lang::Fi,
+    }
+}
+
+/// Packs the ISCO group of an occupation code into a number (`9112.1` -> 19112, `91` -> 191);
+/// 0 when there is no code.
+pub fn isco_code(code: Option<&str>) -> u64 {
+    code.map(|c| c.split('.').next().unwrap_or(c))
+        .filter(|g| !g.is_empty() && g.len() <= 4 && g.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|g| format!("1{g}").parse().ok())
+        .unwrap_or(0)
+}
+
+/// The ISCO group digits of an [`isco_code`], `None` for 0.
+pub fn isco_digits(packed: u64) -> Option<String> {
+    (packed > 0).then(|| packed.to_string()[1..].to_string())
+}
+
+/// A stable 64-bit key of a municipality name (FNV-1a of its lower-cased form); never 0.
+pub fn place_key(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.trim().to_lowercase().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h.max(1)
+}
+
+/// Builds the document of an employer prospect: its name, line of work and the titles of its
+/// postings, searchable like a posting of kind `employer`.
+pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocument {
+    let text = std::iter::once(e.industry.clone().unwrap_or_default())
+        .chain(e.titles.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(". ");
+    let lang = detect_language(&text);
+    let lf = fields.of(lang);
+    let mut d = doc!(
+        fields.key => key(Entity::Employer, e.id),
+        fields.kind => "employer",
+        fields.id => e.id as u64,
+        fields.employer_id => e.id as u64,
+        fields.employer => e.name.as_str(),
+        fields.title => e.name.as_str(),
+        fields.description => text.as_str(),
+        fields.lang => lang.code(),
+        fields.posted => e.last_active.timestamp(),
+        lf.title => e.industry.as_deref().unwrap_or_default(),
+        lf.body => text.as_str(),
+        lf.parts => text.as_str(),
+        fields.kind_code => KIND_EMPLOYER,
+        fields.lang_code => lang_code(lang),
+        fields.isco => 0u64,
+        fields.place => e.municipality.as_deref().map(place_key).unwrap_or(0),
+    );
+    if let Some(m) = &e.municipality {
+        d.add_text(fields.municipality, m);
+        d.add_text(fields.municipality_key, m.to_lowercase());
     }
     d
 }

@@ -6,6 +6,7 @@
 //! the database (it catches up) but never ahead of it.
 
 pub mod analysis;
+mod candidates;
 mod follower;
 mod index;
 mod query;
@@ -14,8 +15,9 @@ use std::path::Path;
 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+pub use candidates::{Candidate, CandidateDoc, CandidateKind, CandidateSpec};
 pub use follower::{spawn_follower, Indexer};
-pub use index::{Fields, SCHEMA_VERSION};
+pub use index::{isco_code, isco_digits, place_key, Fields, SCHEMA_VERSION};
 pub use query::{Hit, SearchKind, SearchRequest, SearchResults};
 
 /// What can go wrong in the index.

@@ -117,15 +117,34 @@ impl SearchIndex {
         Ok(SearchResults { total, hits })
     }
 
+    /// Finnish stems of the words of `text` (stop words dropped).
+    pub fn finnish_stems(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self
+            .index
+            .tokenizers()
+            .get(Lang::Fi.words_analyzer())
+            .expect("analyzers are registered");
+        let mut stems = terms(&mut analyzer, text);
+        stems.dedup();
+        stems
+    }
+
     fn filters(&self, req: &SearchRequest) -> Vec<Box<dyn Query>> {
         let f = &self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
-        if let Some(kind) = req.kind {
-            let k = match kind {
-                SearchKind::Vacancy => "vacancy",
-                SearchKind::Task => "task",
-            };
-            out.push(term_query(Term::from_field_text(f.kind, k)));
+        match req.kind {
+            Some(kind) => {
+                let k = match kind {
+                    SearchKind::Vacancy => "vacancy",
+                    SearchKind::Task => "task",
+                };
+                out.push(term_query(Term::from_field_text(f.kind, k)));
+            }
+            // Employer prospects live in the index for matching; search shows postings only.
+            None => out.push(Box::new(BooleanQuery::union(vec![
+                term_query(Term::from_field_text(f.kind, "vacancy")),
+                term_query(Term::from_field_text(f.kind, "task")),
+            ]))),
         }
         if let Some(m) = req.municipality.as_deref().filter(|m| !m.trim().is_empty()) {
             let m = crate::domain::normalize_locality(m).unwrap_or_else(|| m.trim().to_string());
@@ -145,7 +164,7 @@ impl SearchIndex {
 
     /// The query where every word must match, and the one where any may; `None` when the text
     /// has no searchable word.
-    fn text_queries(&self, q: &str) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
+    pub(super) fn text_queries(&self, q: &str) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
         let tokenizers = self.index.tokenizers();
         let mut names = tokenizers.get(NAME_ANALYZER)?;
         let mut analyzers: Vec<(Lang, _)> = Lang::ALL
@@ -302,7 +321,7 @@ fn lead(text: &str, max: usize) -> String {
 }
 
 /// Escapes regex metacharacters (stems are alphanumeric, but never trust that).
-fn regex_escape(s: &str) -> String {
+pub(super) fn regex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_alphanumeric() {

@@ -7,6 +7,7 @@
 mod changelog;
 mod clients;
 mod employers;
+mod matching;
 mod postings;
 mod reference;
 mod users;
@@ -18,7 +19,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use changelog::{Change, Entity};
-pub use postings::{ImportOutcome, IndexablePosting, Page};
+pub use matching::{Impression, LabelledImpression, OccupationRow};
+pub use postings::{ImportOutcome, IndexableEmployer, IndexablePosting, Page};
 pub use reference::MunicipalityRow;
 pub use users::hash_token;
 

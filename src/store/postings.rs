@@ -53,6 +53,30 @@ pub struct IndexablePosting {
     pub occupation_code: Option<String>,
     /// Publication time.
     pub date_posted: DateTime<Utc>,
+    /// Fewest hours per week offered.
+    pub hours_min: Option<f64>,
+    /// Most hours per week offered.
+    pub hours_max: Option<f64>,
+    /// Adjustments the employer can offer.
+    pub adjustments_offered: Vec<String>,
+}
+
+/// What the search index needs of an employer (for employer prospects): its line of work and
+/// the titles of everything it has posted, open or closed.
+#[derive(Debug, Clone)]
+pub struct IndexableEmployer {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Line of business.
+    pub industry: Option<String>,
+    /// Municipality.
+    pub municipality: Option<String>,
+    /// Titles of its postings, newest first, at most 50.
+    pub titles: Vec<String>,
+    /// When it last posted (or joined the register).
+    pub last_active: DateTime<Utc>,
 }
 
 const VACANCY_SELECT: &str = "SELECT v.id, v.employer_id, e.name AS employer, v.external_id, \
@@ -550,7 +574,7 @@ impl Store {
             Entity::Vacancy => format!(
                 "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
                  e.name AS employer, v.municipality, v.language, v.occupation_code, \
-                 v.date_posted FROM vacancies v \
+                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered FROM vacancies v \
                  JOIN employers e ON e.id = v.employer_id \
                  WHERE v.status = 'open' AND v.id IN ({})",
                 placeholders(ids.len())
@@ -558,7 +582,8 @@ impl Store {
             Entity::Task => format!(
                 "SELECT t.id, NULL AS external_id, t.title, t.description, t.employer_id, \
                  e.name AS employer, t.municipality, NULL AS language, \
-                 NULL AS occupation_code, t.created_at AS date_posted FROM tasks t \
+                 NULL AS occupation_code, t.created_at AS date_posted, NULL AS hours_min, \
+                 NULL AS hours_max, '[]' AS adjustments_offered FROM tasks t \
                  JOIN employers e ON e.id = t.employer_id \
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
@@ -571,6 +596,61 @@ impl Store {
         }
         let rows = q.fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|r| r.into_posting(kind)).collect())
+    }
+
+    /// Employers among `ids`, with the titles of their postings (for employer prospects).
+    pub async fn indexable_employers(&self, ids: &[i64]) -> Result<Vec<IndexableEmployer>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, name, industry, municipality, created_at FROM employers WHERE id IN ({})",
+            placeholders(ids.len())
+        );
+        let mut q = sqlx::query_as::<_, (i64, String, Option<String>, Option<String>, DateTime<Utc>)>(
+            AssertSqlSafe(sql),
+        );
+        for id in ids {
+            q = q.bind(id);
+        }
+        let employers = q.fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT employer_id, title, date_posted FROM ( \
+               SELECT employer_id, title, date_posted FROM vacancies WHERE employer_id IN ({0}) \
+               UNION ALL SELECT employer_id, title, created_at FROM tasks WHERE employer_id IN ({0})) \
+             ORDER BY date_posted DESC",
+            placeholders(ids.len())
+        );
+        let mut q = sqlx::query_as::<_, (i64, String, DateTime<Utc>)>(AssertSqlSafe(sql));
+        for id in ids.iter().chain(ids.iter()) {
+            q = q.bind(id);
+        }
+        let titles = q.fetch_all(&self.pool).await?;
+        Ok(employers
+            .into_iter()
+            .map(|(id, name, industry, municipality, created_at)| {
+                let mine = titles.iter().filter(|(e, _, _)| *e == id);
+                let last_active = mine
+                    .clone()
+                    .map(|(_, _, at)| *at)
+                    .max()
+                    .unwrap_or(created_at);
+                let mut seen: Vec<String> = Vec::new();
+                for (_, title, _) in mine {
+                    if seen.len() < 50 && !seen.contains(title) {
+                        seen.push(title.clone());
+                    }
+                }
+                IndexableEmployer {
+                    id,
+                    name,
+                    industry,
+                    municipality,
+                    titles: seen,
+                    last_active,
+                }
+            })
+            .collect())
     }
 
     /// How many vacancies and tasks are open.
@@ -587,18 +667,21 @@ impl Store {
     /// Open postings of `kind` with id greater than `after`, ascending, at most `limit`
     /// (for a full rebuild of the index, a page at a time).
     pub async fn open_posting_ids(&self, kind: Entity, after: i64, limit: i64) -> Result<Vec<i64>> {
-        let table = match kind {
-            Entity::Vacancy => "vacancies",
-            Entity::Task => "tasks",
-            Entity::Employer | Entity::Client => return Ok(Vec::new()),
+        let sql = match kind {
+            Entity::Vacancy => {
+                "SELECT id FROM vacancies WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"
+            }
+            Entity::Task => {
+                "SELECT id FROM tasks WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"
+            }
+            Entity::Employer => "SELECT id FROM employers WHERE id > ? ORDER BY id LIMIT ?",
+            Entity::Client => return Ok(Vec::new()),
         };
-        let rows: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT id FROM {table} WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"
-        )))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(i64,)> = sqlx::query_as(sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }
@@ -615,6 +698,9 @@ struct IndexRow {
     language: Option<String>,
     occupation_code: Option<String>,
     date_posted: DateTime<Utc>,
+    hours_min: Option<f64>,
+    hours_max: Option<f64>,
+    adjustments_offered: String,
 }
 
 impl IndexRow {
@@ -631,6 +717,10 @@ impl IndexRow {
             language: self.language,
             occupation_code: self.occupation_code,
             date_posted: self.date_posted,
+            hours_min: self.hours_min,
+            hours_max: self.hours_max,
+            adjustments_offered: serde_json::from_str(&self.adjustments_offered)
+                .unwrap_or_default(),
         }
     }
 }

@@ -1,0 +1,55 @@
+//! Import throughput: JSON Lines of schema.org JobPosting into the database and the index,
+//! the way `kohtaamo import vacancies FILE` does it (parse, validate, upsert in batches, then
+//! index the change log), measured in vacancies per second.
+//!
+//! Data: 5,000 generated Finnish ads (seed 42, 500 employers, ~700 characters each), imported
+//! into a fresh SQLite file and a fresh index on every iteration; generating the lines and
+//! creating the directories is outside the timed part.
+
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kohtaamo::search::SearchIndex;
+use kohtaamo::store::Store;
+
+const ADS: usize = 5_000;
+
+fn import(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let lines = kohtaamo::demo::job_postings(42, ADS, 500).join("\n");
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(40));
+    group.throughput(Throughput::Elements(ADS as u64));
+    group.bench_function("vacancies_db_and_index", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+                total += rt.block_on(async {
+                    let store = Store::open(&url).await.expect("store");
+                    let start = Instant::now();
+                    let report =
+                        kohtaamo::import::import_vacancies(&store, lines.as_bytes(), |_| {})
+                            .await
+                            .expect("import");
+                    assert_eq!(report.imported as usize, ADS);
+                    let (search, mut indexer) =
+                        SearchIndex::open(&dir.path().join("index"), store.clone()).expect("index");
+                    indexer.sync().await.expect("indexed");
+                    let elapsed = start.elapsed();
+                    assert_eq!(search.num_docs() as usize, ADS);
+                    indexer.close().await;
+                    store.close().await;
+                    elapsed
+                });
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, import);
+criterion_main!(benches);

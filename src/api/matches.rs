@@ -1,0 +1,116 @@
+//! `GET /api/v1/clients/{id}/matches`: suggestions for one of the calling coach's clients.
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Caller;
+use super::error::{ApiError, ApiResult};
+use super::AppState;
+use crate::domain::Role;
+use crate::matching::{MatchRequest, ReasonLang, Suggestion};
+use crate::search::CandidateKind;
+use crate::store::Impression;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/clients/{id}/matches", web::get().to(matches));
+}
+
+/// Parameters of a match request.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MatchParams {
+    /// Suggestions, 1–100 (default 20).
+    pub limit: Option<usize>,
+    /// `vacancy`, `task` or `employer`; default: vacancies first, then a few tasks and employer
+    /// prospects.
+    pub kind: Option<CandidateKind>,
+}
+
+/// The answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchList {
+    /// The client.
+    pub client_id: i64,
+    /// Version of the ranking model that ordered the list.
+    pub model: String,
+    /// Suggestions, best first within each kind.
+    pub matches: Vec<Suggestion>,
+}
+
+/// Suggestions for a client, ranked, with reasons (Finnish; English with `Accept-Language: en`).
+/// Every list served is logged with its features so the ranker can learn from what follows.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/matches", tag = "matching", params(MatchParams),
+    responses((status = 200, body = MatchList), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.matches", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn matches(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    params: web::Query<MatchParams>,
+    request: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Coach], "ask for a client's matches")?;
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::InvalidParameter {
+            field: Some("limit".into()),
+            message: "limit must be between 1 and 100".into(),
+        });
+    }
+    let client = state
+        .store
+        .client_for_coach(id.into_inner(), caller.id())
+        .await?;
+    let lang = ReasonLang::from_accept_language(
+        request
+            .headers()
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok()),
+    );
+    let now = chrono::Utc::now();
+    let req = MatchRequest {
+        kind: params.kind,
+        limit,
+        lang,
+        now,
+    };
+    let hires: HashMap<i64, u32> = state.store.employer_hires().await?;
+    let matcher = state.matcher.clone();
+    let model = matcher.model();
+    let span = tracing::Span::current();
+    let client_for_match = client.clone();
+    let suggestions =
+        web::block(move || span.in_scope(|| matcher.suggest(&client_for_match, &req, &hires)))
+            .await??;
+
+    // Feature logging, off the request path.
+    let impressions: Vec<Impression> = suggestions
+        .iter()
+        .enumerate()
+        .map(|(position, s)| Impression {
+            position,
+            kind: s.kind,
+            item_id: s.id,
+            score: s.score,
+            features: s.features.to_vec(),
+        })
+        .collect();
+    let store = state.store.clone();
+    let version = model.version.clone();
+    tokio::spawn(async move {
+        if let Err(e) = store
+            .log_match_list(client.id, &version, now, &impressions)
+            .await
+        {
+            tracing::error!(error = %e, "could not log a match list");
+        }
+    });
+    Ok(HttpResponse::Ok().json(MatchList {
+        client_id: client.id,
+        model: model.version.clone(),
+        matches: suggestions,
+    }))
+}

@@ -1,0 +1,216 @@
+//! Matches for a client: candidates from the whole preference profile, features, the ranker's
+//! score, and reasons a coach can read to the client.
+//!
+//! Zero exclusion: the candidate sources always include the newest open work, and preferences
+//! only reorder, so every client gets suggestions whenever anything is open. Nothing about the
+//! client other than their stated wishes is read.
+
+mod features;
+mod profile;
+mod reasons;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use profile::{Geo, Taxonomy};
+pub use reasons::ReasonLang;
+
+use crate::domain::Client;
+use crate::rank::{RankerModel, N_FEATURES};
+use crate::search::{Candidate, CandidateKind, CandidateSpec, SearchError, SearchIndex};
+
+/// Candidates taken from each retrieval source.
+const PER_SOURCE: usize = 300;
+
+/// What to suggest.
+#[derive(Debug, Clone)]
+pub struct MatchRequest {
+    /// One kind only, or the default mix (vacancies first).
+    pub kind: Option<CandidateKind>,
+    /// How many suggestions.
+    pub limit: usize,
+    /// Language of the reasons.
+    pub lang: ReasonLang,
+    /// "Now", for freshness.
+    pub now: DateTime<Utc>,
+}
+
+/// One suggestion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestion {
+    /// `vacancy`, `task` or `employer`.
+    pub kind: &'static str,
+    /// Id within the kind.
+    pub id: i64,
+    /// Source id of a vacancy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Title (for an employer prospect: its name).
+    pub title: String,
+    /// Employer.
+    pub employer: String,
+    /// Municipality, null when unknown.
+    pub municipality: Option<String>,
+    /// Ranker score in (0, 1).
+    pub score: f64,
+    /// Which wishes it meets and which it does not, strongest first.
+    pub reasons: Vec<String>,
+    /// Feature values (logged for training; not part of the JSON answer).
+    #[serde(skip)]
+    pub features: [f64; N_FEATURES],
+}
+
+/// Builds suggestions. Shared by all requests; the model can be swapped while serving.
+pub struct Matcher {
+    search: SearchIndex,
+    geo: Geo,
+    taxonomy: Taxonomy,
+    model: RwLock<Arc<RankerModel>>,
+}
+
+impl Matcher {
+    /// A matcher over `search` with reference data and a model.
+    pub fn new(search: SearchIndex, geo: Geo, taxonomy: Taxonomy, model: RankerModel) -> Self {
+        Self {
+            search,
+            geo,
+            taxonomy,
+            model: RwLock::new(Arc::new(model)),
+        }
+    }
+
+    /// The active model.
+    pub fn model(&self) -> Arc<RankerModel> {
+        self.model.read().expect("model lock").clone()
+    }
+
+    /// Replaces the active model.
+    pub fn set_model(&self, model: RankerModel) {
+        *self.model.write().expect("model lock") = Arc::new(model);
+    }
+
+    /// Suggestions for `client`. `hires` counts hires through the service per employer id.
+    /// CPU-bound: call from a blocking thread.
+    pub fn suggest(
+        &self,
+        client: &Client,
+        req: &MatchRequest,
+        hires: &HashMap<i64, u32>,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        let profile = profile::Profile::new(client, &self.geo, &self.taxonomy, &self.search);
+        let kinds = match req.kind {
+            Some(k) => vec![k],
+            None => vec![
+                CandidateKind::Vacancy,
+                CandidateKind::Task,
+                CandidateKind::Employer,
+            ],
+        };
+        let spec = CandidateSpec {
+            text: profile.words.clone(),
+            extra_text: profile.taxonomy_names.join(" "),
+            occupation_groups: profile.all_groups(),
+            municipalities: profile.place_names.clone(),
+            avoid: client.preferences.avoid.clone().unwrap_or_default(),
+            adjustments: client.preferences.adjustments.join(" "),
+            kinds,
+            per_source: PER_SOURCE,
+        };
+        let candidates = self.search.candidates(&spec)?;
+        let model = self.model();
+        let mut scored: Vec<(f64, [f64; N_FEATURES], Candidate)> = candidates
+            .into_iter()
+            .map(|c| {
+                let x = features::extract(&profile, &c, &self.geo, hires, req.now);
+                (model.score(&x), x, c)
+            })
+            .collect();
+        // Highest score first; ties go to the newer posting, then the lower id (stable output).
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.2.posted.cmp(&a.2.posted))
+                .then(a.2.id.cmp(&b.2.id))
+        });
+        let chosen = choose(scored, req.kind, req.limit);
+        let docs = self
+            .search
+            .candidate_docs(&chosen.iter().map(|(_, _, c)| c.address).collect::<Vec<_>>())?;
+        Ok(chosen
+            .into_iter()
+            .zip(docs)
+            .map(|((score, x, c), doc)| {
+                let reasons = reasons::explain(&profile, &c, &doc, &x, &model, &self.geo, req);
+                Suggestion {
+                    kind: c.kind.as_str(),
+                    id: c.id,
+                    external_id: doc.external_id,
+                    title: doc.title,
+                    employer: doc.employer,
+                    municipality: doc.municipality,
+                    score: (score * 1e4).round() / 1e4,
+                    reasons,
+                    features: x,
+                }
+            })
+            .collect())
+    }
+}
+
+/// The default mix: vacancies first, then a few subcontracting tasks and employer prospects
+/// (IPS job development goes to employers before they advertise). A kind that has too few
+/// items leaves its places to the others, so the list is as long as what is open allows.
+fn choose(
+    scored: Vec<(f64, [f64; N_FEATURES], Candidate)>,
+    kind: Option<CandidateKind>,
+    limit: usize,
+) -> Vec<(f64, [f64; N_FEATURES], Candidate)> {
+    if kind.is_some() {
+        return scored.into_iter().take(limit).collect();
+    }
+    let of = |k: CandidateKind| scored.iter().filter(move |s| s.2.kind == k);
+    let reserve = (limit / 10).max(1);
+    let tasks = of(CandidateKind::Task).count().min(reserve);
+    let employers = of(CandidateKind::Employer).count().min(reserve);
+    let vacancies = of(CandidateKind::Vacancy)
+        .count()
+        .min(limit.saturating_sub(tasks + employers));
+    let mut quota = HashMap::from([
+        (CandidateKind::Vacancy, vacancies),
+        (CandidateKind::Task, tasks),
+        (CandidateKind::Employer, employers),
+    ]);
+    let mut left = limit - vacancies - tasks - employers;
+    let mut out: Vec<(f64, [f64; N_FEATURES], Candidate)> = Vec::with_capacity(limit);
+    let mut rest = Vec::new();
+    for s in scored {
+        let q = quota.get_mut(&s.2.kind).expect("every kind has a quota");
+        if *q > 0 {
+            *q -= 1;
+            out.push(s);
+        } else {
+            rest.push(s);
+        }
+    }
+    for s in rest {
+        if left == 0 {
+            break;
+        }
+        left -= 1;
+        out.push(s);
+    }
+    let rank = |k: CandidateKind| match k {
+        CandidateKind::Vacancy => 0,
+        CandidateKind::Task => 1,
+        CandidateKind::Employer => 2,
+    };
+    out.sort_by(|a, b| {
+        rank(a.2.kind)
+            .cmp(&rank(b.2.kind))
+            .then(b.0.total_cmp(&a.0))
+    });
+    out
+}

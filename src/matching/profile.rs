@@ -1,0 +1,203 @@
+//! A client's wishes turned into what retrieval and features need, with the reference data:
+//! municipality coordinates (for commute distance) and the occupation taxonomy (to widen the
+//! client's words to the names ads use).
+
+use std::collections::HashMap;
+
+use crate::domain::Client;
+use crate::search::{place_key, SearchIndex};
+use crate::store::OccupationRow;
+
+/// Municipality coordinates by [`place_key`].
+#[derive(Debug, Clone, Default)]
+pub struct Geo {
+    places: HashMap<u64, (String, f64, f64)>,
+}
+
+impl Geo {
+    /// From (name, lat, lon) rows.
+    pub fn new(rows: Vec<(String, f64, f64)>) -> Self {
+        Self {
+            places: rows
+                .into_iter()
+                .map(|(n, lat, lon)| (place_key(&n), (n, lat, lon)))
+                .collect(),
+        }
+    }
+
+    /// Coordinates of a place.
+    pub fn coords(&self, key: u64) -> Option<(f64, f64)> {
+        self.places.get(&key).map(|(_, lat, lon)| (*lat, *lon))
+    }
+
+    /// Great-circle distance in km between two places, when both are known.
+    pub fn distance_km(&self, a: u64, b: u64) -> Option<f64> {
+        let ((lat1, lon1), (lat2, lon2)) = (self.coords(a)?, self.coords(b)?);
+        let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+        let dp = (lat2 - lat1).to_radians();
+        let dl = (lon2 - lon1).to_radians();
+        let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        Some(2.0 * 6371.0 * h.sqrt().asin())
+    }
+
+    /// Number of places known.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Whether no place is known.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+}
+
+/// The occupation taxonomy (ESCO occupations with their ISCO-08 groups, fi/sv/en labels).
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    /// (ISCO group digits, lower-cased labels fi|sv|en, Finnish label) of each occupation.
+    occupations: Vec<(String, String, String)>,
+}
+
+impl Taxonomy {
+    /// From taxonomy rows.
+    pub fn new(rows: Vec<OccupationRow>) -> Self {
+        Self {
+            occupations: rows
+                .into_iter()
+                .filter(|r| r.concept_type == "occupation")
+                .map(|r| {
+                    let all =
+                        format!("{} | {} | {}", r.label_fi, r.label_sv, r.label_en).to_lowercase();
+                    (r.isco_group, all, r.label_fi)
+                })
+                .collect(),
+        }
+    }
+
+    /// Number of occupations.
+    pub fn len(&self) -> usize {
+        self.occupations.len()
+    }
+
+    /// Whether the taxonomy is empty (not imported).
+    pub fn is_empty(&self) -> bool {
+        self.occupations.is_empty()
+    }
+
+    /// The ISCO groups whose occupations the client's word roots name, best first, and the
+    /// Finnish names of the occupations in those groups ("siivous" -> 9112 -> "laitossiivooja",
+    /// "wc-tilojen siistijä", …).
+    pub fn widen(&self, roots: &[String]) -> (Vec<String>, Vec<String>) {
+        if roots.is_empty() || self.occupations.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (group, labels, _) in &self.occupations {
+            if roots.iter().any(|r| labels.contains(r.as_str())) {
+                *counts.entry(group.as_str()).or_default() += 1;
+            }
+        }
+        let mut groups: Vec<(&str, usize)> = counts.into_iter().collect();
+        groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let groups: Vec<String> = groups
+            .into_iter()
+            .take(2)
+            .map(|(g, _)| g.to_string())
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        for (group, _, fi) in &self.occupations {
+            if groups.contains(group) && names.len() < 24 && !names.contains(fi) {
+                names.push(fi.clone());
+            }
+        }
+        (groups, names)
+    }
+}
+
+/// What matching needs of a client.
+pub struct Profile {
+    /// The client's own words.
+    pub words: String,
+    /// Stems of those words (for reasons).
+    pub stems: Vec<String>,
+    /// Wished ISCO groups, as given.
+    pub groups: Vec<String>,
+    /// ISCO groups the taxonomy reads from the client's words.
+    pub inferred_groups: Vec<String>,
+    /// Occupation names from the taxonomy.
+    pub taxonomy_names: Vec<String>,
+    /// Accepted places (home first), lower-cased.
+    pub place_names: Vec<String>,
+    /// Their keys.
+    pub places: Vec<u64>,
+    /// Longest commute, km (30 when not given).
+    pub commute_km: f64,
+    /// Hours wished.
+    pub hours: Option<(f64, f64)>,
+    /// Languages the client works in.
+    pub languages: Vec<String>,
+    /// Stems of things to avoid (for reasons).
+    pub avoid_stems: Vec<String>,
+}
+
+/// Commute assumed when the client states none.
+const DEFAULT_COMMUTE_KM: f64 = 30.0;
+
+impl Profile {
+    /// Reads the client's preferences.
+    pub fn new(client: &Client, _geo: &Geo, taxonomy: &Taxonomy, search: &SearchIndex) -> Self {
+        let p = &client.preferences;
+        let words = p.desired_work.clone().unwrap_or_default();
+        let stems = search.finnish_stems(&words);
+        // Roots for the taxonomy: a stem less its last letters meets derived forms
+        // ("siivous" and "siivooja" share "siivo").
+        let roots: Vec<String> = stems
+            .iter()
+            .filter(|s| s.chars().count() >= 5)
+            .map(|s| s.chars().take((s.chars().count() - 2).max(5)).collect())
+            .collect();
+        let (inferred_groups, taxonomy_names) = taxonomy.widen(&roots);
+        let groups: Vec<String> = p
+            .occupations
+            .iter()
+            .map(|c| c.split('.').next().unwrap_or(c).to_string())
+            .collect();
+        let mut place_names: Vec<String> = std::iter::once(&client.home_municipality)
+            .chain(p.municipalities.iter())
+            .map(|m| m.trim().to_lowercase())
+            .filter(|m| !m.is_empty())
+            .collect();
+        place_names.dedup();
+        let places = place_names.iter().map(|m| place_key(m)).collect();
+        let hours = p
+            .hours_per_week
+            .map(|h| (h.min.unwrap_or(0.0), h.max.unwrap_or(80.0)));
+        Self {
+            words,
+            stems,
+            groups,
+            inferred_groups,
+            taxonomy_names,
+            place_names,
+            places,
+            commute_km: p
+                .max_commute_km
+                .filter(|k| *k > 0.0)
+                .unwrap_or(DEFAULT_COMMUTE_KM),
+            hours,
+            languages: p.languages.clone(),
+            avoid_stems: search.finnish_stems(p.avoid.as_deref().unwrap_or_default()),
+        }
+    }
+
+    /// Stated and inferred groups, stated first.
+    pub fn all_groups(&self) -> Vec<String> {
+        let mut all = self.groups.clone();
+        for g in &self.inferred_groups {
+            if !all.contains(g) {
+                all.push(g.clone());
+            }
+        }
+        all
+    }
+}

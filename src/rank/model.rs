@@ -1,0 +1,163 @@
+//! A linear ranking model: P(good outcome) = 1 / (1 + exp(-(b + w·x))).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{feature_index, Metrics, FEATURES, N_FEATURES};
+
+/// The model shipped for the cold start (see `models/README.md` for where its weights come from).
+pub const DEFAULT_MODEL_JSON: &str = include_str!("../../models/ranker-default.json");
+
+/// A model as stored in `models/ranker-<version>.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RankerModel {
+    /// Version label (`default`, or the training time).
+    pub version: String,
+    /// Feature names, in the order of `weights`.
+    pub features: Vec<String>,
+    /// One weight per feature.
+    pub weights: Vec<f64>,
+    /// Bias.
+    pub intercept: f64,
+    /// Where the weights come from.
+    pub source: String,
+    /// Impressions the model was trained on (0 for the hand-set default).
+    #[serde(default)]
+    pub training_size: usize,
+    /// Metrics on held-out lists, when trained.
+    #[serde(default)]
+    pub held_out: Option<Metrics>,
+}
+
+/// Problems with a model file.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// Cannot read or write.
+    #[error("model file {path}: {source}")]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Not a model.
+    #[error("model file {path} is not a kohtaamo ranker: {message}")]
+    Invalid {
+        /// File.
+        path: String,
+        /// Why.
+        message: String,
+    },
+}
+
+impl RankerModel {
+    /// The shipped cold-start model.
+    pub fn default_model() -> Self {
+        let model: RankerModel =
+            serde_json::from_str(DEFAULT_MODEL_JSON).expect("shipped model parses");
+        model
+            .checked("models/ranker-default.json")
+            .expect("shipped model is valid")
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &Path) -> Result<Self, ModelError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let model: RankerModel = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+        model.checked(&name)
+    }
+
+    /// Writes the model as pretty JSON.
+    pub fn save(&self, path: &Path) -> Result<(), ModelError> {
+        let text = serde_json::to_string_pretty(self).expect("model serializes");
+        std::fs::write(path, text + "\n").map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+
+    /// Checks the schema matches this build's features.
+    fn checked(self, path: &str) -> Result<Self, ModelError> {
+        if self.features != FEATURES || self.weights.len() != N_FEATURES {
+            return Err(ModelError::Invalid {
+                path: path.to_string(),
+                message: format!(
+                    "its features {:?} are not this build's {:?}",
+                    self.features, FEATURES
+                ),
+            });
+        }
+        if self
+            .weights
+            .iter()
+            .chain([&self.intercept])
+            .any(|w| !w.is_finite())
+        {
+            return Err(ModelError::Invalid {
+                path: path.to_string(),
+                message: "a weight is not finite".into(),
+            });
+        }
+        Ok(self.constrained())
+    }
+
+    /// Applies the model's fairness constraints (see the module documentation).
+    pub fn constrained(mut self) -> Self {
+        if let Some(i) = feature_index("avoid_hit") {
+            self.weights[i] = self.weights[i].min(0.0);
+        }
+        if let Some(i) = feature_index("adjustments_met") {
+            self.weights[i] = self.weights[i].max(0.0);
+        }
+        self
+    }
+
+    /// The linear part b + w·x.
+    pub fn margin(&self, x: &[f64; N_FEATURES]) -> f64 {
+        self.intercept + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
+    }
+
+    /// Probability-like score in (0, 1).
+    pub fn score(&self, x: &[f64; N_FEATURES]) -> f64 {
+        1.0 / (1.0 + (-self.margin(x)).exp())
+    }
+
+    /// Each feature's contribution w_i · x_i.
+    pub fn contributions(&self, x: &[f64; N_FEATURES]) -> [f64; N_FEATURES] {
+        let mut out = [0.0; N_FEATURES];
+        for (i, (w, v)) in self.weights.iter().zip(x).enumerate() {
+            out[i] = w * v;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_model_matches_the_feature_schema() {
+        let m = RankerModel::default_model();
+        assert_eq!(m.weights.len(), N_FEATURES);
+        assert_eq!(m.version, "default");
+    }
+
+    #[test]
+    fn constraints_hold_for_any_weights() {
+        let mut m = RankerModel::default_model();
+        m.weights = vec![1.0; N_FEATURES];
+        m.weights[feature_index("adjustments_met").unwrap()] = -5.0;
+        let m = m.constrained();
+        assert!(m.weights[feature_index("avoid_hit").unwrap()] <= 0.0);
+        assert!(m.weights[feature_index("adjustments_met").unwrap()] >= 0.0);
+    }
+}

@@ -1,0 +1,349 @@
+//! Candidate retrieval for matching: several cheap queries whose union is scored by the
+//! ranker. The engine knows nothing of clients; matching turns a client into a
+//! [`CandidateSpec`].
+//!
+//! Every source is bounded, and the last one (the newest open work) always returns something
+//! when anything is open, so nobody gets an empty list.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::analysis::{terms, Lang};
+use super::index::{isco_digits, lang_of_code, KIND_EMPLOYER, KIND_TASK, KIND_VACANCY};
+use super::{Result, SearchIndex};
+
+/// Kinds of candidate.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateKind {
+    /// An open vacancy.
+    Vacancy,
+    /// An open subcontracting task.
+    Task,
+    /// An employer in the register (a job-development prospect).
+    Employer,
+}
+
+impl CandidateKind {
+    fn from_code(code: u64) -> Self {
+        match code {
+            KIND_TASK => CandidateKind::Task,
+            KIND_EMPLOYER => CandidateKind::Employer,
+            _ => CandidateKind::Vacancy,
+        }
+    }
+
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CandidateKind::Vacancy => "vacancy",
+            CandidateKind::Task => "task",
+            CandidateKind::Employer => "employer",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// What to retrieve.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateSpec {
+    /// The client's own words.
+    pub text: String,
+    /// Words the occupation taxonomy adds (names that ads use); weighted lower.
+    pub extra_text: String,
+    /// ISCO groups (1–4 digits) the client wishes.
+    pub occupation_groups: Vec<String>,
+    /// Lower-cased municipality names the client accepts (home included).
+    pub municipalities: Vec<String>,
+    /// Things to avoid, in the client's words: marks candidates, never removes them.
+    pub avoid: String,
+    /// Functional adjustments the client shared: marks employers that offer them.
+    pub adjustments: String,
+    /// Kinds to retrieve.
+    pub kinds: Vec<CandidateKind>,
+    /// Candidates per source.
+    pub per_source: usize,
+}
+
+/// A candidate with the values ranking needs (read from fast fields, not stored documents).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Where it is in the index (to load it for display).
+    pub address: DocAddress,
+    /// Kind.
+    pub kind: CandidateKind,
+    /// Id within the kind.
+    pub id: i64,
+    /// Employer id.
+    pub employer_id: i64,
+    /// BM25 of the client's words; 0 when they do not occur.
+    pub text_score: f32,
+    /// ISCO digits of the posting's occupation code.
+    pub isco: Option<String>,
+    /// [`super::place_key`] of the municipality, `None` when unknown.
+    pub place: Option<u64>,
+    /// Hours offered.
+    pub hours_min: Option<f64>,
+    /// Hours offered.
+    pub hours_max: Option<f64>,
+    /// Publication (or last activity) time, unix seconds.
+    pub posted: i64,
+    /// Language of the text.
+    pub lang: Lang,
+    /// Mentions something the client wants to avoid.
+    pub avoid_hit: bool,
+    /// The employer offers an adjustment the client asked for.
+    pub adjustments_met: bool,
+}
+
+/// Display fields of a candidate, loaded from the stored document.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateDoc {
+    /// Source id.
+    pub external_id: Option<String>,
+    /// Title (an employer's name for prospects).
+    pub title: String,
+    /// Employer name.
+    pub employer: String,
+    /// Municipality.
+    pub municipality: Option<String>,
+    /// Description (postings) or line of work and past titles (employers).
+    pub description: String,
+    /// Occupation code as given.
+    pub occupation_code: Option<String>,
+    /// Adjustments offered.
+    pub adjustments: Vec<String>,
+}
+
+struct Columns {
+    kind: Column<u64>,
+    id: Column<u64>,
+    employer: Column<u64>,
+    isco: Column<u64>,
+    place: Column<u64>,
+    lang: Column<u64>,
+    posted: Column<i64>,
+    hours_min: Column<f64>,
+    hours_max: Column<f64>,
+}
+
+impl SearchIndex {
+    /// Retrieves candidates for `spec`. CPU-bound: call from a blocking thread.
+    pub fn candidates(&self, spec: &CandidateSpec) -> Result<Vec<Candidate>> {
+        let searcher = self.reader.searcher();
+        let kinds = self.kind_filter(&spec.kinds);
+        let filtered = |q: Box<dyn Query>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, q),
+                (Occur::Must, kinds.box_clone()),
+            ]))
+        };
+        let n = spec.per_source.max(1);
+        let mut found: HashMap<DocAddress, f32> = HashMap::new();
+
+        // 1. The client's words (and the taxonomy's), any of them, by BM25.
+        if let Some(q) = self.words_query(&spec.text, &spec.extra_text) {
+            for (score, addr) in
+                searcher.search(&filtered(q), &TopDocs::with_limit(n).order_by_score())?
+            {
+                found.insert(addr, score);
+            }
+        }
+        // 2. The wished occupations, nearest groups first.
+        if !spec.occupation_groups.is_empty() {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for group in &spec.occupation_groups {
+                for len in 1..=group.len() {
+                    let term = Term::from_field_text(self.fields.occupation, &group[..len]);
+                    let q = TermQuery::new(term, IndexRecordOption::Basic);
+                    should.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), len as f32)),
+                    ));
+                }
+            }
+            let q = filtered(Box::new(BooleanQuery::new(should)));
+            for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+                found.entry(addr).or_insert(0.0);
+            }
+        }
+        // 3. The accepted places, newest first.
+        if !spec.municipalities.is_empty() {
+            let places: Vec<Box<dyn Query>> = spec
+                .municipalities
+                .iter()
+                .map(|m| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.municipality_key, m),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect();
+            let q = filtered(Box::new(BooleanQuery::union(places)));
+            let top = TopDocs::with_limit(n).order_by_fast_field::<i64>("posted", Order::Desc);
+            for (_, addr) in searcher.search(&q, &top)? {
+                found.entry(addr).or_insert(0.0);
+            }
+        }
+        // 4. The newest open work of each kind: nobody is left without suggestions.
+        for kind in &spec.kinds {
+            let q = self.kind_filter(&[*kind]);
+            let top =
+                TopDocs::with_limit(n.min(100)).order_by_fast_field::<i64>("posted", Order::Desc);
+            for (_, addr) in searcher.search(&q, &top)? {
+                found.entry(addr).or_insert(0.0);
+            }
+        }
+
+        let avoid = self.marked(&searcher, &spec.avoid, false)?;
+        let adjustments = self.marked(&searcher, &spec.adjustments, true)?;
+        let mut columns: HashMap<u32, Columns> = HashMap::new();
+        let mut out = Vec::with_capacity(found.len());
+        for (addr, text_score) in found {
+            let cols = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    e.insert(Columns {
+                        kind: ff.u64("kind_code")?,
+                        id: ff.u64("id")?,
+                        employer: ff.u64("employer_id")?,
+                        isco: ff.u64("isco")?,
+                        place: ff.u64("place")?,
+                        lang: ff.u64("lang_code")?,
+                        posted: ff.i64("posted")?,
+                        hours_min: ff.f64("hours_min")?,
+                        hours_max: ff.f64("hours_max")?,
+                    })
+                }
+            };
+            let d = addr.doc_id;
+            out.push(Candidate {
+                address: addr,
+                kind: CandidateKind::from_code(cols.kind.first(d).unwrap_or(KIND_VACANCY)),
+                id: cols.id.first(d).unwrap_or_default() as i64,
+                employer_id: cols.employer.first(d).unwrap_or_default() as i64,
+                text_score,
+                isco: cols.isco.first(d).and_then(isco_digits),
+                place: cols.place.first(d).filter(|p| *p != 0),
+                hours_min: cols.hours_min.first(d),
+                hours_max: cols.hours_max.first(d),
+                posted: cols.posted.first(d).unwrap_or_default(),
+                lang: lang_of_code(cols.lang.first(d).unwrap_or_default()),
+                avoid_hit: avoid.contains(&addr),
+                adjustments_met: adjustments.contains(&addr),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Loads the display fields of candidates.
+    pub fn candidate_docs(&self, addresses: &[DocAddress]) -> Result<Vec<CandidateDoc>> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        addresses
+            .iter()
+            .map(|addr| {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                };
+                Ok(CandidateDoc {
+                    external_id: text(f.external_id),
+                    title: text(f.title).unwrap_or_default(),
+                    employer: text(f.employer).unwrap_or_default(),
+                    municipality: text(f.municipality),
+                    description: text(f.description).unwrap_or_default(),
+                    occupation_code: text(f.occupation_code),
+                    adjustments: doc
+                        .get_all(f.adjustments)
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn kind_filter(&self, kinds: &[CandidateKind]) -> Box<dyn Query> {
+        let terms: Vec<Box<dyn Query>> = kinds
+            .iter()
+            .map(|k| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.kind, k.name()),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
+            .collect();
+        Box::new(BooleanQuery::union(terms))
+    }
+
+    /// Any of the words of `text` and, weighted lower, of `extra`.
+    fn words_query(&self, text: &str, extra: &str) -> Option<Box<dyn Query>> {
+        let main = self.text_queries(text).map(|(_, any)| any);
+        let extra = self.text_queries(extra).map(|(_, any)| any);
+        match (main, extra) {
+            (None, None) => None,
+            (Some(m), None) => Some(m),
+            (None, Some(e)) => Some(Box::new(BoostQuery::new(e, 0.3))),
+            (Some(m), Some(e)) => Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, m),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(e, 0.3)) as Box<dyn Query>,
+                ),
+            ]))),
+        }
+    }
+
+    /// Documents that mention any word of `text` (in any language, compound parts included);
+    /// with `adjustments`, only in the employer's offered adjustments.
+    fn marked(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        adjustments: bool,
+    ) -> Result<HashSet<DocAddress>> {
+        if text.trim().is_empty() {
+            return Ok(HashSet::new());
+        }
+        let query: Option<Box<dyn Query>> = if adjustments {
+            let tokenizers = self.index.tokenizers();
+            let mut analyzer = tokenizers.get(Lang::Fi.words_analyzer());
+            let stems = analyzer
+                .as_mut()
+                .map(|a| terms(a, text))
+                .unwrap_or_default();
+            let qs: Vec<Box<dyn Query>> = stems
+                .into_iter()
+                .filter(|s| s.chars().count() >= 4)
+                .filter_map(|s| {
+                    tantivy::query::RegexQuery::from_pattern(
+                        &format!("{}.*", super::query::regex_escape(&s)),
+                        self.fields.adjustments_text,
+                    )
+                    .ok()
+                    .map(|q| Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            (!qs.is_empty()).then(|| Box::new(BooleanQuery::union(qs)) as Box<dyn Query>)
+        } else {
+            self.text_queries(text).map(|(_, any)| any)
+        };
+        match query {
+            Some(q) => Ok(searcher.search(&q, &DocSetCollector)?),
+            None => Ok(HashSet::new()),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! What matching reads and writes: the occupation taxonomy, municipality coordinates, and the
+//! log of served match lists.
+
+use chrono::{DateTime, Utc};
+
+use super::{Result, Store};
+
+/// One row of the occupation taxonomy (ISCO-08 groups and ESCO occupations).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OccupationRow {
+    /// `9112` (ISCO group) or `9112.2` (ESCO occupation).
+    pub code: String,
+    /// `isco_group` or `occupation`.
+    pub concept_type: String,
+    /// The ISCO group digits the row belongs to.
+    pub isco_group: String,
+    /// Finnish label.
+    pub label_fi: String,
+    /// Swedish label.
+    pub label_sv: String,
+    /// English label.
+    pub label_en: String,
+}
+
+/// One suggestion of a served list, as logged.
+#[derive(Debug, Clone)]
+pub struct Impression {
+    /// Position in the list, from 0.
+    pub position: usize,
+    /// `vacancy`, `task` or `employer`.
+    pub kind: &'static str,
+    /// Id within the kind.
+    pub item_id: i64,
+    /// Model score.
+    pub score: f64,
+    /// Feature values, in model order.
+    pub features: Vec<f64>,
+}
+
+/// A logged suggestion with the strongest outcome that followed it.
+#[derive(Debug, Clone)]
+pub struct LabelledImpression {
+    /// List it was served in.
+    pub list_id: String,
+    /// Client.
+    pub client_id: i64,
+    /// Position.
+    pub position: i64,
+    /// Feature values.
+    pub features: Vec<f64>,
+    /// 0 nothing / declined, 1 interested, 2 employer contact or interview, 3 employed.
+    pub grade: u8,
+}
+
+impl Store {
+    /// Upserts taxonomy rows.
+    pub async fn upsert_occupations(&self, rows: &[OccupationRow]) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        for r in rows {
+            sqlx::query(
+                "INSERT INTO occupations (code, concept_type, isco_group, label_fi, label_sv, label_en) \
+                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET \
+                 concept_type = excluded.concept_type, isco_group = excluded.isco_group, \
+                 label_fi = excluded.label_fi, label_sv = excluded.label_sv, label_en = excluded.label_en",
+            )
+            .bind(&r.code)
+            .bind(&r.concept_type)
+            .bind(&r.isco_group)
+            .bind(&r.label_fi)
+            .bind(&r.label_sv)
+            .bind(&r.label_en)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    /// The whole taxonomy.
+    pub async fn occupations(&self) -> Result<Vec<OccupationRow>> {
+        Ok(sqlx::query_as(
+            "SELECT code, concept_type, isco_group, label_fi, label_sv, label_en FROM occupations ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every municipality's name and coordinates.
+    pub async fn municipality_coordinates(&self) -> Result<Vec<(String, f64, f64)>> {
+        Ok(sqlx::query_as("SELECT name, lat, lon FROM municipalities")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Logs a served list; returns its id.
+    pub async fn log_match_list(
+        &self,
+        client_id: i64,
+        model_version: &str,
+        served_at: DateTime<Utc>,
+        items: &[Impression],
+    ) -> Result<String> {
+        let list_id = {
+            use rand::RngCore;
+            let mut b = [0u8; 12];
+            rand::rngs::OsRng.fill_bytes(&mut b);
+            hex::encode(b)
+        };
+        let mut tx = self.pool.begin().await?;
+        for it in items {
+            sqlx::query(
+                "INSERT INTO match_impressions (list_id, client_id, served_at, model_version, position, \
+                 kind, item_id, score, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&list_id)
+            .bind(client_id)
+            .bind(served_at)
+            .bind(model_version)
+            .bind(it.position as i64)
+            .bind(it.kind)
+            .bind(it.item_id)
+            .bind(it.score)
+            .bind(serde_json::to_string(&it.features).expect("numbers serialize"))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(list_id)
+    }
+
+    /// Hires through the service per employer (`employed` events naming an employer).
+    pub async fn employer_hires(&self) -> Result<std::collections::HashMap<i64, u32>> {
+        // The events table arrives with the funnel; until then nobody has been hired.
+        let exists: Option<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_events'",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if exists.is_none() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT employer_id, COUNT(*) FROM client_events \
+             WHERE type = 'employed' AND employer_id IS NOT NULL GROUP BY employer_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(e, n)| (e, n.clamp(0, u32::MAX as i64) as u32))
+            .collect())
+    }
+
+    /// Number of logged suggestions for a client (feature logging is observable).
+    pub async fn impression_count(&self, client_id: i64) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM match_impressions WHERE client_id = ?")
+                .bind(client_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+}
