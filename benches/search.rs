@@ -10,16 +10,17 @@
 //! The 100,000-vacancy database and index (seed 7, 5,000 employers) are built once into
 //! `target/bench-data/` and reused by later runs; building is outside every timed part.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kohtaamo::domain::Role;
-use kohtaamo::search::{SearchIndex, SearchKind, SearchRequest, SCHEMA_VERSION};
+use kohtaamo::search::{SearchIndex, SearchKind, SearchRequest};
 use kohtaamo::startup::{Application, Settings};
 use kohtaamo::store::Store;
 
-const VACANCIES: usize = 100_000;
+mod common;
+
+use common::{percentile, prepare, url, VACANCIES};
 
 const QUERIES: &[(&str, &[&str])] = &[
     (
@@ -55,51 +56,6 @@ const QUERIES: &[(&str, &[&str])] = &[
         &["siivooja astronautti", "varasto sukellus"],
     ),
 ];
-
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-data")
-        .join(format!("search-{VACANCIES}-v{SCHEMA_VERSION}"))
-}
-
-/// Builds (once) the benchmark database and index.
-fn prepare(rt: &tokio::runtime::Runtime) -> PathBuf {
-    let dir = data_dir();
-    let done = dir.join("ready");
-    if done.exists() {
-        return dir;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("bench dir");
-    eprintln!(
-        "building {VACANCIES} vacancies in {} (once)…",
-        dir.display()
-    );
-    let start = Instant::now();
-    rt.block_on(async {
-        let store = Store::open(&url(&dir)).await.expect("store");
-        let lines = kohtaamo::demo::job_postings(7, VACANCIES, 5_000).join("\n");
-        kohtaamo::import::import_vacancies(&store, lines.as_bytes(), |_| {})
-            .await
-            .expect("import");
-        let (_, mut indexer) = SearchIndex::open(&dir.join("index"), store.clone()).expect("index");
-        indexer.sync().await.expect("index");
-        indexer.close().await;
-        store.close().await;
-    });
-    eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
-    std::fs::write(done, "").expect("marker");
-    dir
-}
-
-fn url(dir: &Path) -> String {
-    format!("sqlite://{}", dir.join("bench.db").display())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 fn search(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");

@@ -8,6 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::domain::Role;
+use crate::rank::{
+    evaluate, fit, split_by_client, ImpressionList, Metrics, RankerModel, N_FEATURES,
+};
 use crate::search::{SearchError, SearchIndex};
 use crate::startup::{Application, Settings};
 use crate::store::{Store, DEFAULT_DATABASE_URL};
@@ -69,6 +72,23 @@ pub enum Command {
     },
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
+    /// Fit a ranker on logged match lists and the outcomes that followed; activate it only if
+    /// it beats the active model on held-out clients.
+    Train {
+        /// Where models are written (`ranker-<version>.json`, and `active.json`).
+        #[arg(long, default_value = crate::startup::MODELS_DIR)]
+        models_dir: PathBuf,
+        /// Percentage of clients held out for evaluation.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(5..=50))]
+        held_out: u64,
+    },
+    /// Report NDCG@10 and Recall@20 of the active (or `--model`) and the shipped default model
+    /// on the held-out clients of the logged outcomes.
+    Eval {
+        /// Percentage of clients held out (the same split as `train`).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(5..=50))]
+        held_out: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +172,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => reindex(&g).await,
+        Command::Train {
+            models_dir,
+            held_out,
+        } => train(&g, &models_dir, held_out).await,
+        Command::Eval { held_out } => eval(&g, held_out).await,
     }
 }
 
@@ -277,6 +302,95 @@ async fn import_vacancies(g: &GlobalArgs, file: &str) -> anyhow::Result<()> {
         "imported {}, updated {}, rejected {}",
         report.imported, report.updated, report.rejected
     );
+    Ok(())
+}
+
+/// Seed of the client split shared by `train` and `eval`.
+const SPLIT_SEED: u64 = 2026;
+
+async fn logged_lists(g: &GlobalArgs) -> anyhow::Result<Vec<ImpressionList>> {
+    let store = Store::open(&g.database_url).await?;
+    let rows = store.labelled_impressions().await;
+    store.close().await;
+    let mut lists: Vec<ImpressionList> = Vec::new();
+    let mut last_list = String::new();
+    for row in rows? {
+        let Ok(features) = <[f64; N_FEATURES]>::try_from(row.features.as_slice()) else {
+            continue; // logged under another feature schema
+        };
+        if row.list_id != last_list {
+            last_list = row.list_id.clone();
+            lists.push(ImpressionList {
+                client_id: row.client_id,
+                items: Vec::new(),
+            });
+        }
+        lists
+            .last_mut()
+            .expect("pushed")
+            .items
+            .push((features, row.grade));
+    }
+    // Only lists the client answered teach anything.
+    lists.retain(|l| l.items.iter().any(|(_, g)| *g > 0));
+    Ok(lists)
+}
+
+fn print_metrics(name: &str, m: &Metrics) {
+    println!(
+        "{name:<28} NDCG@10 {:.3}   Recall@20 {:.3}   ({} lists)",
+        m.ndcg_at_10, m.recall_at_20, m.lists
+    );
+}
+
+async fn train(g: &GlobalArgs, models_dir: &std::path::Path, held_out: u64) -> anyhow::Result<()> {
+    let lists = logged_lists(g).await?;
+    let (train_lists, test_lists) = split_by_client(lists, held_out, SPLIT_SEED);
+    let active = crate::startup::load_model(g.model.as_deref())?;
+    let version = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let started = std::time::Instant::now();
+    let report = fit(&train_lists, &test_lists, &active, version)?;
+    println!(
+        "trained on {} suggestions in {} lists in {:.2} s; held out {} lists",
+        report.model.training_size,
+        report.train_lists,
+        started.elapsed().as_secs_f64(),
+        test_lists.len()
+    );
+    print_metrics(
+        &format!("new ({})", report.model.version),
+        &report.candidate,
+    );
+    print_metrics(&format!("active ({})", active.version), &report.active);
+    std::fs::create_dir_all(models_dir)?;
+    let path = models_dir.join(format!("ranker-{}.json", report.model.version));
+    report.model.save(&path)?;
+    println!("wrote {}", path.display());
+    if report.beats_active() {
+        report.model.save(&models_dir.join("active.json"))?;
+        println!(
+            "activated {} (restart the server to use it)",
+            report.model.version
+        );
+    } else {
+        println!(
+            "kept {}: the new model does not beat it on held-out clients",
+            active.version
+        );
+    }
+    Ok(())
+}
+
+async fn eval(g: &GlobalArgs, held_out: u64) -> anyhow::Result<()> {
+    let lists = logged_lists(g).await?;
+    let (_, test_lists) = split_by_client(lists, held_out, SPLIT_SEED);
+    let active = crate::startup::load_model(g.model.as_deref())?;
+    print_metrics(
+        &format!("active ({})", active.version),
+        &evaluate(&active, &test_lists),
+    );
+    let default = RankerModel::default_model();
+    print_metrics("default", &evaluate(&default, &test_lists));
     Ok(())
 }
 

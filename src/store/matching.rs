@@ -37,6 +37,16 @@ pub struct Impression {
     pub features: Vec<f64>,
 }
 
+#[derive(Debug, sqlx::FromRow)]
+struct OutcomeEvent {
+    client_id: i64,
+    kind: String,
+    at: DateTime<Utc>,
+    vacancy_id: Option<i64>,
+    task_id: Option<i64>,
+    employer_id: Option<i64>,
+}
+
 /// A logged suggestion with the strongest outcome that followed it.
 #[derive(Debug, Clone)]
 pub struct LabelledImpression {
@@ -149,6 +159,75 @@ impl Store {
             .into_iter()
             .map(|(e, n)| (e, n.clamp(0, u32::MAX as i64) as u32))
             .collect())
+    }
+
+    /// Every logged suggestion with the strongest outcome that followed it for that client
+    /// within 90 days: `match_interested` 1, `employer_contact` or `interview` 2, `employed` 3;
+    /// `match_declined` or nothing 0. Superseded (corrected) events do not count.
+    pub async fn labelled_impressions(&self) -> Result<Vec<LabelledImpression>> {
+        type Row = (String, i64, i64, String, String, i64, DateTime<Utc>);
+        let impressions: Vec<Row> = sqlx::query_as(
+            "SELECT list_id, client_id, position, features, kind, item_id, served_at \
+             FROM match_impressions ORDER BY served_at, list_id, position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let events = self.outcome_events().await?;
+        let mut by_client: std::collections::HashMap<i64, Vec<&OutcomeEvent>> = Default::default();
+        for e in &events {
+            by_client.entry(e.client_id).or_default().push(e);
+        }
+        let horizon = chrono::Duration::days(90);
+        Ok(impressions
+            .into_iter()
+            .map(
+                |(list_id, client_id, position, features, kind, item_id, served_at)| {
+                    let grade = by_client
+                        .get(&client_id)
+                        .into_iter()
+                        .flatten()
+                        .filter(|e| e.at >= served_at && e.at <= served_at + horizon)
+                        .filter(|e| match kind.as_str() {
+                            "vacancy" => e.vacancy_id == Some(item_id),
+                            "task" => e.task_id == Some(item_id),
+                            _ => e.employer_id == Some(item_id) && e.vacancy_id.is_none(),
+                        })
+                        .map(|e| match e.kind.as_str() {
+                            "employed" => 3,
+                            "interview" | "employer_contact" => 2,
+                            "match_interested" => 1,
+                            _ => 0,
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    LabelledImpression {
+                        list_id,
+                        client_id,
+                        position,
+                        features: serde_json::from_str(&features).unwrap_or_default(),
+                        grade,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    async fn outcome_events(&self) -> Result<Vec<OutcomeEvent>> {
+        let exists: Option<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_events'",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if exists.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(sqlx::query_as(
+            "SELECT client_id, type AS kind, at, vacancy_id, task_id, employer_id FROM client_events \
+             WHERE type IN ('match_interested', 'match_declined', 'employer_contact', 'interview', 'employed') \
+             AND id NOT IN (SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL)",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Number of logged suggestions for a client (feature logging is observable).

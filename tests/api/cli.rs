@@ -195,7 +195,7 @@ async fn import_reads_standard_input() {
 }
 
 /// Converts the real Duunitori ads to JSON Lines of schema.org JobPosting.
-fn duunitori_as_job_postings(data: &Path, out: &Path) -> usize {
+pub fn duunitori_as_job_postings(data: &Path, out: &Path) -> usize {
     use std::io::BufRead;
     let gz = std::fs::File::open(data.join("job_ads/duunitori_2022_1000.jsonl.gz")).unwrap();
     let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(gz));

@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod clients;
+mod devset;
 mod helpers;
 mod lifecycle;
 mod matching;

@@ -1,0 +1,58 @@
+//! The shared benchmark data set: 100,000 generated vacancies from 5,000 employers (seed 7),
+//! built once into `target/bench-data/` and reused.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use kohtaamo::search::{SearchIndex, SCHEMA_VERSION};
+use kohtaamo::store::Store;
+
+pub const VACANCIES: usize = 100_000;
+pub const EMPLOYERS: usize = 5_000;
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("search-{VACANCIES}-v{SCHEMA_VERSION}"))
+}
+
+pub fn url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("bench.db").display())
+}
+
+/// Builds (once) the benchmark database and index; returns their directory.
+pub fn prepare(rt: &tokio::runtime::Runtime) -> PathBuf {
+    let dir = data_dir();
+    let done = dir.join("ready");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    eprintln!(
+        "building {VACANCIES} vacancies in {} (once)…",
+        dir.display()
+    );
+    let start = Instant::now();
+    rt.block_on(async {
+        let store = Store::open(&url(&dir)).await.expect("store");
+        let lines = kohtaamo::demo::job_postings(7, VACANCIES, EMPLOYERS).join("\n");
+        kohtaamo::import::import_vacancies(&store, lines.as_bytes(), |_| {})
+            .await
+            .expect("import");
+        let (_, mut indexer) = SearchIndex::open(&dir.join("index"), store.clone()).expect("index");
+        indexer.sync().await.expect("index");
+        indexer.close().await;
+        store.close().await;
+    });
+    eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
+    std::fs::write(done, "").expect("marker");
+    dir
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
