@@ -78,6 +78,7 @@ impl Application {
             search,
             index_notify: notify,
             matcher,
+            hires: Default::default(),
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;

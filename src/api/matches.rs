@@ -1,7 +1,5 @@
 //! `GET /api/v1/clients/{id}/matches`: suggestions for one of the calling coach's clients.
 
-use std::collections::HashMap;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -77,7 +75,7 @@ pub async fn matches(
         lang,
         now,
     };
-    let hires: HashMap<i64, u32> = state.store.employer_hires().await?;
+    let hires = state.hires.get(&state.store).await?;
     let matcher = state.matcher.clone();
     let model = matcher.model();
     let span = tracing::Span::current();

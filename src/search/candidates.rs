@@ -163,7 +163,9 @@ impl SearchIndex {
         if !spec.occupation_groups.is_empty() {
             let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for group in &spec.occupation_groups {
-                for len in 1..=group.len() {
+                // From the sub-major group down: a one-digit major group spans a tenth of all
+                // work and is left to the occupation feature.
+                for len in group.len().min(2)..=group.len() {
                     let term = Term::from_field_text(self.fields.occupation, &group[..len]);
                     let q = TermQuery::new(term, IndexRecordOption::Basic);
                     should.push((
@@ -307,8 +309,9 @@ impl SearchIndex {
         }
     }
 
-    /// Documents that mention any word of `text` (in any language, compound parts included);
-    /// with `adjustments`, only in the employer's offered adjustments.
+    /// Documents that mention any word of `text` (its stems, in any language); with
+    /// `adjustments`, only in the employer's offered adjustments. Plain term look-ups, no
+    /// compound pieces: this runs over the whole index on every match request.
     fn marked(
         &self,
         searcher: &Searcher,
@@ -318,32 +321,34 @@ impl SearchIndex {
         if text.trim().is_empty() {
             return Ok(HashSet::new());
         }
-        let query: Option<Box<dyn Query>> = if adjustments {
-            let tokenizers = self.index.tokenizers();
-            let mut analyzer = tokenizers.get(Lang::Fi.words_analyzer());
-            let stems = analyzer
-                .as_mut()
-                .map(|a| terms(a, text))
-                .unwrap_or_default();
-            let qs: Vec<Box<dyn Query>> = stems
+        let tokenizers = self.index.tokenizers();
+        let terms_of = |lang: Lang, field| -> Vec<Box<dyn Query>> {
+            let mut analyzer = tokenizers
+                .get(lang.words_analyzer())
+                .expect("analyzers are registered");
+            terms(&mut analyzer, text)
                 .into_iter()
-                .filter(|s| s.chars().count() >= 4)
-                .filter_map(|s| {
-                    tantivy::query::RegexQuery::from_pattern(
-                        &format!("{}.*", super::query::regex_escape(&s)),
-                        self.fields.adjustments_text,
-                    )
-                    .ok()
-                    .map(|q| Box::new(q) as Box<dyn Query>)
+                .map(|t| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &t),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
                 })
-                .collect();
-            (!qs.is_empty()).then(|| Box::new(BooleanQuery::union(qs)) as Box<dyn Query>)
-        } else {
-            self.text_queries(text).map(|(_, any)| any)
+                .collect()
         };
-        match query {
-            Some(q) => Ok(searcher.search(&q, &DocSetCollector)?),
-            None => Ok(HashSet::new()),
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        if adjustments {
+            clauses.extend(terms_of(Lang::Fi, self.fields.adjustments_text));
+        } else {
+            for lang in Lang::ALL {
+                let lf = self.fields.of(lang);
+                clauses.extend(terms_of(lang, lf.title));
+                clauses.extend(terms_of(lang, lf.body));
+            }
         }
+        if clauses.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(searcher.search(&BooleanQuery::union(clauses), &DocSetCollector)?)
     }
 }

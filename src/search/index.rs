@@ -13,7 +13,7 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Per-language text fields.
 #[derive(Debug, Clone, Copy)]
@@ -121,7 +121,7 @@ pub fn schema() -> (Schema, Fields) {
     let adjustments = b.add_text_field("adjustments", STORED);
     let adjustments_text = b.add_text_field(
         "adjustments_text",
-        text(Lang::Fi.parts_analyzer(), IndexRecordOption::Basic),
+        text(Lang::Fi.words_analyzer(), IndexRecordOption::Basic),
     );
     let kind_code = b.add_u64_field("kind_code", FAST);
     let isco = b.add_u64_field("isco", FAST);

@@ -192,7 +192,13 @@ impl SearchIndex {
                 for stem in stems {
                     should.push(boosted(Term::from_field_text(lf.title, &stem), TITLE_BOOST));
                     should.push(boosted(Term::from_field_text(lf.body, &stem), BODY_BOOST));
-                    for form in compound_forms(&stem, lang) {
+                    // English barely compounds: its pieces would cost a look-up for nothing.
+                    let forms = if lang == Lang::En {
+                        Vec::new()
+                    } else {
+                        compound_forms(&stem, lang)
+                    };
+                    for form in forms {
                         // Tails are indexed; a prefix of a tail is a part anywhere in a word.
                         if let Ok(q) = RegexQuery::from_pattern(
                             &format!("{}.*", regex_escape(&form)),
