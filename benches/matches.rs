@@ -12,12 +12,11 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kohtaamo::domain::{ClientDraft, ClientInput, HoursRange, Preferences, Role};
-use kohtaamo::startup::{Application, Settings};
 use kohtaamo::store::Store;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use common::{percentile, prepare, url, VACANCIES};
+use common::{percentile, prepare, VACANCIES};
 
 const WISHES: &[(&str, &str)] = &[
     ("varastotyö aamuvuoroissa", "4321"),
@@ -37,14 +36,8 @@ const PLACES: &[&str] = &[
 fn matches(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let dir = prepare(&rt);
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        database_url: url(&dir),
-        index_dir: dir.join("index"),
-        model: None,
-        workers: Some(1),
-    };
-    let (base, handle, join, token, clients) = rt.block_on(async {
+    let settings = common::settings(&dir);
+    let (server, token, clients) = rt.block_on(async {
         let store = Store::open(&settings.database_url).await.expect("store");
         let geo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/data/geo/fi_municipalities_geonames_derived.csv");
@@ -142,12 +135,9 @@ fn matches(c: &mut Criterion) {
         drop(matcher);
         indexer.close().await;
         store.close().await;
-        let app = Application::build(&settings).await.expect("app");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        let join = tokio::spawn(app.run_until_stopped());
-        (base, handle, join, token, clients)
+        (common::start(&dir).await, token, clients)
     });
+    let base = server.base.clone();
     let http = reqwest::Client::new();
     let get = |client: i64| {
         let req = http
@@ -188,10 +178,7 @@ fn matches(c: &mut Criterion) {
             rt.block_on(get(id))
         })
     });
-    rt.block_on(async {
-        handle.stop().await;
-        join.await.expect("server task").expect("server");
-    });
+    rt.block_on(server.stop());
 }
 
 criterion_group!(benches, matches);

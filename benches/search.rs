@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kohtaamo::domain::Role;
 use kohtaamo::search::{SearchIndex, SearchKind, SearchRequest};
-use kohtaamo::startup::{Application, Settings};
 use kohtaamo::store::Store;
 
 mod common;
@@ -101,25 +100,16 @@ fn search(c: &mut Criterion) {
     drop(index);
 
     // End to end through HTTP, and write-to-searchable.
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        database_url: url(&dir),
-        index_dir: dir.join("index"),
-        model: None,
-        workers: Some(1),
-    };
-    let (base, handle, join, token) = rt.block_on(async {
-        let app = Application::build(&settings).await.expect("app");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        let join = tokio::spawn(app.run_until_stopped());
-        let store = Store::open(&settings.database_url).await.expect("store");
+    let (server, token) = rt.block_on(async {
+        let server = common::start(&dir).await;
+        let store = Store::open(&url(&dir)).await.expect("store");
         let (_, token) = store
             .create_user("bench", Role::Coach, None)
             .await
             .expect("user");
-        (base, handle, join, token)
+        (server, token)
     });
+    let base = server.base.clone();
     let client = reqwest::Client::new();
     let all: Vec<&str> = QUERIES
         .iter()
@@ -222,10 +212,7 @@ fn search(c: &mut Criterion) {
         worst.as_secs_f64() * 1e3
     );
 
-    rt.block_on(async {
-        handle.stop().await;
-        join.await.expect("server task").expect("server");
-    });
+    rt.block_on(server.stop());
 }
 
 criterion_group!(benches, search);

@@ -255,48 +255,54 @@ fn hours(s: &str) -> Option<HoursRange> {
     }
 }
 
-/// Imports municipalities from the CSV layout of `fi_municipalities_geonames_derived.csv`
-/// (columns found by name: `kunta_code`, `kunta_name`, `maakunta_code`,
-/// `maakunta_name_geonames_en`, `lat`, `lon`).
-pub async fn import_municipalities(store: &Store, path: &Path) -> anyhow::Result<ImportReport> {
+/// One CSV record, with its fields looked up by column name.
+struct CsvRow<'a> {
+    headers: &'a csv::StringRecord,
+    record: &'a csv::StringRecord,
+}
+
+impl CsvRow<'_> {
+    /// The trimmed value of column `name`; empty when the column or the value is missing.
+    fn get(&self, name: &str) -> String {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| self.record.get(i))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+}
+
+/// Reads a reference-data CSV whose `required` columns must exist; each record goes through
+/// `parse`, and a record that fails is reported with its line number while the rest go on.
+fn read_reference_csv<T>(
+    path: &Path,
+    required: &[&str],
+    parse: impl Fn(&CsvRow) -> Result<T, String>,
+) -> anyhow::Result<(Vec<T>, ImportReport)> {
     let mut rdr = csv::Reader::from_path(path)?;
     let headers = rdr.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(code), Some(name), Some(lat), Some(lon)) =
-        (col("kunta_code"), col("kunta_name"), col("lat"), col("lon"))
-    else {
+    if let Some(missing) = required.iter().find(|c| !headers.iter().any(|h| h == **c)) {
         anyhow::bail!(
-            "{}: expected columns kunta_code, kunta_name, lat, lon",
-            path.display()
+            "{}: column {missing} is missing (expected {})",
+            path.display(),
+            required.join(", ")
         );
-    };
-    let region_code = col("maakunta_code");
-    let region_name = col("maakunta_name_geonames_en");
+    }
     let mut report = ImportReport::default();
     let mut rows = Vec::new();
     for (i, record) in rdr.records().enumerate() {
+        // Line 1 is the header.
         let line = i as u64 + 2;
-        let parsed = record.map_err(|e| e.to_string()).and_then(|r| {
-            let get = |c: usize| r.get(c).map(str::trim).unwrap_or_default().to_string();
-            let lat: f64 = get(lat)
-                .parse()
-                .map_err(|_| format!("lat '{}' is not a number", get(lat)))?;
-            let lon: f64 = get(lon)
-                .parse()
-                .map_err(|_| format!("lon '{}' is not a number", get(lon)))?;
-            if !(59.0..=71.0).contains(&lat) || !(19.0..=32.0).contains(&lon) {
-                return Err(format!("coordinates {lat}, {lon} are outside Finland"));
-            }
-            if get(code).is_empty() || get(name).is_empty() {
-                return Err("kunta_code and kunta_name must not be empty".into());
-            }
-            Ok(MunicipalityRow {
-                code: get(code),
-                name: get(name),
-                region_code: region_code.map(get).filter(|s| !s.is_empty()),
-                region_name: region_name.map(get).filter(|s| !s.is_empty()),
-                lat,
-                lon,
+        let parsed = record.map_err(|e| e.to_string()).and_then(|record| {
+            parse(&CsvRow {
+                headers: &headers,
+                record: &record,
             })
         });
         match parsed {
@@ -307,6 +313,37 @@ pub async fn import_municipalities(store: &Store, path: &Path) -> anyhow::Result
             }
         }
     }
+    Ok((rows, report))
+}
+
+/// Imports municipalities from the CSV layout of `fi_municipalities_geonames_derived.csv`
+/// (columns found by name: `kunta_code`, `kunta_name`, `lat`, `lon`, and optionally
+/// `maakunta_code`, `maakunta_name_geonames_en`).
+pub async fn import_municipalities(store: &Store, path: &Path) -> anyhow::Result<ImportReport> {
+    let (rows, mut report) =
+        read_reference_csv(path, &["kunta_code", "kunta_name", "lat", "lon"], |r| {
+            let number = |name: &str| {
+                let raw = r.get(name);
+                raw.parse::<f64>()
+                    .map_err(|_| format!("{name} '{raw}' is not a number"))
+            };
+            let (lat, lon) = (number("lat")?, number("lon")?);
+            if !(59.0..=71.0).contains(&lat) || !(19.0..=32.0).contains(&lon) {
+                return Err(format!("coordinates {lat}, {lon} are outside Finland"));
+            }
+            let (code, name) = (r.get("kunta_code"), r.get("kunta_name"));
+            if code.is_empty() || name.is_empty() {
+                return Err("kunta_code and kunta_name must not be empty".into());
+            }
+            Ok(MunicipalityRow {
+                code,
+                name,
+                region_code: r.optional("maakunta_code"),
+                region_name: r.optional("maakunta_name_geonames_en"),
+                lat,
+                lon,
+            })
+        })?;
     report.imported = store.upsert_municipalities(&rows).await? as u64;
     Ok(report)
 }
@@ -315,55 +352,29 @@ pub async fn import_municipalities(store: &Store, path: &Path) -> anyhow::Result
 /// `esco_v1.1.1_occupations_isco_fi_sv_en.csv` (columns found by name: `concept_type`, `code`,
 /// `label_fi`, `label_sv`, `label_en`).
 pub async fn import_occupations(store: &Store, path: &Path) -> anyhow::Result<ImportReport> {
-    let mut rdr = csv::Reader::from_path(path)?;
-    let headers = rdr.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(kind), Some(code), Some(fi), Some(sv), Some(en)) = (
-        col("concept_type"),
-        col("code"),
-        col("label_fi"),
-        col("label_sv"),
-        col("label_en"),
-    ) else {
-        anyhow::bail!(
-            "{}: expected columns concept_type, code, label_fi, label_sv, label_en",
-            path.display()
-        );
-    };
-    let mut report = ImportReport::default();
-    let mut rows = Vec::new();
-    for (i, record) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let parsed = record.map_err(|e| e.to_string()).and_then(|r| {
-            let get = |c: usize| r.get(c).map(str::trim).unwrap_or_default().to_string();
-            let concept_type = get(kind);
-            if concept_type != "isco_group" && concept_type != "occupation" {
-                return Err(format!(
-                    "concept_type '{concept_type}' is neither isco_group nor occupation"
-                ));
-            }
-            let code = crate::domain::OccupationCode::parse("code", &get(code))
-                .map_err(|e| e.to_string())?;
-            if get(fi).is_empty() {
-                return Err("label_fi is empty".into());
-            }
-            Ok(crate::store::OccupationRow {
-                isco_group: code.isco_group().to_string(),
-                code: code.as_str().to_string(),
-                concept_type,
-                label_fi: get(fi),
-                label_sv: get(sv),
-                label_en: get(en),
-            })
-        });
-        match parsed {
-            Ok(row) => rows.push(row),
-            Err(message) => {
-                report.rejected += 1;
-                report.errors.push((line, message));
-            }
+    let required = ["concept_type", "code", "label_fi", "label_sv", "label_en"];
+    let (rows, mut report) = read_reference_csv(path, &required, |r| {
+        let concept_type = r.get("concept_type");
+        if concept_type != "isco_group" && concept_type != "occupation" {
+            return Err(format!(
+                "concept_type '{concept_type}' is neither isco_group nor occupation"
+            ));
         }
-    }
+        let code = crate::domain::OccupationCode::parse("code", &r.get("code"))
+            .map_err(|e| e.to_string())?;
+        let label_fi = r.get("label_fi");
+        if label_fi.is_empty() {
+            return Err("label_fi is empty".into());
+        }
+        Ok(crate::store::OccupationRow {
+            isco_group: code.isco_group().to_string(),
+            code: code.as_str().to_string(),
+            concept_type,
+            label_fi,
+            label_sv: r.get("label_sv"),
+            label_en: r.get("label_en"),
+        })
+    })?;
     report.imported = store.upsert_occupations(&rows).await? as u64;
     Ok(report)
 }

@@ -56,3 +56,40 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
 }
+
+/// A service running on the benchmark data set (one HTTP worker).
+pub struct Running {
+    pub base: String,
+    handle: kohtaamo::startup::AppHandle,
+    join: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// The settings of a service on `dir`.
+pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
+    kohtaamo::startup::Settings {
+        bind: "127.0.0.1:0".into(),
+        database_url: url(dir),
+        index_dir: dir.join("index"),
+        model: None,
+        workers: Some(1),
+    }
+}
+
+/// Starts the service on `dir`; call inside the runtime.
+pub async fn start(dir: &Path) -> Running {
+    let app = kohtaamo::startup::Application::build(&settings(dir))
+        .await
+        .expect("app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let join = tokio::spawn(app.run_until_stopped());
+    Running { base, handle, join }
+}
+
+impl Running {
+    /// Stops the service and waits until it has released the index and database.
+    pub async fn stop(self) {
+        self.handle.stop().await;
+        self.join.await.expect("server task").expect("server");
+    }
+}

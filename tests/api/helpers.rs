@@ -23,7 +23,8 @@ pub fn settings(dir: &Path) -> Settings {
         bind: "127.0.0.1:0".into(),
         database_url: format!("sqlite://{}", dir.join("kohtaamo.db").display()),
         index_dir: dir.join("index"),
-        model: None,
+        // The shipped model, not whatever `kohtaamo train` may have activated in this checkout.
+        model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
         workers: Some(1),
     }
 }
