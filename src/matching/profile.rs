@@ -54,7 +54,7 @@ impl Geo {
 /// The occupation taxonomy (ESCO occupations with their ISCO-08 groups, fi/sv/en labels).
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
-    /// (ISCO group digits, lower-cased labels fi|sv|en, Finnish label) of each occupation.
+    /// (ISCO group digits, head words of the fi|sv|en labels, Finnish label) of each occupation.
     occupations: Vec<(String, String, String)>,
 }
 
@@ -66,9 +66,12 @@ impl Taxonomy {
                 .into_iter()
                 .filter(|r| r.concept_type == "occupation")
                 .map(|r| {
-                    let all =
-                        format!("{} | {} | {}", r.label_fi, r.label_sv, r.label_en).to_lowercase();
-                    (r.isco_group, all, r.label_fi)
+                    let heads = [&r.label_fi, &r.label_sv, &r.label_en]
+                        .iter()
+                        .map(|l| head_word(l))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    (r.isco_group, heads, r.label_fi)
                 })
                 .collect(),
         }
@@ -93,7 +96,7 @@ impl Taxonomy {
         }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for (group, labels, _) in &self.occupations {
-            if roots.iter().any(|r| labels.contains(r.as_str())) {
+            if roots.iter().any(|r| names_as_head(labels, r)) {
                 *counts.entry(group.as_str()).or_default() += 1;
             }
         }
@@ -112,6 +115,30 @@ impl Taxonomy {
         }
         (groups, names)
     }
+}
+
+/// The word that names the occupation in a label: the last word before any specification
+/// after a comma ("ammatillinen **opettaja**, hotelli- ja ravintola-ala"), lower-cased.
+fn head_word(label: &str) -> String {
+    label
+        .split(',')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// Whether `root` is the head of a word in `labels`. Finnish and Swedish compounds put the
+/// head last: "kuorma-auton**kuljettaja**" is a driver, "**jakelu**johtaja" a director, so a
+/// root counts only in the last part of a word (at most four letters of ending after it).
+fn names_as_head(labels: &str, root: &str) -> bool {
+    let root_len = root.chars().count();
+    labels.split(|c: char| !c.is_alphanumeric()).any(|word| {
+        word.rfind(root)
+            .is_some_and(|at| word[at..].chars().count() <= root_len + 4)
+    })
 }
 
 /// What matching needs of a client.
@@ -199,5 +226,33 @@ impl Profile {
             }
         }
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_as_head;
+
+    #[test]
+    fn the_occupation_is_named_before_the_specification() {
+        assert_eq!(
+            super::head_word("ammatillinen opettaja, hotelli- ja ravintola-ala"),
+            "opettaja"
+        );
+        assert_eq!(
+            super::head_word("Kuorma-autonkuljettaja"),
+            "kuorma-autonkuljettaja"
+        );
+    }
+
+    #[test]
+    fn a_root_counts_only_as_the_head_of_a_compound() {
+        assert!(names_as_head(
+            "kuorma-autonkuljettaja | lastbilsförare",
+            "kuljett"
+        ));
+        assert!(names_as_head("jakelija", "jakel"));
+        assert!(!names_as_head("jakelujohtaja | distributionschef", "jakel"));
+        assert!(names_as_head("laitossiivooja", "siivo"));
     }
 }

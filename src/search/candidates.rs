@@ -309,9 +309,10 @@ impl SearchIndex {
         }
     }
 
-    /// Documents that mention any word of `text` (its stems, in any language); with
-    /// `adjustments`, only in the employer's offered adjustments. Plain term look-ups, no
-    /// compound pieces: this runs over the whole index on every match request.
+    /// Documents that mention any word of `text`: for things to avoid, anywhere and in any
+    /// language, compound pieces included (the client's "esimiestyö" is the ad's
+    /// "esimiestehtävät" only through its parts); with `adjustments`, the stems in the
+    /// employer's offered adjustments (short texts, plain term look-ups).
     fn marked(
         &self,
         searcher: &Searcher,
@@ -336,19 +337,15 @@ impl SearchIndex {
                 })
                 .collect()
         };
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-        if adjustments {
-            clauses.extend(terms_of(Lang::Fi, self.fields.adjustments_text));
+        let query: Option<Box<dyn Query>> = if adjustments {
+            let clauses = terms_of(Lang::Fi, self.fields.adjustments_text);
+            (!clauses.is_empty()).then(|| Box::new(BooleanQuery::union(clauses)) as Box<dyn Query>)
         } else {
-            for lang in Lang::ALL {
-                let lf = self.fields.of(lang);
-                clauses.extend(terms_of(lang, lf.title));
-                clauses.extend(terms_of(lang, lf.body));
-            }
+            self.text_queries(text).map(|(_, any)| any)
+        };
+        match query {
+            Some(q) => Ok(searcher.search(&q, &DocSetCollector)?),
+            None => Ok(HashSet::new()),
         }
-        if clauses.is_empty() {
-            return Ok(HashSet::new());
-        }
-        Ok(searcher.search(&BooleanQuery::union(clauses), &DocSetCollector)?)
     }
 }
