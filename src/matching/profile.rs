@@ -102,6 +102,7 @@ impl Taxonomy {
         }
         let mut groups: Vec<(&str, usize)> = counts.into_iter().collect();
         groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        // The two best-supported groups.
         let groups: Vec<String> = groups
             .into_iter()
             .take(2)

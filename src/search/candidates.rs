@@ -141,12 +141,30 @@ impl SearchIndex {
     /// Retrieves candidates for `spec`. CPU-bound: call from a blocking thread.
     pub fn candidates(&self, spec: &CandidateSpec) -> Result<Vec<Candidate>> {
         let searcher = self.reader.searcher();
-        let kinds = self.kind_filter(&spec.kinds);
+        // Every document is one of the three kinds. Asking for all needs no filter; vacancies
+        // are nearly the whole index, so they are narrowed to by excluding the small kinds
+        // (intersecting with a set that matches almost everything is what would cost).
+        let all = [
+            CandidateKind::Vacancy,
+            CandidateKind::Task,
+            CandidateKind::Employer,
+        ];
+        let kind_clauses: Vec<(Occur, Box<dyn Query>)> =
+            if spec.kinds.contains(&CandidateKind::Vacancy) {
+                all.iter()
+                    .filter(|k| !spec.kinds.contains(k))
+                    .map(|k| (Occur::MustNot, self.kind_filter(&[*k])))
+                    .collect()
+            } else {
+                vec![(Occur::Must, self.kind_filter(&spec.kinds))]
+            };
         let filtered = |q: Box<dyn Query>| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, q),
-                (Occur::Must, kinds.box_clone()),
-            ]))
+            if kind_clauses.is_empty() {
+                return q;
+            }
+            let mut clauses = vec![(Occur::Must, q)];
+            clauses.extend(kind_clauses.iter().map(|(o, k)| (*o, k.box_clone())));
+            Box::new(BooleanQuery::new(clauses))
         };
         let n = spec.per_source.max(1);
         let mut found: HashMap<DocAddress, f32> = HashMap::new();

@@ -100,7 +100,10 @@ impl SearchIndex {
             let hits = self.hits(&searcher, None, docs.into_iter().map(|(_, d)| (0.0, d)))?;
             return Ok(SearchResults { total, hits });
         };
-        let strict = with_filters(all_words, filters.iter().map(|q| q.box_clone()).collect());
+        let strict = with_filters(
+            all_words,
+            filters.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+        );
         let top = || {
             TopDocs::with_limit(limit)
                 .and_offset(req.offset)
@@ -129,35 +132,31 @@ impl SearchIndex {
         stems
     }
 
-    fn filters(&self, req: &SearchRequest) -> Vec<Box<dyn Query>> {
+    fn filters(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
         let f = &self.fields;
-        let mut out: Vec<Box<dyn Query>> = Vec::new();
-        match req.kind {
-            Some(kind) => {
-                let k = match kind {
-                    SearchKind::Vacancy => "vacancy",
-                    SearchKind::Task => "task",
-                };
-                out.push(term_query(Term::from_field_text(f.kind, k)));
-            }
-            // Employer prospects live in the index for matching; search shows postings only.
-            None => out.push(Box::new(BooleanQuery::union(vec![
-                term_query(Term::from_field_text(f.kind, "vacancy")),
-                term_query(Term::from_field_text(f.kind, "task")),
-            ]))),
-        }
+        let kind = |k: &str| term_query(Term::from_field_text(f.kind, k));
+        // Vacancies are nearly the whole index: narrowing to them is cheapest by excluding the
+        // small kinds. Employer prospects live in the index for matching only.
+        let mut out: Vec<(Occur, Box<dyn Query>)> = match req.kind {
+            Some(SearchKind::Task) => vec![(Occur::Must, kind("task"))],
+            Some(SearchKind::Vacancy) => vec![
+                (Occur::MustNot, kind("task")),
+                (Occur::MustNot, kind("employer")),
+            ],
+            None => vec![(Occur::MustNot, kind("employer"))],
+        };
         if let Some(m) = req.municipality.as_deref().filter(|m| !m.trim().is_empty()) {
             let m = crate::domain::normalize_locality(m).unwrap_or_else(|| m.trim().to_string());
-            out.push(term_query(Term::from_field_text(
-                f.municipality_key,
-                &m.to_lowercase(),
-            )));
+            out.push((
+                Occur::Must,
+                term_query(Term::from_field_text(f.municipality_key, &m.to_lowercase())),
+            ));
         }
         if let Some(e) = req.employer_id {
-            out.push(term_query(Term::from_field_u64(
-                f.employer_id,
-                e.max(0) as u64,
-            )));
+            out.push((
+                Occur::Must,
+                term_query(Term::from_field_u64(f.employer_id, e.max(0) as u64)),
+            ));
         }
         out
     }
@@ -298,17 +297,18 @@ fn boosted(term: Term, boost: f32) -> Box<dyn Query> {
     ))
 }
 
-fn with_filters(query: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+fn with_filters(query: Box<dyn Query>, filters: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
     if filters.is_empty() {
         return query;
     }
     let mut clauses = vec![(Occur::Must, query)];
-    // Filters must hold but add nothing to the score.
-    clauses.extend(filters.into_iter().map(|f| {
-        (
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(f, 0.0)) as Box<dyn Query>,
-        )
+    // Filters must hold (or must not) but add nothing to the score.
+    clauses.extend(filters.into_iter().map(|(occur, f)| {
+        let f: Box<dyn Query> = match occur {
+            Occur::Must => Box::new(ConstScoreQuery::new(f, 0.0)),
+            _ => f,
+        };
+        (occur, f)
     }));
     Box::new(BooleanQuery::new(clauses))
 }
