@@ -13,10 +13,11 @@ use kohtaamo::search::SearchIndex;
 use kohtaamo::store::Store;
 
 const ADS: usize = 5_000;
+const EMPLOYERS: usize = 500;
 
 fn import(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let lines = kohtaamo::demo::job_postings(42, ADS, 500).join("\n");
+    let lines = kohtaamo::demo::job_postings(42, ADS, EMPLOYERS).join("\n");
     let mut group = c.benchmark_group("import");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(40));
@@ -39,7 +40,8 @@ fn import(c: &mut Criterion) {
                         SearchIndex::open(&dir.path().join("index"), store.clone()).expect("index");
                     indexer.sync().await.expect("indexed");
                     let elapsed = start.elapsed();
-                    assert_eq!(search.num_docs() as usize, ADS);
+                    // Every ad, and every employer as a job-development prospect.
+                    assert_eq!(search.num_docs() as usize, ADS + EMPLOYERS);
                     indexer.close().await;
                     store.close().await;
                     elapsed
