@@ -5,6 +5,9 @@ mod auth;
 mod clients;
 mod employers;
 mod error;
+mod events;
+mod feedback;
+mod funnel;
 mod json;
 mod openapi;
 mod postings;
@@ -60,7 +63,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(employers::routes)
                 .configure(postings::routes)
                 .configure(clients::routes)
-                .configure(search::routes),
+                .configure(search::routes)
+                .configure(events::routes)
+                .configure(feedback::routes)
+                .configure(funnel::routes),
         )
         .default_service(web::to(not_found));
 }

@@ -7,6 +7,7 @@
 mod changelog;
 mod clients;
 mod employers;
+mod events;
 mod postings;
 mod reference;
 mod users;

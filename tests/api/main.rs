@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod clients;
+mod funnel;
 mod helpers;
 mod lifecycle;
 mod postings;
