@@ -5,6 +5,8 @@ mod access;
 mod cli;
 mod clients;
 mod funnel;
+mod funnel_access;
+mod funnel_history;
 mod helpers;
 mod lifecycle;
 mod postings;
