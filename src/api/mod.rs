@@ -3,6 +3,7 @@
 
 mod auth;
 mod clients;
+mod dashboard;
 mod employers;
 mod error;
 mod events;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ApiError::NotFound(format!("nothing at {}", req.path())).into()
         }))
         .route("/health", web::get().to(health))
+        .configure(dashboard::routes)
         .service(
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::openapi_json))

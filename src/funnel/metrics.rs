@@ -705,6 +705,15 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
     }
 }
 
+/// Each client's current stage (of `coach`, or everyone), in client order: the data is
+/// already cut at the end of the period.
+pub fn current_stages(data: &FunnelData, coach: Option<i64>) -> Vec<(i64, EventType)> {
+    timelines(data, coach)
+        .iter()
+        .map(|t| (t.client.id, t.current_stage()))
+        .collect()
+}
+
 /// One computable IPS-25 item.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FidelityItem {

@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod clients;
+mod dashboard;
 mod funnel;
 mod funnel_access;
 mod funnel_history;
