@@ -5,4 +5,4 @@ mod metrics;
 mod stages;
 
 pub use metrics::*;
-pub use stages::CaseState;
+pub use stages::{check_history, CaseState, Step};

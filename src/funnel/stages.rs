@@ -6,6 +6,20 @@
 
 use crate::domain::{EventDraft, EventType, PlacementType, Validated, ValidationError};
 
+/// One step of a history as the rules see it.
+pub type Step = (EventType, Option<PlacementType>);
+
+/// Checks a whole history in time order: every step must be allowed after the ones before.
+/// Returns the index of the first step that breaks a rule, with the reason.
+pub fn check_history(steps: &[Step]) -> Result<(), (usize, ValidationError)> {
+    let mut state = CaseState::default();
+    for (i, (kind, placement)) in steps.iter().enumerate() {
+        state.check_kind(*kind).map_err(|e| (i, e))?;
+        state.apply(*kind, *placement);
+    }
+    Ok(())
+}
+
 /// Where a client's case stands after some events.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CaseState {
@@ -45,7 +59,11 @@ impl CaseState {
 
     /// Whether `draft` may follow this state.
     pub fn check(&self, draft: &EventDraft) -> Validated<()> {
-        let kind = draft.kind;
+        self.check_kind(draft.kind)
+    }
+
+    /// Whether an event of `kind` may follow this state.
+    pub fn check_kind(&self, kind: EventType) -> Validated<()> {
         if self.closed && !matches!(kind, EventType::Referred | EventType::Engaged) {
             return Err(ValidationError::new(
                 "type",
@@ -112,6 +130,15 @@ mod tests {
             state(&["engaged", "profiling"]).stage,
             Some(EventType::Engaged)
         );
+    }
+
+    #[test]
+    fn a_history_is_checked_step_by_step() {
+        let employed = (EventType::Employed, Some(PlacementType::Competitive));
+        let ended = (EventType::JobEnded, None);
+        assert!(check_history(&[employed, ended]).is_ok());
+        assert_eq!(check_history(&[ended, employed]).unwrap_err().0, 0);
+        assert_eq!(check_history(&[employed, ended, ended]).unwrap_err().0, 2);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::domain::{
     format_timestamp, ClientEvent, ContactDraft, EmployerContact, EventDraft, EventType,
     FeedbackAnswers, FeedbackForm, PlacementType, SupportNeeded,
 };
-use crate::funnel::{CaseState, ClientFacts, ContactFact, EventFact, FunnelData};
+use crate::funnel::{check_history, ClientFacts, ContactFact, EventFact, FunnelData, Step};
 
 const EVENT_SELECT: &str = "SELECT e.id, e.client_id, e.recorded_by, e.type, e.at, e.vacancy_id, \
     e.task_id, e.employer_id, e.placement_type, e.hours_per_week, e.face_to_face, e.note, \
@@ -140,25 +140,51 @@ async fn append_event(
         }
     }
     let at = format_timestamp(d.at);
-    let history: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT e.type, e.placement_type FROM client_events e \
-         WHERE e.client_id = ? AND e.at <= ? AND e.id IS NOT ? \
+    // The whole effective history with the new event in its place: it must fit the rules at
+    // its time, and must not break any later step (a back-dated `closed`, say).
+    let history: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT e.type, e.placement_type, e.at FROM client_events e \
+         WHERE e.client_id = ? AND e.id IS NOT ? \
            AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
          ORDER BY e.at, e.id",
     )
     .bind(client_id)
-    .bind(&at)
     .bind(d.supersedes)
     .fetch_all(&mut *conn)
     .await?;
-    let mut state = CaseState::default();
-    for (kind, placement) in &history {
-        state.apply(stored_kind(kind)?, stored_placement(placement.as_deref())?);
+    let mut steps: Vec<Step> = Vec::with_capacity(history.len() + 1);
+    let mut times: Vec<String> = Vec::with_capacity(history.len() + 1);
+    let mut position = None;
+    for (kind, placement, t) in history {
+        if position.is_none() && t > at {
+            position = Some(steps.len());
+            steps.push((d.kind, d.placement_type));
+            times.push(at.clone());
+        }
+        steps.push((stored_kind(&kind)?, stored_placement(placement.as_deref())?));
+        times.push(t);
     }
-    state.check(d).map_err(|e| StoreError::InvalidReference {
-        field: "type",
-        message: e.message,
-    })?;
+    let position = position.unwrap_or_else(|| {
+        steps.push((d.kind, d.placement_type));
+        times.push(at.clone());
+        steps.len() - 1
+    });
+    if let Err((i, e)) = check_history(&steps) {
+        let message = if i == position {
+            e.message
+        } else {
+            format!(
+                "this would break the later `{}` of {}: {}",
+                steps[i].0.as_str(),
+                times[i],
+                e.message
+            )
+        };
+        return Err(StoreError::InvalidReference {
+            field: "type",
+            message,
+        });
+    }
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO client_events (client_id, recorded_by, type, at, vacancy_id, task_id, \
          employer_id, placement_type, hours_per_week, face_to_face, note, supersedes, \

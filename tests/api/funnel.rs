@@ -218,6 +218,49 @@ async fn a_closed_case_takes_no_steps_until_the_client_comes_back() {
 }
 
 #[tokio::test]
+async fn a_back_dated_event_may_not_break_the_history_after_it() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let c = client(&app, &coach, "A", "2025-01-10").await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "employed", "at": "2025-03-01", "placement_type": "competitive"}),
+    )
+    .await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "job_ended", "at": "2025-05-01"}),
+    )
+    .await;
+
+    let (closed_before, body) = event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "closed", "at": "2025-02-01", "client_choice": true}),
+    )
+    .await;
+    let (second_end, _) = event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "job_ended", "at": "2025-04-01"}),
+    )
+    .await;
+
+    assert_eq!(
+        closed_before, 422,
+        "the later steps would follow a closed case"
+    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("later"));
+    assert_eq!(second_end, 422, "the job would end twice");
+}
+
+#[tokio::test]
 async fn profiling_never_blocks_job_search() {
     let app = spawn_app().await;
     let coach = app.token(Role::Coach, None).await;
