@@ -562,6 +562,23 @@ pub struct FeedbackForm {
     pub placement_event_id: Option<i64>,
 }
 
+/// A label for the ranker: what a client (or the employer) said about a suggested vacancy or
+/// task, from the effective events and the submitted feedback forms.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MatchFeedback {
+    /// Client.
+    pub client_id: i64,
+    /// Vacancy, if the signal is about one.
+    pub vacancy_id: Option<i64>,
+    /// Task, if the signal is about one.
+    pub task_id: Option<i64>,
+    /// `interested`, `declined` (the client's answer), `placed` (an `employed` event naming
+    /// the posting), `employer_would_hire` or `employer_would_not_hire` (feedback form).
+    pub signal: &'static str,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,8 @@ pub use client::{ClientDraft, ClientInput, Preferences};
 pub use employer::EmployerDraft;
 pub use event::{
     format_timestamp, parse_timestamp, ClientEvent, ContactDraft, ContactInput, EmployerContact,
-    EventDraft, EventInput, EventType, FeedbackAnswers, FeedbackForm, PlacementType, SupportNeeded,
+    EventDraft, EventInput, EventType, FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType,
+    SupportNeeded,
 };
 pub use municipality::{normalize_locality, Locality};
 pub use posting::{

@@ -7,7 +7,7 @@ use sqlx::{AssertSqlSafe, SqliteConnection};
 use super::{now, Result, Store, StoreError};
 use crate::domain::{
     format_timestamp, ClientEvent, ContactDraft, EmployerContact, EventDraft, EventType,
-    FeedbackAnswers, FeedbackForm, PlacementType, SupportNeeded,
+    FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType, SupportNeeded,
 };
 use crate::funnel::{check_history, ClientFacts, ContactFact, EventFact, FunnelData, Step};
 
@@ -306,6 +306,9 @@ fn epoch_seconds(raw: &str) -> Result<i64> {
 
 /// coach, type, placement type, employer, correcting event.
 type PlacementRow = (i64, String, Option<String>, Option<i64>, Option<i64>);
+
+/// client, vacancy, task, signal, time.
+type LabelRow = (i64, Option<i64>, Option<i64>, String, String);
 
 type FactRow = (
     i64,
@@ -676,6 +679,48 @@ impl Store {
                 })
                 .collect::<Result<_>>()?,
         })
+    }
+
+    /// Every label the ranker can learn from, oldest first: match answers and placements
+    /// naming a vacancy or task (corrected events left out), and employers' submitted
+    /// feedback on a placement that named one.
+    pub async fn match_feedback_events(&self) -> Result<Vec<MatchFeedback>> {
+        let rows: Vec<LabelRow> = sqlx::query_as(
+            "SELECT e.client_id, e.vacancy_id, e.task_id, \
+             CASE e.type WHEN 'match_interested' THEN 'interested' \
+                         WHEN 'match_declined' THEN 'declined' ELSE 'placed' END, e.at \
+             FROM client_events e \
+             WHERE e.type IN ('match_interested', 'match_declined', 'employed') \
+               AND (e.vacancy_id IS NOT NULL OR e.task_id IS NOT NULL) \
+               AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
+             UNION ALL \
+             SELECT f.client_id, e.vacancy_id, e.task_id, \
+             CASE f.would_hire WHEN 1 THEN 'employer_would_hire' ELSE 'employer_would_not_hire' END, \
+             f.submitted_at \
+             FROM feedback_forms f JOIN client_events e ON e.id = f.placement_event_id \
+             WHERE f.submitted_at IS NOT NULL \
+               AND (e.vacancy_id IS NOT NULL OR e.task_id IS NOT NULL) \
+             ORDER BY 5",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(client_id, vacancy_id, task_id, signal, at)| {
+                Ok(MatchFeedback {
+                    client_id,
+                    vacancy_id,
+                    task_id,
+                    signal: match signal.as_str() {
+                        "interested" => "interested",
+                        "declined" => "declined",
+                        "placed" => "placed",
+                        "employer_would_hire" => "employer_would_hire",
+                        _ => "employer_would_not_hire",
+                    },
+                    at: stored_time("label time", &at)?,
+                })
+            })
+            .collect()
     }
 
     /// Display names of `ids` (for a coach's own alerts on the dashboard).

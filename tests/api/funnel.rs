@@ -584,3 +584,94 @@ async fn employers_cannot_read_the_contact_log() {
 
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn match_answers_placements_and_employer_feedback_become_ranker_labels() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let c = client(&app, &coach, "A", "2025-01-10").await;
+    let employer = app.employer(&coach, "Varasto Oy").await;
+    let employer_user = app.token(Role::Employer, Some(employer)).await;
+    let v = app
+        .vacancy(&coach, employer, "Varastotyöntekijä", "Keräilyä", "Tampere")
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let w = app
+        .vacancy(&coach, employer, "Siivooja", "Siivousta", "Tampere")
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "match_declined", "at": "2025-01-12", "vacancy_id": w}),
+    )
+    .await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "match_interested", "at": "2025-01-13", "vacancy_id": v}),
+    )
+    .await;
+    let wrong = ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "match_interested", "at": "2025-01-14", "vacancy_id": w}),
+    )
+    .await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "match_declined", "at": "2025-01-14", "vacancy_id": w, "supersedes": wrong}),
+    )
+    .await;
+    let placed = ok_event(&app, &coach, c, json!({"type": "employed", "at": "2025-02-01", "placement_type": "work_trial", "vacancy_id": v})).await;
+    let form = app
+        .post(
+            &format!("/api/v1/clients/{c}/feedback-requests"),
+            &coach,
+            &json!({"placement_event_id": placed}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/feedback-forms/{form}")))
+        .bearer_auth(&employer_user)
+        .json(&json!({"tasks_managed": 5, "support_needed": "none", "would_hire": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let store = kohtaamo::store::Store::open(&app.database_url())
+        .await
+        .unwrap();
+    let labels: Vec<(Option<i64>, &str)> = store
+        .match_feedback_events()
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| (l.vacancy_id, l.signal))
+        .collect();
+
+    assert_eq!(
+        labels,
+        [
+            (Some(w), "declined"),
+            (Some(v), "interested"),
+            (Some(w), "declined"),
+            (Some(v), "placed"),
+            (Some(v), "employer_would_hire"),
+        ]
+    );
+}
