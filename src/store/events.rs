@@ -1,6 +1,8 @@
 //! Client events (append-only, corrections supersede), the employer-contact log, work-trial
 //! feedback forms, and the compact rows the funnel figures are computed from.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
@@ -312,6 +314,7 @@ type LabelRow = (i64, Option<i64>, Option<i64>, String, String);
 
 type FactRow = (
     i64,
+    i64,
     String,
     String,
     Option<String>,
@@ -619,25 +622,41 @@ impl Store {
         .bind(coach)
         .fetch_all(&mut *conn)
         .await?;
-        let rows: Vec<FactRow> = sqlx::query_as(
-            "SELECT e.client_id, e.type, e.at, e.placement_type, e.hours_per_week, \
+        // Corrections are few: fetch the corrected ids once instead of a lookup per event.
+        let superseded: Vec<(i64,)> =
+            sqlx::query_as("SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL")
+                .fetch_all(&mut *conn)
+                .await?;
+        let superseded: HashSet<i64> = superseded.into_iter().map(|r| r.0).collect();
+        // Profiling, match answers and benefits counselling move no figure: left in the table.
+        let scope = if coach.is_some() {
+            "e.client_id IN (SELECT id FROM clients WHERE coach_id = ?2)"
+        } else {
+            "?2 IS NULL"
+        };
+        let rows: Vec<FactRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT e.id, e.client_id, e.type, e.at, e.placement_type, e.hours_per_week, \
              e.face_to_face, e.out_of_work_at_entry, \
              COALESCE(e.employer_id, v.employer_id, t.employer_id), v.occupation_code \
-             FROM client_events e JOIN clients c ON c.id = e.client_id \
+             FROM client_events e \
              LEFT JOIN vacancies v ON v.id = e.vacancy_id \
              LEFT JOIN tasks t ON t.id = e.task_id \
-             WHERE e.at <= ?1 AND (?2 IS NULL OR c.coach_id = ?2) \
-               AND e.type NOT IN ('match_interested', 'match_declined') \
-               AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
-             ORDER BY e.client_id, e.at, e.id",
-        )
+             WHERE e.at <= ?1 AND {scope} \
+               AND e.type NOT IN ('match_interested', 'match_declined', 'profiling', \
+                                  'benefits_counselling') \
+             ORDER BY e.client_id, e.at, e.id"
+        )))
         .bind(&until_at)
         .bind(coach)
         .fetch_all(&mut *conn)
         .await?;
         let mut events = Vec::with_capacity(rows.len());
-        for (client_id, kind, at, placement, hours, f2f, out_of_work, employer, occupation) in rows
+        for (id, client_id, kind, at, placement, hours, f2f, out_of_work, employer, occupation) in
+            rows
         {
+            if superseded.contains(&id) {
+                continue;
+            }
             events.push(EventFact {
                 client_id,
                 kind: stored_kind(&kind)?,
