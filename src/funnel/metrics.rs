@@ -176,78 +176,103 @@ struct Placement<'a> {
     event: &'a EventFact,
 }
 
-/// One client's effective events in time order, with what the figures ask of them.
+/// One client's effective events in time order, with what the figures ask of them worked
+/// out once (a report asks many questions of 50,000 clients).
 struct Timeline<'a> {
     client: &'a ClientFacts,
     events: &'a [EventFact],
+    placements: Vec<Placement<'a>>,
+    /// Each time the case closed (`true`) or reopened (`false`).
+    closures: Vec<(i64, bool)>,
+    current_stage: EventType,
+    out_of_work_at_entry: bool,
+    furthest_path_step: usize,
+    first_face_to_face_contact: Option<i64>,
 }
 
 impl<'a> Timeline<'a> {
-    fn state_before(&self, at: i64) -> CaseState {
-        CaseState::after(
-            self.events
-                .iter()
-                .take_while(|e| e.at < at)
-                .map(|e| (e.kind, e.placement)),
-        )
-    }
-
-    fn current_stage(&self) -> EventType {
-        self.state_before(i64::MAX)
-            .stage
-            .unwrap_or(EventType::Engaged)
-    }
-
-    fn closed_before(&self, at: i64) -> bool {
-        self.state_before(at).closed
-    }
-
-    fn placements(&self) -> Vec<Placement<'a>> {
-        let mut out: Vec<Placement<'a>> = Vec::new();
-        for e in self.events {
+    fn new(client: &'a ClientFacts, events: &'a [EventFact]) -> Self {
+        let mut state = CaseState::default();
+        let mut placements: Vec<Placement<'a>> = Vec::new();
+        let mut closures = Vec::new();
+        // The last `engaged` that says decides; without one the client is taken to be out of
+        // work (the usual case in IPS).
+        let mut out_of_work_at_entry = true;
+        let mut furthest_path_step = 0;
+        let mut first_face_to_face_contact = None;
+        for e in events {
+            let was_closed = state.closed;
+            state.apply(e.kind, e.placement);
+            if state.closed != was_closed {
+                closures.push((e.at, state.closed));
+            }
             if matches!(e.kind, EventType::Employed | EventType::JobEnded) {
-                if let Some(last) = out.last_mut() {
+                if let Some(last) = placements.last_mut() {
                     if last.end.is_none() {
                         last.end = Some(e.at);
                     }
                 }
             }
-            if e.kind == EventType::Employed {
-                out.push(Placement {
+            match e.kind {
+                EventType::Employed => placements.push(Placement {
                     start: e.at,
                     end: None,
                     event: e,
-                });
+                }),
+                EventType::Engaged => {
+                    if let Some(v) = e.out_of_work_at_entry {
+                        out_of_work_at_entry = v;
+                    }
+                }
+                EventType::EmployerContact if e.face_to_face => {
+                    first_face_to_face_contact.get_or_insert(e.at);
+                }
+                _ => {}
+            }
+            if let Some(step) = PATH.iter().position(|p| *p == e.kind) {
+                furthest_path_step = furthest_path_step.max(step);
             }
         }
-        out
+        Self {
+            client,
+            events,
+            placements,
+            closures,
+            current_stage: state.stage.unwrap_or(EventType::Engaged),
+            out_of_work_at_entry,
+            furthest_path_step,
+            first_face_to_face_contact,
+        }
+    }
+
+    fn current_stage(&self) -> EventType {
+        self.current_stage
+    }
+
+    /// Whether the case stood closed just before `at`.
+    fn closed_before(&self, at: i64) -> bool {
+        self.closures
+            .iter()
+            .take_while(|c| c.0 < at)
+            .last()
+            .is_some_and(|c| c.1)
+    }
+
+    fn placements(&self) -> &[Placement<'a>] {
+        &self.placements
     }
 
     fn out_of_work_at_entry(&self) -> bool {
-        // The last `engaged` says; without one the client is taken to be out of work (the
-        // usual case in IPS).
-        self.events
-            .iter()
-            .rev()
-            .find(|e| e.kind == EventType::Engaged && e.out_of_work_at_entry.is_some())
-            .and_then(|e| e.out_of_work_at_entry)
-            .unwrap_or(true)
+        self.out_of_work_at_entry
     }
 
     /// Furthest step of [`PATH`] ever reached (0 = engaged).
     fn furthest_path_step(&self) -> usize {
-        self.events
-            .iter()
-            .filter_map(|e| PATH.iter().position(|p| *p == e.kind))
-            .max()
-            .unwrap_or(0)
+        self.furthest_path_step
     }
 
     fn first_face_to_face_contact(&self) -> Option<i64> {
-        self.events
-            .iter()
-            .find(|e| e.kind == EventType::EmployerContact && e.face_to_face)
-            .map(|e| e.at)
+        self.first_face_to_face_contact
     }
 }
 
@@ -268,10 +293,7 @@ fn timelines<'a>(data: &'a FunnelData, coach: Option<i64>) -> Vec<Timeline<'a>> 
         .filter(|c| coach.is_none_or(|k| c.coach_id == k))
         .map(|c| {
             let (a, b) = ranges.get(&c.id).copied().unwrap_or((0, 0));
-            Timeline {
-                client: c,
-                events: &data.events[a..b],
-            }
+            Timeline::new(c, &data.events[a..b])
         })
         .collect()
 }
@@ -577,9 +599,9 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
         mean_days,
     };
 
-    let competitive: Vec<Placement> = population
+    let competitive: Vec<&Placement> = population
         .iter()
-        .flat_map(|t| t.placements())
+        .flat_map(|t| t.placements().iter())
         .filter(|p| {
             p.event.placement == Some(PlacementType::Competitive) && period.contains(p.start)
         })
@@ -597,7 +619,7 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
     let tenure = [90, 180]
         .into_iter()
         .map(|days| {
-            let eligible: Vec<&Placement> = competitive
+            let eligible: Vec<&&Placement> = competitive
                 .iter()
                 .filter(|p| p.start + days * DAY <= period.end())
                 .collect();
@@ -650,40 +672,33 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
         path.then_wage_subsidised,
     );
 
-    let mut coaches: Vec<i64> = population.iter().map(|t| t.client.coach_id).collect();
-    coaches.sort_unstable();
-    coaches.dedup();
-    let by_coach = coaches
-        .into_iter()
-        .map(|coach_id| {
-            let mine: Vec<&&Timeline> = population
+    let mut per_coach: HashMap<i64, CoachFunnel> = HashMap::new();
+    for t in &population {
+        let row = per_coach
+            .entry(t.client.coach_id)
+            .or_insert_with(|| CoachFunnel {
+                coach_id: t.client.coach_id,
+                clients: 0,
+                active: 0,
+                cohort: 0,
+                competitive_jobs: 0,
+            });
+        row.clients += 1;
+        if !t.closed_before(period.end()) {
+            row.active += 1;
+        }
+        if period.contains_day(t.client.intake) {
+            row.cohort += 1;
+            if t.placements()
                 .iter()
-                .filter(|t| t.client.coach_id == coach_id)
-                .collect();
-            let cohort: Vec<&&&Timeline> = mine
-                .iter()
-                .filter(|t| period.contains_day(t.client.intake))
-                .collect();
-            CoachFunnel {
-                coach_id,
-                clients: mine.len(),
-                active: mine
-                    .iter()
-                    .filter(|t| !t.closed_before(period.end()))
-                    .count(),
-                cohort: cohort.len(),
-                competitive_jobs: cohort
-                    .iter()
-                    .filter(|t| {
-                        t.events.iter().any(|e| {
-                            e.kind == EventType::Employed
-                                && e.placement == Some(PlacementType::Competitive)
-                        })
-                    })
-                    .count(),
+                .any(|p| p.event.placement == Some(PlacementType::Competitive))
+            {
+                row.competitive_jobs += 1;
             }
-        })
-        .collect();
+        }
+    }
+    let mut by_coach: Vec<CoachFunnel> = per_coach.into_values().collect();
+    by_coach.sort_by_key(|c| c.coach_id);
 
     FunnelReport {
         from: period.from,
