@@ -2,6 +2,8 @@
 //! coach) and for coaches (their own caseload only). The figures are computed by
 //! [`crate::funnel`], off the async workers.
 
+use std::sync::Arc;
+
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -82,7 +84,7 @@ pub async fn load(
     state: &AppState,
     caller: &Caller,
     params: &ReportParams,
-) -> Result<(FunnelData, Period, Option<i64>), ApiError> {
+) -> Result<(Arc<FunnelData>, Period, Option<i64>), ApiError> {
     let coach = scope(caller, params.coach)?;
     let period = params.period(chrono::Utc::now().date_naive())?;
     let data = state.store.funnel_data(coach, period.to).await?;

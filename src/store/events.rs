@@ -2,6 +2,7 @@
 //! feedback forms, and the compact rows the funnel figures are computed from.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, SqliteConnection};
@@ -282,6 +283,38 @@ impl FormRow {
             client_id: with_client.then_some(self.client_id),
             placement_event_id: with_client.then_some(self.placement_event_id),
         })
+    }
+}
+
+/// Largest event id, contact id and change-log sequence: together they name one state of
+/// everything the figures read.
+type FunnelVersion = (i64, i64, i64);
+
+/// Loaded all-coaches funnel rows by version and last day (a few periods at a time).
+#[derive(Debug, Default)]
+pub(super) struct FunnelCache {
+    entries: Mutex<Vec<(FunnelVersion, NaiveDate, Arc<FunnelData>)>>,
+}
+
+impl FunnelCache {
+    const SIZE: usize = 4;
+
+    fn get(&self, version: FunnelVersion, until: NaiveDate) -> Option<Arc<FunnelData>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .iter()
+            .find(|(v, u, _)| *v == version && *u == until)
+            .map(|(_, _, d)| d.clone())
+    }
+
+    fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        // Rows of an older version are never asked for again.
+        entries.retain(|(v, _, _)| *v == version);
+        if entries.len() >= Self::SIZE {
+            entries.remove(0);
+        }
+        entries.push((version, until, data));
     }
 }
 
@@ -585,11 +618,55 @@ impl Store {
         self.feedback_form(id, Some(employer_id)).await
     }
 
-    /// What the funnel and fidelity figures are computed from: the clients (of `coach`, or
-    /// all) with intake on or before `until`, their effective events before `until` (corrected
-    /// events left out, match answers too), and the coaches' employer contacts.
+    /// What the funnel and fidelity figures are computed from: the clients with intake on or
+    /// before `until`, their effective events up to the end of `until` (corrected events and
+    /// those that move no figure left out), and the coaches' employer contacts — at least
+    /// those of `coach`; the figures filter by coach themselves.
+    ///
+    /// Loading a million events takes seconds, so the all-coaches rows are kept and reused
+    /// while the database's version is unchanged. The version is exact because events and
+    /// contacts are append-only (their largest id grows with every write) and every other
+    /// change that moves a figure (a client's intake date, a vacancy's occupation) appends to
+    /// the change log.
     #[tracing::instrument(name = "store.funnel_data", skip(self))]
-    pub async fn funnel_data(&self, coach: Option<i64>, until: NaiveDate) -> Result<FunnelData> {
+    pub async fn funnel_data(
+        &self,
+        coach: Option<i64>,
+        until: NaiveDate,
+    ) -> Result<Arc<FunnelData>> {
+        let version = self.funnel_version().await?;
+        if let Some(all) = self.funnel_cache.get(version, until) {
+            tracing::debug!("funnel rows from the cache");
+            return Ok(all);
+        }
+        if coach.is_some() {
+            return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
+        }
+        let all = Arc::new(self.load_funnel_data(None, until).await?);
+        self.funnel_cache.put(version, until, all.clone());
+        Ok(all)
+    }
+
+    async fn funnel_version(&self) -> Result<FunnelVersion> {
+        let (events, contacts, changes): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT MAX(id) FROM client_events), (SELECT MAX(id) FROM employer_contacts), \
+             (SELECT MAX(seq) FROM change_log)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            events.unwrap_or(0),
+            contacts.unwrap_or(0),
+            changes.unwrap_or(0),
+        ))
+    }
+
+    /// [`Store::funnel_data`] without the cache: always reads the database.
+    pub async fn load_funnel_data(
+        &self,
+        coach: Option<i64>,
+        until: NaiveDate,
+    ) -> Result<FunnelData> {
         let until_date = until.to_string();
         let until_at = format!("{until_date}T23:59:59Z");
         let mut conn = self.pool.acquire().await?;

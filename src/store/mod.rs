@@ -66,6 +66,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Funnel rows already loaded, reused while the database has not changed.
+    funnel_cache: std::sync::Arc<events::FunnelCache>,
 }
 
 /// Default SQLite database in the working directory.
@@ -97,7 +99,10 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            funnel_cache: Default::default(),
+        })
     }
 
     /// Closes every connection (used before a restart in tests).

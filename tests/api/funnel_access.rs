@@ -401,3 +401,49 @@ async fn feedback_answers_are_validated() {
         "tasks_managed"
     );
 }
+
+#[tokio::test]
+async fn the_figures_follow_every_new_event_and_client_change() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let c = client(&app, &coach, "A", "2025-01-10").await;
+    let url = "/api/v1/funnel?from=2025-01-01&to=2025-12-31";
+    let employed = |report: &Value| {
+        report["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stage"] == "employed")
+            .unwrap()["clients"]
+            .as_i64()
+            .unwrap()
+    };
+    let before: Value = app.get(url, &coordinator).await.json().await.unwrap();
+
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "employed", "at": "2025-03-01", "placement_type": "competitive"}),
+    )
+    .await;
+    let after_event: Value = app.get(url, &coordinator).await.json().await.unwrap();
+    let r = app
+        .patch(
+            &format!("/api/v1/clients/{c}"),
+            &coach,
+            &json!({"intake_date": "2024-06-01"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let after_patch: Value = app.get(url, &coordinator).await.json().await.unwrap();
+
+    assert_eq!(employed(&before), 0);
+    assert_eq!(employed(&after_event), 1);
+    assert_eq!(after_event["cohort"], 1);
+    assert_eq!(
+        after_patch["cohort"], 0,
+        "the intake moved out of the period"
+    );
+}
