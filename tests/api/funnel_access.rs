@@ -447,3 +447,34 @@ async fn the_figures_follow_every_new_event_and_client_change() {
         "the intake moved out of the period"
     );
 }
+
+#[tokio::test]
+async fn openapi_document_describes_the_funnel_paths() {
+    let app = spawn_app().await;
+
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        "/api/v1/clients/{id}/events",
+        "/api/v1/employer-contacts",
+        "/api/v1/employers/{id}/contacts",
+        "/api/v1/funnel",
+        "/api/v1/fidelity",
+        "/api/v1/clients/{id}/feedback-requests",
+        "/api/v1/feedback-forms",
+        "/api/v1/feedback-forms/{id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"]["EventInput"].is_object());
+    assert!(doc["components"]["schemas"]["FunnelReport"].is_object());
+}
