@@ -54,7 +54,10 @@ fn browse_logged_in(
     )
     .unwrap();
     let profile = dir.path().join("profile");
-    let out = Command::new(chromium)
+    // `timeout`: a browser that hangs fails the test instead of stalling CI.
+    let out = Command::new("timeout")
+        .arg("120")
+        .arg(chromium)
         .args([
             "--headless",
             "--no-sandbox",
