@@ -33,7 +33,7 @@ fn chromium() -> Option<PathBuf> {
 /// Logs in through the dashboard's own POST form (a local page that submits it, so the token
 /// never appears in a URL) and returns the DOM Chromium ends on. `extra` is appended to the
 /// browser's arguments (e.g. a screenshot).
-fn browse_logged_in(
+fn browse_logged_in_once(
     chromium: &Path,
     app: &TestApp,
     token: &str,
@@ -56,7 +56,7 @@ fn browse_logged_in(
     let profile = dir.path().join("profile");
     // `timeout`: a browser that hangs fails the test instead of stalling CI.
     let out = Command::new("timeout")
-        .arg("120")
+        .arg("30")
         .arg(chromium)
         .args([
             "--headless",
@@ -75,12 +75,35 @@ fn browse_logged_in(
         .arg(format!("file://{}", login.display()))
         .output()
         .expect("chromium runs");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if !out.status.success() {
+        eprintln!(
+            "NOTICE: chromium failed or timed out ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return String::new();
+    }
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// [`browse_logged_in_once`], again when Chromium dumped the DOM while the form's navigation
+/// was still under way (it then prints nothing: seen about one run in five on a loaded
+/// machine) or hung (seen once in about forty). The page itself is the same each time.
+fn browse_logged_in(
+    chromium: &Path,
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    extra: &[String],
+) -> String {
+    for attempt in 1..=3 {
+        let dom = browse_logged_in_once(chromium, app, token, query, extra);
+        if dom.contains("</html>") {
+            return dom;
+        }
+        eprintln!("NOTICE: chromium printed no page (attempt {attempt}); trying again");
+    }
+    panic!("chromium never printed the dashboard");
 }
 
 /// The text of the element carrying `data-figure="{key}"`.
@@ -174,7 +197,7 @@ async fn a_coordinator_sees_the_api_figures_and_a_coach_only_its_own_caseload_in
     );
     assert!(
         coach_dom.contains("Bertta Beeta"),
-        "a coach sees its own client"
+        "a coach sees its own client: {coach_dom}"
     );
     assert!(
         !coach_dom.contains("Aino Asiakas"),
