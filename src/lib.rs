@@ -6,6 +6,7 @@ pub mod api;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod funnel;
 pub mod import;
 pub mod matching;
 pub mod rank;

@@ -3,8 +3,12 @@
 
 mod auth;
 mod clients;
+mod dashboard;
 mod employers;
 mod error;
+mod events;
+mod feedback;
+mod funnel;
 mod json;
 mod matches;
 mod openapi;
@@ -86,6 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ApiError::NotFound(format!("nothing at {}", req.path())).into()
         }))
         .route("/health", web::get().to(health))
+        .configure(dashboard::routes)
         .service(
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
@@ -93,7 +98,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(postings::routes)
                 .configure(clients::routes)
                 .configure(matches::routes)
-                .configure(search::routes),
+                .configure(search::routes)
+                .configure(events::routes)
+                .configure(feedback::routes)
+                .configure(funnel::routes),
         )
         .default_service(web::to(not_found));
 }

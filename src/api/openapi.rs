@@ -29,6 +29,16 @@ use utoipa::{Modify, OpenApi};
         super::clients::list_clients,
         super::search::search,
         super::matches::matches,
+        super::events::create_event,
+        super::events::list_events,
+        super::events::create_contact,
+        super::events::employer_contacts,
+        super::feedback::request_feedback,
+        super::feedback::list_forms,
+        super::feedback::get_form,
+        super::feedback::submit_form,
+        super::funnel::get_funnel,
+        super::funnel::get_fidelity,
     ),
     modifiers(&BearerAuth)
 )]

@@ -5,6 +5,7 @@
 
 mod client;
 mod employer;
+mod event;
 mod municipality;
 mod posting;
 mod records;
@@ -13,6 +14,11 @@ mod user;
 
 pub use client::{ClientDraft, ClientInput, Preferences};
 pub use employer::EmployerDraft;
+pub use event::{
+    format_timestamp, parse_timestamp, ClientEvent, ContactDraft, ContactInput, EmployerContact,
+    EventDraft, EventInput, EventType, FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType,
+    SupportNeeded,
+};
 pub use municipality::{normalize_locality, Locality};
 pub use posting::{
     parse_date, parse_deadline, EmploymentType, HoursRange, LanguageCode, OccupationCode,

@@ -48,7 +48,7 @@ impl Store {
     pub async fn create_client(&self, coach_id: i64, d: &ClientDraft) -> Result<Client> {
         let at = now();
         let prefs = serde_json::to_string(&d.preferences).expect("preferences serialize");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO clients (coach_id, display_name, home_municipality, intake_date, \
              treatment_team_contact, preferences, created_at, updated_at) \
@@ -103,7 +103,7 @@ impl Store {
     pub async fn update_client(&self, id: i64, coach_id: i64, d: &ClientDraft) -> Result<Client> {
         let at = now();
         let prefs = serde_json::to_string(&d.preferences).expect("preferences serialize");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE clients SET display_name = ?, home_municipality = ?, intake_date = ?, \
              treatment_team_contact = ?, preferences = ?, updated_at = ? \

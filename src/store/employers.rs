@@ -86,7 +86,7 @@ impl Store {
     /// Adds an employer to the register.
     #[tracing::instrument(name = "store.create_employer", skip_all)]
     pub async fn create_employer(&self, draft: &EmployerDraft) -> Result<Employer> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id = insert_employer(&mut tx, draft).await?;
         tx.commit().await?;
         self.employer(id).await

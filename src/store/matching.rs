@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Result, Store};
+use crate::domain::MatchFeedback;
 
 /// One row of the occupation taxonomy (ISCO-08 groups and ESCO occupations).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -37,16 +38,6 @@ pub struct Impression {
     pub features: Vec<f64>,
 }
 
-#[derive(Debug, sqlx::FromRow)]
-struct OutcomeEvent {
-    client_id: i64,
-    kind: String,
-    at: DateTime<Utc>,
-    vacancy_id: Option<i64>,
-    task_id: Option<i64>,
-    employer_id: Option<i64>,
-}
-
 /// A logged suggestion with the strongest outcome that followed it.
 #[derive(Debug, Clone)]
 pub struct LabelledImpression {
@@ -65,7 +56,7 @@ pub struct LabelledImpression {
 impl Store {
     /// Upserts taxonomy rows.
     pub async fn upsert_occupations(&self, rows: &[OccupationRow]) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for r in rows {
             sqlx::query(
                 "INSERT INTO occupations (code, concept_type, isco_group, label_fi, label_sv, label_en) \
@@ -116,7 +107,7 @@ impl Store {
             rand::rngs::OsRng.fill_bytes(&mut b);
             hex::encode(b)
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for it in items {
             sqlx::query(
                 "INSERT INTO match_impressions (list_id, client_id, served_at, model_version, position, \
@@ -138,20 +129,18 @@ impl Store {
         Ok(list_id)
     }
 
-    /// Hires through the service per employer (`employed` events naming an employer).
+    /// Hires through the service per employer: `employed` events naming the employer, or a
+    /// vacancy or task of it; corrected events left out.
     pub async fn employer_hires(&self) -> Result<std::collections::HashMap<i64, u32>> {
-        // The events table arrives with the funnel; until then nobody has been hired.
-        let exists: Option<(String,)> = sqlx::query_as(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_events'",
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        if exists.is_none() {
-            return Ok(Default::default());
-        }
         let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT employer_id, COUNT(*) FROM client_events \
-             WHERE type = 'employed' AND employer_id IS NOT NULL GROUP BY employer_id",
+            "SELECT employer, COUNT(*) FROM ( \
+               SELECT COALESCE(e.employer_id, v.employer_id, t.employer_id) AS employer \
+               FROM client_events e \
+               LEFT JOIN vacancies v ON v.id = e.vacancy_id \
+               LEFT JOIN tasks t ON t.id = e.task_id \
+               WHERE e.type = 'employed' \
+                 AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id)) \
+             WHERE employer IS NOT NULL GROUP BY employer",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -162,8 +151,9 @@ impl Store {
     }
 
     /// Every logged suggestion with the strongest outcome that followed it for that client
-    /// within 90 days: `match_interested` 1, `employer_contact` or `interview` 2, `employed` 3;
-    /// `match_declined` or nothing 0. Superseded (corrected) events do not count.
+    /// within 90 days (see [`Store::match_feedback_events`]): interested 1; an employer contact
+    /// or interview 2; placed, or the employer would hire, 3; declined, the employer would not
+    /// hire, or nothing 0. Employer prospects have no posting to answer about and stay 0.
     pub async fn labelled_impressions(&self) -> Result<Vec<LabelledImpression>> {
         type Row = (String, i64, i64, String, String, i64, DateTime<Utc>);
         let impressions: Vec<Row> = sqlx::query_as(
@@ -172,10 +162,10 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let events = self.outcome_events().await?;
-        let mut by_client: std::collections::HashMap<i64, Vec<&OutcomeEvent>> = Default::default();
-        for e in &events {
-            by_client.entry(e.client_id).or_default().push(e);
+        let labels = self.match_feedback_events().await?;
+        let mut by_client: std::collections::HashMap<i64, Vec<&MatchFeedback>> = Default::default();
+        for l in &labels {
+            by_client.entry(l.client_id).or_default().push(l);
         }
         let horizon = chrono::Duration::days(90);
         Ok(impressions
@@ -186,16 +176,19 @@ impl Store {
                         .get(&client_id)
                         .into_iter()
                         .flatten()
-                        .filter(|e| e.at >= served_at && e.at <= served_at + horizon)
-                        .filter(|e| match kind.as_str() {
-                            "vacancy" => e.vacancy_id == Some(item_id),
-                            "task" => e.task_id == Some(item_id),
-                            _ => e.employer_id == Some(item_id) && e.vacancy_id.is_none(),
+                        // Event times are kept to the second; a list served at 12:00:00.6 and
+                        // answered at once has an answer at 12:00:00.
+                        .filter(|l| l.at >= served_at - chrono::Duration::seconds(1))
+                        .filter(|l| l.at <= served_at + horizon)
+                        .filter(|l| match kind.as_str() {
+                            "vacancy" => l.vacancy_id == Some(item_id),
+                            "task" => l.task_id == Some(item_id),
+                            _ => false,
                         })
-                        .map(|e| match e.kind.as_str() {
-                            "employed" => 3,
-                            "interview" | "employer_contact" => 2,
-                            "match_interested" => 1,
+                        .map(|l| match l.signal {
+                            "placed" | "employer_would_hire" => 3,
+                            "contacted" => 2,
+                            "interested" => 1,
                             _ => 0,
                         })
                         .max()
@@ -210,24 +203,6 @@ impl Store {
                 },
             )
             .collect())
-    }
-
-    async fn outcome_events(&self) -> Result<Vec<OutcomeEvent>> {
-        let exists: Option<(String,)> = sqlx::query_as(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_events'",
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        if exists.is_none() {
-            return Ok(Vec::new());
-        }
-        Ok(sqlx::query_as(
-            "SELECT client_id, type AS kind, at, vacancy_id, task_id, employer_id FROM client_events \
-             WHERE type IN ('match_interested', 'match_declined', 'employer_contact', 'interview', 'employed') \
-             AND id NOT IN (SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL)",
-        )
-        .fetch_all(&self.pool)
-        .await?)
     }
 
     /// Number of logged suggestions for a client (feature logging is observable).

@@ -7,6 +7,7 @@
 mod changelog;
 mod clients;
 mod employers;
+mod events;
 mod matching;
 mod postings;
 mod reference;
@@ -67,6 +68,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Funnel rows already loaded, reused while the database has not changed.
+    funnel_cache: std::sync::Arc<events::FunnelCache>,
 }
 
 /// Default SQLite database in the working directory.
@@ -98,7 +101,17 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            funnel_cache: Default::default(),
+        })
+    }
+
+    /// Begins a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a
+    /// transaction that reads and then writes waits its turn (busy timeout) instead of failing
+    /// with "database is locked" when another writer committed in between.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Closes every connection (used before a restart in tests).

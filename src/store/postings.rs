@@ -316,7 +316,7 @@ impl Store {
         d: &VacancyDraft,
         created_by: Option<i64>,
     ) -> Result<Vacancy> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
         let id = insert_vacancy(&mut tx, d, created_by).await?;
         tx.commit().await?;
@@ -340,7 +340,7 @@ impl Store {
     /// Replaces a vacancy's fields with `d`.
     #[tracing::instrument(name = "store.update_vacancy", skip(self, d))]
     pub async fn update_vacancy(&self, id: i64, d: &VacancyDraft) -> Result<Vacancy> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
         update_vacancy_row(&mut tx, id, d, false).await?;
         tx.commit().await?;
@@ -362,7 +362,7 @@ impl Store {
         id: i64,
     ) -> Result<()> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(AssertSqlSafe(format!(
             "UPDATE {table} SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
              updated_at = ? WHERE id = ?"
@@ -422,7 +422,7 @@ impl Store {
         &self,
         batch: &mut [(String, VacancyDraft)],
     ) -> Result<Vec<ImportOutcome>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for (employer, draft) in batch.iter_mut() {
             draft.employer_id = employer_id_by_name(&mut tx, employer).await?;
@@ -455,7 +455,7 @@ impl Store {
     #[tracing::instrument(name = "store.create_task", skip_all)]
     pub async fn create_task(&self, d: &TaskDraft, created_by: Option<i64>) -> Result<Task> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO tasks (employer_id, title, description, location, municipality, site, \
@@ -497,7 +497,7 @@ impl Store {
     #[tracing::instrument(name = "store.update_task", skip(self, d))]
     pub async fn update_task(&self, id: i64, d: &TaskDraft) -> Result<Task> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
         let done = sqlx::query(
             "UPDATE tasks SET employer_id = ?, title = ?, description = ?, location = ?, \

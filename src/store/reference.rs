@@ -22,7 +22,7 @@ pub struct MunicipalityRow {
 impl Store {
     /// Upserts municipalities by code; returns how many rows were written.
     pub async fn upsert_municipalities(&self, rows: &[MunicipalityRow]) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for m in rows {
             sqlx::query(
                 "INSERT INTO municipalities (code, name, name_lower, region_code, region_name, lat, lon) \

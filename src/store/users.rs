@@ -39,7 +39,7 @@ impl Store {
         role: Role,
         employer_id: Option<i64>,
     ) -> Result<(User, String)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         if let Some(eid) = employer_id {
             let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM employers WHERE id = ?")
                 .bind(eid)

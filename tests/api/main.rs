@@ -4,7 +4,11 @@
 mod access;
 mod cli;
 mod clients;
+mod dashboard;
 mod devset;
+mod funnel;
+mod funnel_access;
+mod funnel_history;
 mod helpers;
 mod lifecycle;
 mod matching;
@@ -12,4 +16,5 @@ mod postings;
 mod properties;
 mod search;
 mod service;
+mod training;
 mod validation;

@@ -1,0 +1,140 @@
+//! `/api/v1/clients/{id}/events` (a client's funnel steps and answers to suggestions),
+//! `/api/v1/employer-contacts` (the job-development log) and an employer's contact history.
+//! Only the client's own coach records or reads a client's events; another coach gets 404.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::Caller;
+use super::error::ApiResult;
+use super::json::ApiJson;
+use super::AppState;
+use crate::domain::{
+    ClientEvent, ContactDraft, ContactInput, EmployerContact, EventDraft, EventInput, FeedbackForm,
+    Role,
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/clients/{id}/events", web::post().to(create_event))
+        .route("/clients/{id}/events", web::get().to(list_events))
+        .route("/employer-contacts", web::post().to(create_contact))
+        .route("/employers/{id}/contacts", web::get().to(employer_contacts));
+}
+
+/// A client's history: events (corrected ones too, marked) and employers' feedback forms.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientHistory {
+    /// Client.
+    pub client_id: i64,
+    /// Every event in time order; those with `superseded_by` no longer count.
+    pub events: Vec<ClientEvent>,
+    /// Work-trial and job feedback forms asked of employers.
+    pub feedback: Vec<FeedbackForm>,
+}
+
+/// Records an event for one of the calling coach's clients, checked against the stage rules.
+#[utoipa::path(post, path = "/api/v1/clients/{id}/events", tag = "funnel",
+    request_body = EventInput,
+    responses((status = 201, body = ClientEvent), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.create_event", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn create_event(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: ApiJson<EventInput>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Coach], "record client events")?;
+    let draft = EventDraft::parse(&body.0, chrono::Utc::now())?;
+    let event = state
+        .store
+        .record_event(id.into_inner(), caller.id(), &draft)
+        .await?;
+    Ok(HttpResponse::Created().json(event))
+}
+
+/// One of the calling coach's clients' history.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/events", tag = "funnel",
+    responses((status = 200, body = ClientHistory), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.list_events", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Coach], "read client events")?;
+    let id = id.into_inner();
+    // Ownership check, and the read goes to the access log.
+    state.store.client_for_coach(id, caller.id()).await?;
+    Ok(HttpResponse::Ok().json(ClientHistory {
+        client_id: id,
+        events: state.store.client_events(id).await?,
+        feedback: state.store.feedback_forms_of_client(id).await?,
+    }))
+}
+
+/// Id of a logged contact.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    /// Id.
+    pub id: i64,
+}
+
+/// Logs an employer contact by the calling coach (with a client: also a client event).
+#[utoipa::path(post, path = "/api/v1/employer-contacts", tag = "funnel",
+    request_body = ContactInput,
+    responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.create_contact", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn create_contact(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<ContactInput>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Coach], "log employer contacts")?;
+    let draft = ContactDraft::parse(&body.0, chrono::Utc::now())?;
+    let id = state.store.record_contact(caller.id(), &draft).await?;
+    Ok(HttpResponse::Created().json(Created { id }))
+}
+
+/// Query of the contact history.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HistoryParams {
+    /// At most this many, newest first (1–500, default 100).
+    pub limit: Option<i64>,
+}
+
+/// An employer's contact history across all coaches, so two coaches don't call the same
+/// employer the same week. Which client a contact was about is shown only to that client's
+/// coach.
+#[utoipa::path(get, path = "/api/v1/employers/{id}/contacts", tag = "funnel",
+    params(HistoryParams),
+    responses((status = 200, body = Vec<EmployerContact>), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn employer_contacts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    params: web::Query<HistoryParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(
+        &[Role::Coach, Role::Coordinator],
+        "read the employer contact log",
+    )?;
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(super::ApiError::InvalidParameter {
+            field: Some("limit".into()),
+            message: "limit must be between 1 and 500".into(),
+        });
+    }
+    let viewer = (caller.0.role == Role::Coach).then(|| caller.id());
+    let contacts = state
+        .store
+        .employer_contacts(id.into_inner(), viewer, limit)
+        .await?;
+    Ok(HttpResponse::Ok().json(contacts))
+}

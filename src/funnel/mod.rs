@@ -1,0 +1,8 @@
+//! The placement funnel: stage rules for client events, and the outcome and IPS fidelity
+//! figures computed from the events (no HTTP, no SQL: the store loads, this module counts).
+
+mod metrics;
+mod stages;
+
+pub use metrics::*;
+pub use stages::{check_history, CaseState, Step};
