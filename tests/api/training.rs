@@ -104,6 +104,7 @@ async fn training_on_client_answers_learns_a_preference_the_default_model_misses
         "{}",
         String::from_utf8_lossy(&trained.stderr)
     );
+    println!("{out}");
     assert!(out.contains("activated"), "{out}");
     let active = models.join("active.json");
     let model: Value = serde_json::from_str(&std::fs::read_to_string(&active).unwrap()).unwrap();
