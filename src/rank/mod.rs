@@ -12,7 +12,7 @@ mod train;
 
 pub use metrics::{evaluate, ndcg_at, recall_at, Metrics};
 pub use model::{RankerModel, DEFAULT_MODEL_JSON};
-pub use train::{fit, split_by_client, ImpressionList, TrainError, TrainReport};
+pub use train::{fit, simulate_outcomes, split_by_client, ImpressionList, TrainError, TrainReport};
 
 /// The features, in model order. Each is in [0, 1].
 pub const FEATURES: [&str; 12] = [

@@ -122,47 +122,47 @@ pub fn fit(
     })
 }
 
+/// Simulated outcomes with a hidden preference the shipped model does not know: these
+/// clients care about hours and freshness and hardly about the wording of the ad. `clients`
+/// lists of 30 suggestions with random features; grades follow the hidden utility. For tests
+/// and benchmarks of training.
+pub fn simulate_outcomes(seed: u64, clients: i64) -> Vec<ImpressionList> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let hours = super::feature_index("hours_fit").expect("known feature");
+    let fresh = super::feature_index("freshness").expect("known feature");
+    (0..clients)
+        .map(|client_id| {
+            let items = (0..30)
+                .map(|_| {
+                    let mut x = [0.0; N_FEATURES];
+                    for v in x.iter_mut() {
+                        *v = rng.gen::<f64>();
+                    }
+                    let utility = 3.0 * x[hours] + 2.0 * x[fresh] + rng.gen::<f64>() * 0.5;
+                    let grade = if utility > 4.2 {
+                        2
+                    } else if utility > 3.6 {
+                        1
+                    } else {
+                        0
+                    };
+                    (x, grade)
+                })
+                .collect();
+            ImpressionList { client_id, items }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use rand::{Rng, SeedableRng};
-    use rand_chacha::ChaCha8Rng;
-
     use super::*;
     use crate::rank::feature_index;
 
-    /// Simulated outcomes with a hidden preference the default model does not know: these
-    /// clients care about hours and freshness and hardly about the wording of the ad.
-    fn simulate(seed: u64, clients: i64) -> Vec<ImpressionList> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let hours = feature_index("hours_fit").unwrap();
-        let fresh = feature_index("freshness").unwrap();
-        (0..clients)
-            .map(|client_id| {
-                let items = (0..30)
-                    .map(|_| {
-                        let mut x = [0.0; N_FEATURES];
-                        for v in x.iter_mut() {
-                            *v = rng.gen::<f64>();
-                        }
-                        let utility = 3.0 * x[hours] + 2.0 * x[fresh] + rng.gen::<f64>() * 0.5;
-                        let grade = if utility > 4.2 {
-                            2
-                        } else if utility > 3.6 {
-                            1
-                        } else {
-                            0
-                        };
-                        (x, grade)
-                    })
-                    .collect();
-                ImpressionList { client_id, items }
-            })
-            .collect()
-    }
-
     #[test]
     fn training_learns_a_hidden_preference_that_the_default_model_misses() {
-        let (train, held_out) = split_by_client(simulate(11, 300), 20, 5);
+        let (train, held_out) = split_by_client(simulate_outcomes(11, 300), 20, 5);
         assert!(!held_out.is_empty() && !train.is_empty());
         let report = fit(
             &train,
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn split_keeps_each_client_on_one_side() {
-        let (a, b) = split_by_client(simulate(1, 100), 20, 9);
+        let (a, b) = split_by_client(simulate_outcomes(1, 100), 20, 9);
         assert!(a
             .iter()
             .all(|l| b.iter().all(|m| m.client_id != l.client_id)));
