@@ -11,7 +11,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use crate::domain::{
-    ClientDraft, ClientInput, EmployerDraft, Preferences, Role, TaskDraft, TaskInput,
+    ClientDraft, ClientInput, ContactDraft, ContactInput, EmployerDraft, EventDraft, EventInput,
+    Preferences, Role, TaskDraft, TaskInput,
 };
 use crate::store::{Store, StoreError};
 
@@ -402,6 +403,74 @@ const DEMO_USERS: &[(Role, &str)] = &[
     (Role::Employer, "demo-employer"),
 ];
 
+/// A plausible path through the funnel for demo client number `n` (the later ones got
+/// further): engaged at intake, job search, an employer contact, an interview, a job.
+async fn history(
+    store: &Store,
+    coach: i64,
+    client: i64,
+    intake: chrono::NaiveDate,
+    n: usize,
+    employer: i64,
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let day = |d: i64| {
+        let t = intake.and_hms_opt(9, 0, 0).expect("valid time").and_utc() + Duration::days(d);
+        t.min(now - Duration::minutes(1)).to_rfc3339()
+    };
+    let event = |kind: &str, at: String| EventInput {
+        kind: Some(kind.into()),
+        at: Some(at),
+        ..Default::default()
+    };
+    for step in [
+        EventInput {
+            out_of_work_at_entry: Some(true),
+            ..event("engaged", day(0))
+        },
+        event("job_search", day(1)),
+    ] {
+        let draft = EventDraft::parse(&step, now).expect("demo event is valid");
+        store.record_event(client, coach, &draft).await?;
+    }
+    if n >= 1 {
+        let contact = ContactDraft::parse(
+            &ContactInput {
+                employer_id: employer,
+                at: day(5),
+                face_to_face: true,
+                client_id: Some(client),
+                purpose: Some("asiakkaan esittely".into()),
+                outcome: None,
+            },
+            now,
+        )
+        .expect("demo contact is valid");
+        store.record_contact(coach, &contact).await?;
+    }
+    let mut steps = Vec::new();
+    if n >= 3 {
+        steps.push(EventInput {
+            employer_id: Some(employer),
+            ..event("interview", day(12))
+        });
+    }
+    if n >= 4 {
+        steps.push(event("benefits_counselling", day(15)));
+        steps.push(EventInput {
+            employer_id: Some(employer),
+            placement_type: Some(if n == 4 { "work_trial" } else { "competitive" }.into()),
+            hours_per_week: Some(if n == 4 { 15.0 } else { 25.0 }),
+            ..event("employed", day(20))
+        });
+    }
+    for step in steps {
+        let draft = EventDraft::parse(&step, now).expect("demo event is valid");
+        store.record_event(client, coach, &draft).await?;
+    }
+    Ok(())
+}
+
 /// Seeds the demo data set into an empty database, or issues fresh tokens for the demo users
 /// when it was seeded before. A database with other data is left alone.
 pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
@@ -539,9 +608,38 @@ pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
         };
         let draft =
             ClientDraft::parse(&input, Utc::now().date_naive()).expect("demo client is valid");
-        store
-            .create_client(coaches[i % coaches.len()], &draft)
-            .await?;
+        let coach = coaches[i % coaches.len()];
+        let client = store.create_client(coach, &draft).await?;
+        history(
+            store,
+            coach,
+            client.id,
+            draft.intake_date,
+            i,
+            (i as i64) + 1,
+        )
+        .await?;
+    }
+    // Job development without a client: visits to employers over the last four weeks.
+    for (n, coach) in coaches.iter().enumerate() {
+        for week in 0..4i64 {
+            for visit in 0..(4 + n as i64) {
+                let at = Utc::now() - Duration::days(week * 7 + visit) - Duration::hours(2);
+                let contact = ContactDraft::parse(
+                    &ContactInput {
+                        employer_id: 1 + (week * 5 + visit) % 40,
+                        at: at.to_rfc3339(),
+                        face_to_face: visit % 3 != 2,
+                        client_id: None,
+                        purpose: Some("työnkehittäminen: tutustumiskäynti".into()),
+                        outcome: None,
+                    },
+                    Utc::now(),
+                )
+                .expect("demo contact is valid");
+                store.record_contact(*coach, &contact).await?;
+            }
+        }
     }
     Ok(DemoReport {
         seeded: true,
