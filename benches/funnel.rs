@@ -368,6 +368,38 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // After a write: a coach logs one employer contact (not timed), then the all-coaches
+    // report is asked for: the kept rows are extended with the new ones, not reloaded.
+    let mut n = 0i64;
+    g.bench_function("funnel_all_coaches_two_years_after_a_write", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                n += 1;
+                let contact = kohtaamo::domain::ContactDraft::parse(
+                    &kohtaamo::domain::ContactInput {
+                        employer_id: 1,
+                        at: format!("2025-06-{:02}T10:00:00Z", 1 + n % 28),
+                        face_to_face: true,
+                        client_id: None,
+                        purpose: None,
+                        outcome: None,
+                    },
+                    chrono::Utc::now(),
+                )
+                .expect("contact");
+                rt.block_on(store.record_contact(coaches[0], &contact))
+                    .expect("write");
+                let t = Instant::now();
+                let data = rt
+                    .block_on(store.funnel_data(None, period.to))
+                    .expect("data");
+                funnel::funnel(&data, period, None);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
     g.finish();
 }
 

@@ -34,6 +34,8 @@ pub struct ClientFacts {
 /// One effective event (corrections applied), as the figures need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventFact {
+    /// Event id (to drop it when a later correction supersedes it).
+    pub id: i64,
     /// Client id.
     pub client_id: i64,
     /// Type.

@@ -307,6 +307,16 @@ impl FunnelCache {
             .map(|(_, _, d)| d.clone())
     }
 
+    /// The newest cached rows for `until`, whatever their version.
+    fn latest(&self, until: NaiveDate) -> Option<(FunnelVersion, Arc<FunnelData>)> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .iter()
+            .rev()
+            .find(|(_, u, _)| *u == until)
+            .map(|(v, _, d)| (*v, d.clone()))
+    }
+
     fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         // Rows of an older version are never asked for again.
@@ -642,9 +652,47 @@ impl Store {
         if coach.is_some() {
             return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
         }
-        let all = Arc::new(self.load_funnel_data(None, until).await?);
+        let all = match self.funnel_cache.latest(until) {
+            // Only events and contacts were added since (both append-only, and nothing else
+            // moved the change log): read just the new rows instead of all of them.
+            Some((cached, data))
+                if cached.2 == version.2 && cached.0 <= version.0 && cached.1 <= version.1 =>
+            {
+                Arc::new(self.extend_funnel_data(&data, cached, until).await?)
+            }
+            _ => Arc::new(self.load_funnel_data(None, until).await?),
+        };
         self.funnel_cache.put(version, until, all.clone());
         Ok(all)
+    }
+
+    /// `data` (all coaches, loaded at `version`) with the events and contacts added since:
+    /// new events merged in order, and the events that new corrections supersede dropped.
+    async fn extend_funnel_data(
+        &self,
+        data: &FunnelData,
+        version: FunnelVersion,
+        until: NaiveDate,
+    ) -> Result<FunnelData> {
+        let mut conn = self.pool.acquire().await?;
+        let corrected: Vec<(i64,)> = sqlx::query_as(
+            "SELECT supersedes FROM client_events WHERE id > ? AND supersedes IS NOT NULL",
+        )
+        .bind(version.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let corrected: HashSet<i64> = corrected.into_iter().map(|r| r.0).collect();
+        let (events, contacts) = self
+            .load_facts(&mut conn, None, until, version.0, version.1)
+            .await?;
+        let mut out = data.clone();
+        out.events.retain(|e| !corrected.contains(&e.id));
+        out.events
+            .extend(events.into_iter().filter(|e| !corrected.contains(&e.id)));
+        // Mostly sorted already: the new rows go to their place by client, time and id.
+        out.events.sort_by_key(|e| (e.client_id, e.at, e.id));
+        out.contacts.extend(contacts);
+        Ok(out)
     }
 
     async fn funnel_version(&self) -> Result<FunnelVersion> {
@@ -668,7 +716,6 @@ impl Store {
         until: NaiveDate,
     ) -> Result<FunnelData> {
         let until_date = until.to_string();
-        let until_at = format!("{until_date}T23:59:59Z");
         let mut conn = self.pool.acquire().await?;
         let clients: Vec<(i64, i64, NaiveDate)> = sqlx::query_as(
             "SELECT id, coach_id, intake_date FROM clients \
@@ -684,6 +731,33 @@ impl Store {
                 .fetch_all(&mut *conn)
                 .await?;
         let superseded: HashSet<i64> = superseded.into_iter().map(|r| r.0).collect();
+        let (mut events, contacts) = self.load_facts(&mut conn, coach, until, 0, 0).await?;
+        events.retain(|e| !superseded.contains(&e.id));
+        Ok(FunnelData {
+            clients: clients
+                .into_iter()
+                .map(|(id, coach_id, intake)| ClientFacts {
+                    id,
+                    coach_id,
+                    intake,
+                })
+                .collect(),
+            events,
+            contacts,
+        })
+    }
+
+    /// Events (every one, corrected or not) and employer contacts up to the end of `until`,
+    /// of `coach` or everybody, with ids above `after_event` and `after_contact`.
+    async fn load_facts(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        coach: Option<i64>,
+        until: NaiveDate,
+        after_event: i64,
+        after_contact: i64,
+    ) -> Result<(Vec<EventFact>, Vec<ContactFact>)> {
+        let until_at = format!("{until}T23:59:59Z");
         // Profiling, match answers and benefits counselling move no figure: left in the table.
         let scope = if coach.is_some() {
             "e.client_id IN (SELECT id FROM clients WHERE coach_id = ?2)"
@@ -710,22 +784,20 @@ impl Store {
              FROM client_events e \
              LEFT JOIN vacancies v ON v.id = e.vacancy_id \
              LEFT JOIN tasks t ON t.id = e.task_id \
-             WHERE e.at <= ?1 AND {scope} \
+             WHERE e.at <= ?1 AND {scope} AND e.id > ?3 \
                AND e.type NOT IN ('match_interested', 'match_declined', 'profiling', \
                                   'benefits_counselling') \
              ORDER BY e.client_id, e.at, e.id"
         )))
         .bind(&until_at)
         .bind(coach)
+        .bind(after_event)
         .fetch_all(&mut *conn)
         .await?;
         let mut events = Vec::with_capacity(rows.len());
         for (id, client_id, kind, at, placement, hours, f2f, out_of_work, employer, occupation) in
             rows
         {
-            if superseded.contains(&id) {
-                continue;
-            }
             let kind = kind
                 .and_then(|k| EventType::ALL.get(k as usize).copied())
                 .ok_or_else(|| StoreError::Corrupt(format!("type of event {id}")))?;
@@ -738,6 +810,7 @@ impl Store {
                 }
             };
             events.push(EventFact {
+                id,
                 client_id,
                 kind,
                 at: at.ok_or_else(|| StoreError::Corrupt(format!("time of event {id}")))?,
@@ -751,31 +824,22 @@ impl Store {
         }
         let contacts: Vec<(i64, i64, bool)> = sqlx::query_as(
             "SELECT coach_id, unixepoch(at), face_to_face FROM employer_contacts \
-             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2)",
+             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND id > ?3",
         )
         .bind(&until_at)
         .bind(coach)
+        .bind(after_contact)
         .fetch_all(&mut *conn)
         .await?;
-        Ok(FunnelData {
-            clients: clients
-                .into_iter()
-                .map(|(id, coach_id, intake)| ClientFacts {
-                    id,
-                    coach_id,
-                    intake,
-                })
-                .collect(),
-            events,
-            contacts: contacts
-                .into_iter()
-                .map(|(coach_id, at, face_to_face)| ContactFact {
-                    coach_id,
-                    at,
-                    face_to_face,
-                })
-                .collect(),
-        })
+        let contacts = contacts
+            .into_iter()
+            .map(|(coach_id, at, face_to_face)| ContactFact {
+                coach_id,
+                at,
+                face_to_face,
+            })
+            .collect();
+        Ok((events, contacts))
     }
 
     /// Every label the ranker can learn from, oldest first: match answers, employer contacts,

@@ -8,6 +8,7 @@ mod dashboard;
 mod devset;
 mod funnel;
 mod funnel_access;
+mod funnel_cache;
 mod funnel_history;
 mod helpers;
 mod lifecycle;

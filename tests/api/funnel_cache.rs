@@ -1,0 +1,81 @@
+//! The all-coaches figures are kept between requests and brought up to date by reading only
+//! the events and contacts added since; they must equal what a fresh start computes.
+
+use kohtaamo::domain::Role;
+use serde_json::{json, Value};
+
+use crate::funnel::{client, ok_event};
+use crate::helpers::{spawn_app_in, TestApp};
+
+async fn figures(app: &TestApp, token: &str) -> (Value, Value) {
+    let q = "from=2025-01-01&to=2025-12-31";
+    let funnel: Value = app
+        .get(&format!("/api/v1/funnel?{q}"), token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let fidelity: Value = app
+        .get(&format!("/api/v1/fidelity?{q}"), token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    (funnel, fidelity)
+}
+
+#[tokio::test]
+async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
+    let app = crate::helpers::spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let employer = app.employer(&coach, "Kahvila Oy").await;
+    let a = client(&app, &coach, "A", "2025-01-10").await;
+    let b = client(&app, &coach, "B", "2025-02-01").await;
+    for c in [a, b] {
+        ok_event(
+            &app,
+            &coach,
+            c,
+            json!({"type": "engaged", "at": "2025-02-02"}),
+        )
+        .await;
+        ok_event(
+            &app,
+            &coach,
+            c,
+            json!({"type": "job_search", "at": "2025-02-03"}),
+        )
+        .await;
+    }
+    let wrong = ok_event(&app, &coach, a, json!({"type": "employed", "at": "2025-03-01", "placement_type": "work_trial", "employer_id": employer})).await;
+    let before = figures(&app, &coordinator).await;
+
+    // Only events and contacts change: the kept figures are extended, not reloaded.
+    ok_event(
+        &app,
+        &coach,
+        a,
+        json!({"type": "employed", "at": "2025-03-01", "placement_type": "competitive",
+        "hours_per_week": 25, "employer_id": employer, "supersedes": wrong}),
+    )
+    .await;
+    ok_event(
+        &app,
+        &coach,
+        b,
+        json!({"type": "interview", "at": "2025-02-20", "employer_id": employer}),
+    )
+    .await;
+    let r = app
+        .post("/api/v1/employer-contacts", &coach, &json!({"employer_id": employer, "at": "2025-02-10T10:00:00Z", "face_to_face": true, "client_id": b}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let updated = figures(&app, &coordinator).await;
+    assert_ne!(updated, before, "the new events move the figures");
+
+    let dir = app.stop().await;
+    let fresh_app = spawn_app_in(dir).await;
+    let fresh = figures(&fresh_app, &coordinator).await;
+    assert_eq!(updated, fresh);
+}
