@@ -400,6 +400,34 @@ fn bench(c: &mut Criterion) {
             total
         })
     });
+    // After a new client (a change-log entry about a client): the client list is read again,
+    // the events are still extended, not reloaded.
+    g.bench_function("funnel_all_coaches_two_years_after_a_new_client", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                n += 1;
+                let input = kohtaamo::domain::ClientInput {
+                    display_name: format!("Bench {n}"),
+                    home_municipality: "Lahti".into(),
+                    intake_date: Some("2025-06-01".into()),
+                    ..Default::default()
+                };
+                let draft =
+                    kohtaamo::domain::ClientDraft::parse(&input, chrono::Utc::now().date_naive())
+                        .expect("client");
+                rt.block_on(store.create_client(coaches[0], &draft))
+                    .expect("write");
+                let t = Instant::now();
+                let data = rt
+                    .block_on(store.funnel_data(None, period.to))
+                    .expect("data");
+                funnel::funnel(&data, period, None);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
     g.finish();
 }
 

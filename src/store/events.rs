@@ -652,18 +652,62 @@ impl Store {
         if coach.is_some() {
             return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
         }
-        let all = match self.funnel_cache.latest(until) {
-            // Only events and contacts were added since (both append-only, and nothing else
-            // moved the change log): read just the new rows instead of all of them.
+        let cached = self.funnel_cache.latest(until);
+        let all = match cached {
+            // Since the rows were loaded only events and contacts were added (both
+            // append-only) and clients added or edited: read the client list and the new
+            // rows instead of everything. A posting's edit can change what earlier events
+            // mean (its employer, its occupation), so it reloads all.
             Some((cached, data))
-                if cached.2 == version.2 && cached.0 <= version.0 && cached.1 <= version.1 =>
+                if cached.0 <= version.0
+                    && cached.1 <= version.1
+                    && self.only_clients_changed(cached.2).await? =>
             {
-                Arc::new(self.extend_funnel_data(&data, cached, until).await?)
+                Arc::new(
+                    self.extend_funnel_data(&data, cached, version, until)
+                        .await?,
+                )
             }
-            _ => Arc::new(self.load_funnel_data(None, until).await?),
+            _ => Arc::new(self.load_funnel_data_upto(None, until, version).await?),
         };
         self.funnel_cache.put(version, until, all.clone());
         Ok(all)
+    }
+
+    /// Whether every change-log entry after `seq` is about a client or an employer (the
+    /// figures read no employer field).
+    async fn only_clients_changed(&self, seq: i64) -> Result<bool> {
+        let (others,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM change_log WHERE seq > ? AND entity NOT IN ('client', 'employer')",
+        )
+        .bind(seq)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(others == 0)
+    }
+
+    async fn client_facts(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        coach: Option<i64>,
+        until: NaiveDate,
+    ) -> Result<Vec<ClientFacts>> {
+        let clients: Vec<(i64, i64, NaiveDate)> = sqlx::query_as(
+            "SELECT id, coach_id, intake_date FROM clients \
+             WHERE intake_date <= ?1 AND (?2 IS NULL OR coach_id = ?2) ORDER BY id",
+        )
+        .bind(until.to_string())
+        .bind(coach)
+        .fetch_all(conn)
+        .await?;
+        Ok(clients
+            .into_iter()
+            .map(|(id, coach_id, intake)| ClientFacts {
+                id,
+                coach_id,
+                intake,
+            })
+            .collect())
     }
 
     /// `data` (all coaches, loaded at `version`) with the events and contacts added since:
@@ -672,20 +716,32 @@ impl Store {
         &self,
         data: &FunnelData,
         version: FunnelVersion,
+        now: FunnelVersion,
         until: NaiveDate,
     ) -> Result<FunnelData> {
         let mut conn = self.pool.acquire().await?;
         let corrected: Vec<(i64,)> = sqlx::query_as(
-            "SELECT supersedes FROM client_events WHERE id > ? AND supersedes IS NOT NULL",
+            "SELECT supersedes FROM client_events \
+             WHERE id > ? AND id <= ? AND supersedes IS NOT NULL",
         )
         .bind(version.0)
+        .bind(now.0)
         .fetch_all(&mut *conn)
         .await?;
         let corrected: HashSet<i64> = corrected.into_iter().map(|r| r.0).collect();
         let (events, contacts) = self
-            .load_facts(&mut conn, None, until, version.0, version.1)
+            .load_facts(
+                &mut conn,
+                None,
+                until,
+                (version.0, version.1),
+                (now.0, now.1),
+            )
             .await?;
         let mut out = data.clone();
+        if now.2 != version.2 {
+            out.clients = self.client_facts(&mut conn, None, until).await?;
+        }
         out.events.retain(|e| !corrected.contains(&e.id));
         out.events
             .extend(events.into_iter().filter(|e| !corrected.contains(&e.id)));
@@ -715,33 +771,35 @@ impl Store {
         coach: Option<i64>,
         until: NaiveDate,
     ) -> Result<FunnelData> {
-        let until_date = until.to_string();
+        self.load_funnel_data_upto(coach, until, (i64::MAX, i64::MAX, i64::MAX))
+            .await
+    }
+
+    /// Reads the rows as of `version`: events and contacts with ids up to its own, so that
+    /// rows cached under a version are exactly that version's (a later extension adds the
+    /// rest once).
+    async fn load_funnel_data_upto(
+        &self,
+        coach: Option<i64>,
+        until: NaiveDate,
+        version: FunnelVersion,
+    ) -> Result<FunnelData> {
         let mut conn = self.pool.acquire().await?;
-        let clients: Vec<(i64, i64, NaiveDate)> = sqlx::query_as(
-            "SELECT id, coach_id, intake_date FROM clients \
-             WHERE intake_date <= ?1 AND (?2 IS NULL OR coach_id = ?2) ORDER BY id",
+        let clients = self.client_facts(&mut conn, coach, until).await?;
+        // Corrections are few: fetch the corrected ids once instead of a lookup per event.
+        let superseded: Vec<(i64,)> = sqlx::query_as(
+            "SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND id <= ?",
         )
-        .bind(&until_date)
-        .bind(coach)
+        .bind(version.0)
         .fetch_all(&mut *conn)
         .await?;
-        // Corrections are few: fetch the corrected ids once instead of a lookup per event.
-        let superseded: Vec<(i64,)> =
-            sqlx::query_as("SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL")
-                .fetch_all(&mut *conn)
-                .await?;
         let superseded: HashSet<i64> = superseded.into_iter().map(|r| r.0).collect();
-        let (mut events, contacts) = self.load_facts(&mut conn, coach, until, 0, 0).await?;
+        let (mut events, contacts) = self
+            .load_facts(&mut conn, coach, until, (0, 0), (version.0, version.1))
+            .await?;
         events.retain(|e| !superseded.contains(&e.id));
         Ok(FunnelData {
-            clients: clients
-                .into_iter()
-                .map(|(id, coach_id, intake)| ClientFacts {
-                    id,
-                    coach_id,
-                    intake,
-                })
-                .collect(),
+            clients,
             events,
             contacts,
         })
@@ -754,8 +812,8 @@ impl Store {
         conn: &mut sqlx::SqliteConnection,
         coach: Option<i64>,
         until: NaiveDate,
-        after_event: i64,
-        after_contact: i64,
+        (after_event, after_contact): (i64, i64),
+        (upto_event, upto_contact): (i64, i64),
     ) -> Result<(Vec<EventFact>, Vec<ContactFact>)> {
         let until_at = format!("{until}T23:59:59Z");
         // Profiling, match answers and benefits counselling move no figure: left in the table.
@@ -784,7 +842,7 @@ impl Store {
              FROM client_events e \
              LEFT JOIN vacancies v ON v.id = e.vacancy_id \
              LEFT JOIN tasks t ON t.id = e.task_id \
-             WHERE e.at <= ?1 AND {scope} AND e.id > ?3 \
+             WHERE e.at <= ?1 AND {scope} AND e.id > ?3 AND e.id <= ?4 \
                AND e.type NOT IN ('match_interested', 'match_declined', 'profiling', \
                                   'benefits_counselling') \
              ORDER BY e.client_id, e.at, e.id"
@@ -792,6 +850,7 @@ impl Store {
         .bind(&until_at)
         .bind(coach)
         .bind(after_event)
+        .bind(upto_event)
         .fetch_all(&mut *conn)
         .await?;
         let mut events = Vec::with_capacity(rows.len());
@@ -824,11 +883,12 @@ impl Store {
         }
         let contacts: Vec<(i64, i64, bool)> = sqlx::query_as(
             "SELECT coach_id, unixepoch(at), face_to_face FROM employer_contacts \
-             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND id > ?3",
+             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND id > ?3 AND id <= ?4",
         )
         .bind(&until_at)
         .bind(coach)
         .bind(after_contact)
+        .bind(upto_contact)
         .fetch_all(&mut *conn)
         .await?;
         let contacts = contacts

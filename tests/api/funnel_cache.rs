@@ -71,8 +71,27 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
         .post("/api/v1/employer-contacts", &coach, &json!({"employer_id": employer, "at": "2025-02-10T10:00:00Z", "face_to_face": true, "client_id": b}))
         .await;
     assert_eq!(r.status(), 201);
+    let mid = figures(&app, &coordinator).await;
+    assert_ne!(mid, before, "the new events move the figures");
+
+    // A new client (a change-log entry about a client only) with its first steps.
+    let c = client(&app, &coach, "C", "2025-04-01").await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "engaged", "at": "2025-04-01"}),
+    )
+    .await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "job_search", "at": "2025-04-02"}),
+    )
+    .await;
     let updated = figures(&app, &coordinator).await;
-    assert_ne!(updated, before, "the new events move the figures");
+    assert_ne!(updated, mid, "the new client counts");
 
     let dir = app.stop().await;
     let fresh_app = spawn_app_in(dir).await;
