@@ -73,6 +73,17 @@ impl Application {
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);
+        // The all-coaches figures take seconds to load from a large history; load them for
+        // today's reports in the background so the first dashboard visit does not wait.
+        let warm = store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = warm
+                .funnel_data(None, chrono::Utc::now().date_naive())
+                .await
+            {
+                tracing::warn!(error = %e, "could not warm the funnel figures");
+            }
+        });
         let state = web::Data::new(AppState {
             store: store.clone(),
             search,

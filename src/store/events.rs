@@ -655,9 +655,9 @@ impl Store {
         let cached = self.funnel_cache.latest(until);
         let all = match cached {
             // Since the rows were loaded only events and contacts were added (both
-            // append-only) and clients added or edited: read the client list and the new
-            // rows instead of everything. A posting's edit can change what earlier events
-            // mean (its employer, its occupation), so it reloads all.
+            // append-only), clients added or edited, postings added or closed: read the
+            // client list and the new rows instead of everything. A posting's edit can change
+            // what earlier events mean (its employer, its occupation), so it reloads all.
             Some((cached, data))
                 if cached.0 <= version.0
                     && cached.1 <= version.1
@@ -674,11 +674,13 @@ impl Store {
         Ok(all)
     }
 
-    /// Whether every change-log entry after `seq` is about a client or an employer (the
-    /// figures read no employer field).
+    /// Whether no change-log entry after `seq` can change what an already loaded event means:
+    /// clients, employers and new or closed postings cannot; an edited vacancy or task can
+    /// (its employer, its occupation).
     async fn only_clients_changed(&self, seq: i64) -> Result<bool> {
         let (others,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM change_log WHERE seq > ? AND entity NOT IN ('client', 'employer')",
+            "SELECT COUNT(*) FROM change_log \
+             WHERE seq > ? AND entity IN ('vacancy', 'task') AND op = 'update'",
         )
         .bind(seq)
         .fetch_one(&self.pool)

@@ -74,6 +74,22 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
     let mid = figures(&app, &coordinator).await;
     assert_ne!(mid, before, "the new events move the figures");
 
+    // A new posting (created, not edited: earlier events keep their meaning) and a placement
+    // in it, whose occupation counts for job-type diversity.
+    let v = app
+        .post(
+            "/api/v1/vacancies",
+            &coach,
+            &json!({"employer_id": employer, "title": "Kokki", "description": "Keittiö.", "municipality": "Tampere", "occupation_code": "5120"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    ok_event(&app, &coach, b, json!({"type": "employed", "at": "2025-03-10", "placement_type": "competitive", "hours_per_week": 30, "vacancy_id": v})).await;
+
     // A new client (a change-log entry about a client only) with its first steps.
     let c = client(&app, &coach, "C", "2025-04-01").await;
     ok_event(
