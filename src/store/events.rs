@@ -307,14 +307,14 @@ impl FunnelCache {
             .map(|(_, _, d)| d.clone())
     }
 
-    /// The newest cached rows for `until`, whatever their version.
-    fn latest(&self, until: NaiveDate) -> Option<(FunnelVersion, Arc<FunnelData>)> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .iter()
-            .rev()
-            .find(|(_, u, _)| *u == until)
-            .map(|(v, _, d)| (*v, d.clone()))
+    /// Takes the newest cached rows for `until` out of the cache, whatever their version: the
+    /// caller extends them in place (no copy unless a request still holds them) and puts the
+    /// result back.
+    fn take_latest(&self, until: NaiveDate) -> Option<(FunnelVersion, Arc<FunnelData>)> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let at = entries.iter().rposition(|(_, u, _)| *u == until)?;
+        let (v, _, d) = entries.remove(at);
+        Some((v, d))
     }
 
     fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
@@ -652,7 +652,7 @@ impl Store {
         if coach.is_some() {
             return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
         }
-        let cached = self.funnel_cache.latest(until);
+        let cached = self.funnel_cache.take_latest(until);
         let all = match cached {
             // Since the rows were loaded only events and contacts were added (both
             // append-only), clients added or edited, postings added or closed: read the
@@ -663,8 +663,9 @@ impl Store {
                     && cached.1 <= version.1
                     && self.only_clients_changed(cached.2).await? =>
             {
+                let data = Arc::unwrap_or_clone(data);
                 Arc::new(
-                    self.extend_funnel_data(&data, cached, version, until)
+                    self.extend_funnel_data(data, cached, version, until)
                         .await?,
                 )
             }
@@ -712,11 +713,11 @@ impl Store {
             .collect())
     }
 
-    /// `data` (all coaches, loaded at `version`) with the events and contacts added since:
+    /// `out` (all coaches, loaded at `version`) with the events and contacts added since:
     /// new events merged in order, and the events that new corrections supersede dropped.
     async fn extend_funnel_data(
         &self,
-        data: &FunnelData,
+        mut out: FunnelData,
         version: FunnelVersion,
         now: FunnelVersion,
         until: NaiveDate,
@@ -740,9 +741,40 @@ impl Store {
                 (now.0, now.1),
             )
             .await?;
-        let mut out = data.clone();
         if now.2 != version.2 {
-            out.clients = self.client_facts(&mut conn, None, until).await?;
+            // Only the clients the change log names since: re-read them in place.
+            let changed: Vec<(i64,)> = sqlx::query_as(
+                "SELECT DISTINCT entity_id FROM change_log \
+                 WHERE seq > ? AND seq <= ? AND entity = 'client'",
+            )
+            .bind(version.2)
+            .bind(now.2)
+            .fetch_all(&mut *conn)
+            .await?;
+            let changed: HashSet<i64> = changed.into_iter().map(|r| r.0).collect();
+            if changed.len() > 1_000 {
+                out.clients = self.client_facts(&mut conn, None, until).await?;
+            } else {
+                out.clients.retain(|c| !changed.contains(&c.id));
+                for id in changed {
+                    let row: Option<(i64, i64, NaiveDate)> = sqlx::query_as(
+                        "SELECT id, coach_id, intake_date FROM clients \
+                         WHERE id = ? AND intake_date <= ?",
+                    )
+                    .bind(id)
+                    .bind(until.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    if let Some((id, coach_id, intake)) = row {
+                        out.clients.push(ClientFacts {
+                            id,
+                            coach_id,
+                            intake,
+                        });
+                    }
+                }
+                out.clients.sort_by_key(|c| c.id);
+            }
         }
         out.events.retain(|e| !corrected.contains(&e.id));
         out.events
