@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::AppState;
 use crate::domain::Role;
 use crate::matching::{MatchRequest, ReasonLang, Suggestion};
@@ -20,7 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MatchParams {
     /// Suggestions, 1–100 (default 20).
-    pub limit: Option<usize>,
+    pub limit: Option<i64>,
     /// `vacancy`, `task` or `employer`; default: vacancies first, then a few tasks and employer
     /// prospects.
     pub kind: Option<CandidateKind>,
@@ -51,13 +51,7 @@ pub async fn matches(
     request: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Coach], "ask for a client's matches")?;
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::InvalidParameter {
-            field: Some("limit".into()),
-            message: "limit must be between 1 and 100".into(),
-        });
-    }
+    let limit = super::checked_limit(params.limit)? as usize;
     let client = state
         .store
         .client_for_coach(id.into_inner(), caller.id())

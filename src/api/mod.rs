@@ -135,16 +135,22 @@ pub struct PageParams {
     pub offset: Option<i64>,
 }
 
+/// The `limit` of a list, search or match request: 1–100, 20 when absent.
+pub fn checked_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::InvalidParameter {
+            field: Some("limit".into()),
+            message: "limit must be between 1 and 100".into(),
+        });
+    }
+    Ok(limit)
+}
+
 impl PageParams {
     /// Checked `(limit, offset)`.
     pub fn checked(&self) -> Result<(i64, i64), ApiError> {
-        let limit = self.limit.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            return Err(ApiError::InvalidParameter {
-                field: Some("limit".into()),
-                message: "limit must be between 1 and 100".into(),
-            });
-        }
+        let limit = checked_limit(self.limit)?;
         let offset = self.offset.unwrap_or(0);
         if offset < 0 {
             return Err(ApiError::InvalidParameter {

@@ -27,7 +27,7 @@ pub struct SearchParams {
     /// Municipality name (postcodes are ignored).
     pub municipality: Option<String>,
     /// Hits per page, 1–100 (default 20).
-    pub limit: Option<usize>,
+    pub limit: Option<i64>,
     /// Hits to skip (default 0).
     pub offset: Option<usize>,
 }
@@ -43,13 +43,7 @@ pub async fn search(
     params: web::Query<SearchParams>,
 ) -> ApiResult<HttpResponse> {
     let p = params.into_inner();
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::InvalidParameter {
-            field: Some("limit".into()),
-            message: "limit must be between 1 and 100".into(),
-        });
-    }
+    let limit = super::checked_limit(p.limit)? as usize;
     let offset = p.offset.unwrap_or(0);
     if offset > 10_000 {
         return Err(ApiError::InvalidParameter {

@@ -101,7 +101,7 @@ impl Matcher {
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
     ) -> Result<Vec<Suggestion>, SearchError> {
-        let profile = profile::Profile::new(client, &self.geo, &self.taxonomy, &self.search);
+        let profile = profile::Profile::new(client, &self.taxonomy, &self.search);
         let kinds = match req.kind {
             Some(k) => vec![k],
             None => vec![

@@ -173,7 +173,7 @@ const DEFAULT_COMMUTE_KM: f64 = 30.0;
 
 impl Profile {
     /// Reads the client's preferences.
-    pub fn new(client: &Client, _geo: &Geo, taxonomy: &Taxonomy, search: &SearchIndex) -> Self {
+    pub fn new(client: &Client, taxonomy: &Taxonomy, search: &SearchIndex) -> Self {
         let p = &client.preferences;
         let words = p.desired_work.clone().unwrap_or_default();
         let stems = search.finnish_stems(&words);

@@ -18,18 +18,21 @@ pub struct Metrics {
 /// NDCG@k of relevance grades in ranked order (gain 2^g - 1); `None` when no grade is
 /// positive.
 pub fn ndcg_at(k: usize, ranked: &[u8]) -> Option<f64> {
-    let dcg = |grades: &[u8]| -> f64 {
-        grades
-            .iter()
-            .take(k)
-            .enumerate()
-            .map(|(i, &g)| (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2())
-            .sum()
-    };
+    let dcg = |grades: &[u8]| dcg_at(k, grades);
     let mut ideal = ranked.to_vec();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
     let best = dcg(&ideal);
     (best > 0.0).then(|| dcg(ranked) / best)
+}
+
+/// DCG@k of grades in ranked order, gain 2^g - 1.
+pub fn dcg_at(k: usize, grades: &[u8]) -> f64 {
+    grades
+        .iter()
+        .take(k)
+        .enumerate()
+        .map(|(i, &g)| (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2())
+        .sum()
 }
 
 /// Share of positive grades that are in the first `k`; `None` when there is none.

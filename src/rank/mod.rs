@@ -10,7 +10,7 @@ mod metrics;
 mod model;
 mod train;
 
-pub use metrics::{evaluate, ndcg_at, recall_at, Metrics};
+pub use metrics::{dcg_at, evaluate, ndcg_at, recall_at, Metrics};
 pub use model::{RankerModel, DEFAULT_MODEL_JSON};
 pub use train::{fit, simulate_outcomes, split_by_client, ImpressionList, TrainError, TrainReport};
 

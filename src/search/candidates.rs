@@ -48,10 +48,6 @@ impl CandidateKind {
             CandidateKind::Employer => "employer",
         }
     }
-
-    fn name(self) -> &'static str {
-        self.as_str()
-    }
 }
 
 /// What to retrieve.
@@ -301,7 +297,7 @@ impl SearchIndex {
             .iter()
             .map(|k| {
                 Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.kind, k.name()),
+                    Term::from_field_text(self.fields.kind, k.as_str()),
                     IndexRecordOption::Basic,
                 )) as Box<dyn Query>
             })

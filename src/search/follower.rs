@@ -86,7 +86,7 @@ impl Indexer {
         loop {
             let employers = match self
                 .store
-                .open_posting_ids(Entity::Employer, after, BATCH)
+                .indexable_ids(Entity::Employer, after, BATCH)
                 .await
             {
                 Ok(ids) if ids.is_empty() => break,
@@ -107,7 +107,7 @@ impl Indexer {
         for kind in [Entity::Vacancy, Entity::Task] {
             let mut after = 0;
             loop {
-                let page = self.store.open_posting_ids(kind, after, BATCH).await;
+                let page = self.store.indexable_ids(kind, after, BATCH).await;
                 let postings = match page {
                     Ok(ids) if ids.is_empty() => break,
                     Ok(ids) => {

@@ -664,9 +664,9 @@ impl Store {
         Ok(n.max(0) as u64)
     }
 
-    /// Open postings of `kind` with id greater than `after`, ascending, at most `limit`
-    /// (for a full rebuild of the index, a page at a time).
-    pub async fn open_posting_ids(&self, kind: Entity, after: i64, limit: i64) -> Result<Vec<i64>> {
+    /// Ids of what the index holds of `kind` (open vacancies or tasks, every employer) above
+    /// `after`, ascending, at most `limit`: a full rebuild reads them a page at a time.
+    pub async fn indexable_ids(&self, kind: Entity, after: i64, limit: i64) -> Result<Vec<i64>> {
         let sql = match kind {
             Entity::Vacancy => {
                 "SELECT id FROM vacancies WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use kohtaamo::domain::Role;
+use kohtaamo::rank::dcg_at;
 use serde_json::{json, Value};
 
 use crate::cli::{duunitori_as_job_postings, kohtaamo};
@@ -116,7 +117,7 @@ async fn devset_ndcg_on_real_ads() {
             g.sort_unstable_by(|a, b| b.cmp(a));
             g
         };
-        let ndcg = |ids: &[String]| dcg10(&graded(ids)) / dcg10(&ideal).max(1e-9);
+        let ndcg = |ids: &[String]| dcg_at(10, &graded(ids)) / dcg_at(10, &ideal).max(1e-9);
         let (nb, nm) = (ndcg(&b), ndcg(&m));
         println!(
             "{:<32} {nb:>12.3} {nm:>17.3}",
@@ -161,13 +162,4 @@ async fn devset_ndcg_on_real_ads() {
         }
         std::fs::write(path, serde_json::to_string_pretty(&out).unwrap()).unwrap();
     }
-}
-
-fn dcg10(grades: &[u8]) -> f64 {
-    grades
-        .iter()
-        .take(10)
-        .enumerate()
-        .map(|(i, &g)| (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2())
-        .sum()
 }
