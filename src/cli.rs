@@ -1,5 +1,6 @@
 //! The command line: `serve`, `migrate`, `users add`, `import`, `reindex`.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -42,6 +43,9 @@ pub struct GlobalArgs {
     /// Ranker model file.
     #[arg(long, global = true, env = "KOHTAAMO_MODEL")]
     pub model: Option<PathBuf>,
+    /// Finnish analyser: `auto` (Voikko when installed), `voikko` or `snowball`.
+    #[arg(long, global = true, env = "KOHTAAMO_ANALYSER", default_value = "auto")]
+    pub analyser: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +92,13 @@ pub enum Command {
         /// Percentage of clients held out (the same split as `train`).
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(5..=50))]
         held_out: u64,
+        /// Evaluate on a judged dev set instead (see `src/devset.rs`): NDCG@10 and Recall@20
+        /// per profile for plain BM25 and the matcher.
+        #[arg(long)]
+        devset: Option<PathBuf>,
+        /// With `--devset`: add both systems' unjudged top 20s to this pool file to judge.
+        #[arg(long, requires = "devset")]
+        pool: Option<PathBuf>,
     },
 }
 
@@ -176,7 +187,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             models_dir,
             held_out,
         } => train(&g, &models_dir, held_out).await,
-        Command::Eval { held_out } => eval(&g, held_out).await,
+        Command::Eval {
+            devset: Some(file),
+            pool,
+            ..
+        } => eval_devset(&g, &file, pool.as_deref()).await,
+        Command::Eval { held_out, .. } => eval(&g, held_out).await,
     }
 }
 
@@ -206,6 +222,7 @@ async fn serve(
         index_dir: g.index_dir,
         model: g.model,
         workers,
+        analyser: Some(g.analyser),
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();
@@ -285,7 +302,7 @@ async fn import_vacancies(g: &GlobalArgs, file: &str) -> anyhow::Result<()> {
         eprintln!("line {line}: {message}");
     }
     // Index now if no server holds the index; a running server follows the change log itself.
-    match SearchIndex::open(&g.index_dir, store.clone()) {
+    match open_index(g, &store) {
         Ok((_, mut indexer)) => {
             let bar = progress_bar(None, "indexing");
             indexer.sync().await?;
@@ -396,7 +413,7 @@ async fn eval(g: &GlobalArgs, held_out: u64) -> anyhow::Result<()> {
 
 async fn reindex(g: &GlobalArgs) -> anyhow::Result<()> {
     let store = Store::open(&g.database_url).await?;
-    let (search, mut indexer) = match SearchIndex::open(&g.index_dir, store.clone()) {
+    let (search, mut indexer) = match open_index(g, &store) {
         Err(SearchError::Locked(dir)) => {
             anyhow::bail!("the index in {dir} is in use by a running server: stop it first")
         }
@@ -411,6 +428,60 @@ async fn reindex(g: &GlobalArgs) -> anyhow::Result<()> {
         "reindexed {n} postings ({} documents searchable)",
         search.num_docs()
     );
+    store.close().await;
+    Ok(())
+}
+
+/// Opens the index with the analyser of the settings.
+fn open_index(
+    g: &GlobalArgs,
+    store: &Store,
+) -> Result<(SearchIndex, crate::search::Indexer), SearchError> {
+    let analyser =
+        crate::search::Analyser::choose(Some(&g.analyser)).map_err(SearchError::Analyser)?;
+    SearchIndex::open_with(&g.index_dir, store.clone(), analyser)
+}
+
+async fn eval_devset(
+    g: &GlobalArgs,
+    file: &std::path::Path,
+    pool_file: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use crate::devset;
+    let set: devset::DevSet = serde_json::from_str(&std::fs::read_to_string(file)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let store = Store::open(&g.database_url).await?;
+    let (search, mut indexer) = match open_index(g, &store) {
+        Err(SearchError::Locked(dir)) => {
+            anyhow::bail!("the index in {dir} is in use by a running server: stop it first")
+        }
+        other => other?,
+    };
+    indexer.sync().await?;
+    let model = crate::startup::load_model(g.model.as_deref())?;
+    let matcher = crate::startup::build_matcher(&store, &search, model).await?;
+    let external = devset::external_ids(&store).await?;
+    let results = {
+        let (set, search, external) = (set.clone(), search.clone(), external.clone());
+        tokio::task::spawn_blocking(move || {
+            devset::evaluate(&set, &search, &matcher, &external, chrono::Utc::now())
+        })
+        .await??
+    };
+    print!("{}", devset::table(&results));
+    if let Some(path) = pool_file {
+        let mut pool: Vec<devset::PoolEntry> = match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text)?,
+            Err(_) => Vec::new(),
+        };
+        let by_external: HashMap<String, i64> =
+            external.iter().map(|(id, e)| (e.clone(), *id)).collect();
+        devset::extend_pool(&mut pool, &set, &results, &store, &by_external).await?;
+        std::fs::write(path, serde_json::to_string_pretty(&pool)?)?;
+        let n: usize = pool.iter().map(|p| p.ads.len()).sum();
+        println!("pool: {n} unjudged ads in {}", path.display());
+    }
+    indexer.close().await;
     store.close().await;
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod demo;
+pub mod devset;
 pub mod domain;
 pub mod funnel;
 pub mod import;

@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api::{self, ApiDoc, AppState};
 use crate::matching::{Geo, Matcher, Taxonomy};
 use crate::rank::RankerModel;
-use crate::search::{spawn_follower, SearchIndex};
+use crate::search::{spawn_follower, Analyser, SearchIndex};
 use crate::store::Store;
 
 /// Everything the service needs to start.
@@ -31,6 +31,8 @@ pub struct Settings {
     pub model: Option<PathBuf>,
     /// HTTP worker threads; `None`: one per core.
     pub workers: Option<usize>,
+    /// Finnish analyser (`auto`, `voikko`, `snowball`); `None`: `KOHTAAMO_ANALYSER` or auto.
+    pub analyser: Option<String>,
 }
 
 /// A built, not yet running service.
@@ -61,15 +63,14 @@ impl Application {
     /// database in the background), and binds the HTTP listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = Store::open(&settings.database_url).await?;
-        let (search, indexer) = SearchIndex::open(&settings.index_dir, store.clone())?;
+        let analyser =
+            Analyser::choose(settings.analyser.as_deref()).map_err(anyhow::Error::msg)?;
+        let (search, indexer) =
+            SearchIndex::open_with(&settings.index_dir, store.clone(), analyser)?;
+        tracing::info!(analyser = analyser.name(), "Finnish text analyser");
         let model = load_model(settings.model.as_deref())?;
         tracing::info!(model = %model.version, "ranker loaded");
-        let matcher = Arc::new(Matcher::new(
-            search.clone(),
-            Geo::new(store.municipality_coordinates().await?),
-            Taxonomy::new(store.occupations().await?),
-            model,
-        ));
+        let matcher = Arc::new(build_matcher(&store, &search, model).await?);
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);
@@ -163,4 +164,18 @@ fn tracing_actix() -> actix_web::middleware::Logger {
     actix_web::middleware::Logger::new("%{request}xi -> %s in %Dms")
         .custom_request_replace("request", |req| format!("{} {}", req.method(), req.path()))
         .log_target("kohtaamo::http")
+}
+
+/// A matcher over `search` with the reference data of `store`.
+pub async fn build_matcher(
+    store: &Store,
+    search: &SearchIndex,
+    model: RankerModel,
+) -> anyhow::Result<Matcher> {
+    Ok(Matcher::new(
+        search.clone(),
+        Geo::new(store.municipality_coordinates().await?),
+        Taxonomy::new(store.occupations().await?),
+        model,
+    ))
 }

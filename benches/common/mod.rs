@@ -72,6 +72,7 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         index_dir: dir.join("index"),
         model: None,
         workers: Some(1),
+        analyser: None,
     }
 }
 

@@ -111,11 +111,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct Health {
     /// Always `ok` when the service answers.
     pub status: &'static str,
+    /// The Finnish text analyser of the index: `voikko` or `snowball`.
+    pub analyser: &'static str,
 }
 
 #[utoipa::path(get, path = "/health", tag = "service", responses((status = 200, body = Health)))]
-async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok" })
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        analyser: state.search.analyser().name(),
+    })
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {

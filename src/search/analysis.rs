@@ -1,22 +1,69 @@
-//! Text analysis for Finnish, Swedish and English job ads.
+//! Text analysis for Finnish, Swedish and English job ads, the same at index and query time.
 //!
-//! Each language has two analyzers:
-//! - `words`: simple tokens, lower-cased, stop words removed, Snowball-stemmed, so that
-//!   "siivoojaa", "siivoojan" and "siivooja" meet;
-//! - `parts`: the same stems with every tail of a long stem ("vastapainotrukinkuljettaj",
-//!   "trukinkuljettaj", "kuljettaj", …). A *prefix* query on these tails matches a part
-//!   anywhere in a compound: "varasto" finds "varastotyöntekijä", "kuljettaja" finds
-//!   "trukinkuljettaja", and "trukki" (as its genitive "trukin", see [`compound_forms`]) finds
-//!   "vastapainotrukinkuljettaja". The stemmer does not split compounds and no free Finnish
-//!   compound dictionary ships with a crate, so the cut points are not guessed: all are kept.
+//! Finnish has two analysers; which one built an index is recorded with it, and a change
+//! rebuilds the index:
+//! - **Voikko** (when libvoikko and voikko-fi are installed, see [`super::voikko`]): base forms
+//!   ("hitsaajia" -> "hitsaaja", "päälliköitä" -> "päällikkö"), compound parts from Voikko's
+//!   structure as indexed terms ("rakennusmiehiä" -> "rakennus", "mies"), and derivation roots
+//!   ("hitsaus", "hitsata", "hitsaaja" -> "hitsata"). Words Voikko does not know (names,
+//!   typos) fall back to the Snowball stem.
+//! - **Snowball** (the fallback): stems, and every tail of a long stem in the `parts` field,
+//!   searched by prefix so that a part matches a compound ("varasto" finds
+//!   "varastotyöntekijä"; "trukki", as its genitive "trukin", finds
+//!   "vastapainotrukinkuljettaja", see [`compound_forms`]).
+//!
+//! Swedish and English are Snowball-stemmed. Each language has three analysers: `words`
+//! (stems or base forms), `parts` (compound pieces) and `roots` (word families).
 //!
 //! User text never goes through a query parser: queries are built from analysed terms.
-
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
     TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::Index;
+
+use super::voikko::Voikko;
+
+/// The Finnish analyser of an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Analyser {
+    /// Voikko's morphology (base forms, compound parts, derivation roots).
+    Voikko,
+    /// Snowball stems with compound tails searched by prefix.
+    Snowball,
+}
+
+impl Analyser {
+    /// The name shown in `/health` and recorded with the index.
+    pub fn name(self) -> &'static str {
+        match self {
+            Analyser::Voikko => "voikko",
+            Analyser::Snowball => "snowball",
+        }
+    }
+
+    /// The analyser for a setting: `voikko` (an error when Voikko cannot be loaded),
+    /// `snowball`, or `auto` / none (Voikko when it is installed). Without a setting,
+    /// `KOHTAAMO_ANALYSER` is read.
+    pub fn choose(setting: Option<&str>) -> Result<Analyser, String> {
+        let env = std::env::var("KOHTAAMO_ANALYSER").ok();
+        let setting = setting.or(env.as_deref()).unwrap_or("auto").trim();
+        match setting {
+            "snowball" => Ok(Analyser::Snowball),
+            "voikko" => Voikko::get().map(|_| Analyser::Voikko),
+            "" | "auto" => match Voikko::get() {
+                Ok(_) => Ok(Analyser::Voikko),
+                Err(why) => {
+                    tracing::info!(%why, "Voikko is not available; Finnish is Snowball-stemmed");
+                    Ok(Analyser::Snowball)
+                }
+            },
+            other => Err(format!(
+                "unknown analyser {other:?}: use auto, voikko or snowball"
+            )),
+        }
+    }
+}
 
 /// The languages the index analyses; anything else is analysed as Finnish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,6 +124,15 @@ impl Lang {
             Lang::En => "kohtaamo_parts_en",
         }
     }
+
+    /// Name of the word-family analyzer.
+    pub fn roots_analyzer(self) -> &'static str {
+        match self {
+            Lang::Fi => "kohtaamo_roots_fi",
+            Lang::Sv => "kohtaamo_roots_sv",
+            Lang::En => "kohtaamo_roots_en",
+        }
+    }
 }
 
 /// Analyzer for names (employers): lower-cased tokens, nothing else.
@@ -89,32 +145,53 @@ const MIN_COMPOUND: usize = 8;
 /// A tail starts at least this far into the word: no first part of a compound is shorter.
 const MIN_HEAD: usize = 3;
 
-/// Tokens, lower-cased, stop words out, stemmed: the pipeline both analyzers share.
-fn stemmed(lang: Lang) -> TextAnalyzerBuilder<impl Tokenizer> {
+/// Tokens, lower-cased, stop words out: what every analyzer starts from.
+fn tokens(lang: Lang) -> TextAnalyzerBuilder<impl Tokenizer> {
     let stop = StopWordFilter::new(lang.tantivy()).expect("tantivy has stop words for fi, sv, en");
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
         .filter(stop)
-        .filter(Stemmer::new(lang.tantivy()))
 }
 
-/// The word analyzer of `lang`.
+/// Tokens, lower-cased, stop words out, stemmed.
+fn stemmed(lang: Lang) -> TextAnalyzerBuilder<impl Tokenizer> {
+    tokens(lang).filter(Stemmer::new(lang.tantivy()))
+}
+
+/// The Snowball word analyzer of `lang`.
 pub fn words(lang: Lang) -> TextAnalyzer {
     stemmed(lang).build()
 }
 
-/// The compound-parts analyzer of `lang`.
+/// The Snowball compound-parts analyzer of `lang`.
 pub fn parts(lang: Lang) -> TextAnalyzer {
     stemmed(lang).filter(CompoundParts).build()
 }
 
+/// The analyzers of `lang` under `analyser`: words, parts, roots.
+pub fn analyzers(lang: Lang, analyser: Analyser) -> [TextAnalyzer; 3] {
+    if lang == Lang::Fi && analyser == Analyser::Voikko {
+        if let Ok(v) = Voikko::get() {
+            let f = |what| tokens(lang).filter(VoikkoTerms { voikko: v, what }).build();
+            return [f(Terms::Bases), f(Terms::Parts), f(Terms::Roots)];
+        }
+    }
+    [
+        words(lang),
+        parts(lang),
+        stemmed(lang).filter(StemRoots).build(),
+    ]
+}
+
 /// Registers every analyzer on `index`.
-pub fn register(index: &Index) {
+pub fn register(index: &Index, analyser: Analyser) {
     let tokenizers = index.tokenizers();
     for lang in Lang::ALL {
-        tokenizers.register(lang.words_analyzer(), words(lang));
-        tokenizers.register(lang.parts_analyzer(), parts(lang));
+        let [w, p, r] = analyzers(lang, analyser);
+        tokenizers.register(lang.words_analyzer(), w);
+        tokenizers.register(lang.parts_analyzer(), p);
+        tokenizers.register(lang.roots_analyzer(), r);
     }
     tokenizers.register(
         NAME_ANALYZER,
@@ -123,6 +200,183 @@ pub fn register(index: &Index) {
             .filter(LowerCaser)
             .build(),
     );
+}
+
+/// The terms a query word looks for in Finnish under Voikko: its base forms (in the words
+/// fields), itself as a part of a compound (its base forms in the parts field), its compound
+/// tails ("varastotyöntekijä" also finds "työntekijä"), and its family (roots field).
+#[derive(Debug, Clone, Default)]
+pub struct QueryTerms {
+    /// Base forms, or the Snowball stem of an unknown word.
+    pub bases: Vec<String>,
+    /// Head-ward tails of a compound query word.
+    pub tails: Vec<String>,
+    /// Word-family terms.
+    pub roots: Vec<String>,
+}
+
+/// [`QueryTerms`] of one lower-cased Finnish word under Voikko; `None` when Voikko is not
+/// loaded.
+pub fn voikko_query_terms(word: &str) -> Option<QueryTerms> {
+    let v = Voikko::get().ok()?;
+    let a = v.analyse(word);
+    if !a.known() {
+        return Some(QueryTerms {
+            bases: terms(&mut words(Lang::Fi), word),
+            ..QueryTerms::default()
+        });
+    }
+    let mut roots = a.roots.clone();
+    for b in &a.bases {
+        if !roots.contains(b) {
+            roots.push(b.clone());
+        }
+    }
+    Some(QueryTerms {
+        bases: a.bases.clone(),
+        tails: a.tails.clone(),
+        roots,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Terms {
+    Bases,
+    Parts,
+    Roots,
+}
+
+/// Token filter that replaces each word by what Voikko makes of it (see [`Terms`]); every
+/// term keeps the word's position and offsets.
+#[derive(Clone)]
+struct VoikkoTerms {
+    voikko: &'static Voikko,
+    what: Terms,
+}
+
+impl VoikkoTerms {
+    fn of(&self, word: &str) -> Vec<String> {
+        let a = self.voikko.analyse(word);
+        match self.what {
+            Terms::Bases if a.known() => a.bases.clone(),
+            Terms::Bases => terms(&mut words(Lang::Fi), word),
+            Terms::Parts => a.modifiers.iter().chain(&a.tails).cloned().collect(),
+            Terms::Roots => {
+                // A verb is its own root ("hitsata" meets "hitsaaja" -> "hitsata").
+                let mut out = a.roots.clone();
+                if a.classes.iter().any(|c| c == "teonsana") {
+                    out.extend(a.bases.iter().cloned());
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Snowball's word family: a stem less its last letters (at least five kept), so that
+/// "siivous", "siivooja" and "siivota" meet ("siivo").
+#[derive(Clone)]
+struct StemRoots;
+
+/// The family key of a Snowball stem; `None` for short stems.
+pub fn stem_root(stem: &str) -> Option<String> {
+    let n = stem.chars().count();
+    (n >= 5).then(|| stem.chars().take((n.saturating_sub(2)).max(5)).collect())
+}
+
+impl TokenFilter for VoikkoTerms {
+    type Tokenizer<T: Tokenizer> = MapFilter<T, VoikkoTerms>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        MapFilter {
+            inner: tokenizer,
+            map: self,
+        }
+    }
+}
+
+impl TokenFilter for StemRoots {
+    type Tokenizer<T: Tokenizer> = MapFilter<T, StemRoots>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        MapFilter {
+            inner: tokenizer,
+            map: self,
+        }
+    }
+}
+
+/// What a [`MapFilter`] makes of one token.
+trait TermMap: Clone + Send + Sync + 'static {
+    fn map(&self, word: &str) -> Vec<String>;
+}
+
+impl TermMap for VoikkoTerms {
+    fn map(&self, word: &str) -> Vec<String> {
+        self.of(word)
+    }
+}
+
+impl TermMap for StemRoots {
+    fn map(&self, word: &str) -> Vec<String> {
+        stem_root(word).into_iter().collect()
+    }
+}
+
+/// A token filter that replaces each token by zero or more terms at its position.
+#[derive(Clone)]
+pub struct MapFilter<T, M> {
+    inner: T,
+    map: M,
+}
+
+impl<T: Tokenizer, M: TermMap> Tokenizer for MapFilter<T, M> {
+    type TokenStream<'a> = MapStream<'a, T::TokenStream<'a>, M>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapStream {
+            tail: self.inner.token_stream(text),
+            map: &self.map,
+            pending: Vec::new(),
+            current: Token::default(),
+        }
+    }
+}
+
+/// See [`MapFilter`].
+pub struct MapStream<'a, S, M> {
+    tail: S,
+    map: &'a M,
+    pending: Vec<Token>,
+    current: Token,
+}
+
+impl<S: TokenStream, M: TermMap> TokenStream for MapStream<'_, S, M> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some(t) = self.pending.pop() {
+                self.current = t;
+                return true;
+            }
+            if !self.tail.advance() {
+                return false;
+            }
+            let token = self.tail.token();
+            for term in self.map.map(&token.text).into_iter().rev() {
+                let mut t = token.clone();
+                t.text = term;
+                self.pending.push(t);
+            }
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
 }
 
 /// Runs `analyzer` over `text` and returns the terms.

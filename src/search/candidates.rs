@@ -307,8 +307,8 @@ impl SearchIndex {
 
     /// Any of the words of `text` and, weighted lower, of `extra`.
     fn words_query(&self, text: &str, extra: &str) -> Option<Box<dyn Query>> {
-        let main = self.text_queries(text).map(|(_, any)| any);
-        let extra = self.text_queries(extra).map(|(_, any)| any);
+        let main = self.text_queries(text, false).map(|(_, any)| any);
+        let extra = self.text_queries(extra, false).map(|(_, any)| any);
         match (main, extra) {
             (None, None) => None,
             (Some(m), None) => Some(m),
@@ -355,7 +355,7 @@ impl SearchIndex {
             let clauses = terms_of(Lang::Fi, self.fields.adjustments_text);
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::union(clauses)) as Box<dyn Query>)
         } else {
-            self.text_queries(text).map(|(_, any)| any)
+            self.text_queries(text, false).map(|(_, any)| any)
         };
         match query {
             Some(q) => Ok(searcher.search(&q, &DocSetCollector)?),

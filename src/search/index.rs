@@ -8,12 +8,12 @@ use tantivy::schema::{
 };
 use tantivy::{doc, Index, TantivyDocument, Term};
 
-use super::analysis::{self, detect_language, Lang, NAME_ANALYZER};
+use super::analysis::{self, detect_language, Analyser, Lang, NAME_ANALYZER};
 use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Per-language text fields.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +24,8 @@ pub struct LangFields {
     pub body: Field,
     /// Compound pieces of title and description.
     pub parts: Field,
+    /// Word families (derivation roots) of title and description.
+    pub roots: Field,
 }
 
 /// Handles to every field of the schema.
@@ -143,6 +145,10 @@ pub fn schema() -> (Schema, Fields) {
                 &format!("parts_{}", l.code()),
                 text(l.parts_analyzer(), IndexRecordOption::Basic),
             ),
+            roots: b.add_text_field(
+                &format!("roots_{}", l.code()),
+                text(l.roots_analyzer(), IndexRecordOption::WithFreqs),
+            ),
         };
         (l, fields)
     });
@@ -175,33 +181,36 @@ pub fn schema() -> (Schema, Fields) {
 }
 
 /// Opens the index in `dir`, creating it when missing. Returns the index and whether it was
-/// created (or recreated because its schema version differs) and so must be filled.
-pub fn open_or_create(dir: &Path) -> Result<(Index, Fields, bool)> {
+/// created (or recreated because its schema version or its Finnish analyser differs) and so
+/// must be filled.
+pub fn open_or_create(dir: &Path, analyser: Analyser) -> Result<(Index, Fields, bool)> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io {
         path: dir.display().to_string(),
         source: e,
     })?;
     let (schema, fields) = schema();
     let version_file = dir.join("kohtaamo-schema-version");
+    // The version names the analyser: terms of one do not meet queries of the other.
+    let version = format!("{SCHEMA_VERSION} {}", analyser.name());
     let version_ok = std::fs::read_to_string(&version_file)
-        .map(|v| v.trim() == SCHEMA_VERSION.to_string())
+        .map(|v| v.trim() == version)
         .unwrap_or(false);
     let has_index = dir.join("meta.json").exists();
     let (index, created) = if has_index && version_ok {
         (Index::open_in_dir(dir)?, false)
     } else {
         if has_index {
-            tracing::warn!(dir = %dir.display(), "index schema changed: rebuilding from the database");
+            tracing::warn!(dir = %dir.display(), %version, "index schema or analyser changed: rebuilding from the database");
             clear_dir(dir)?;
         }
         let index = Index::create_in_dir(dir, schema)?;
-        std::fs::write(&version_file, SCHEMA_VERSION.to_string()).map_err(|e| SearchError::Io {
+        std::fs::write(&version_file, &version).map_err(|e| SearchError::Io {
             path: version_file.display().to_string(),
             source: e,
         })?;
         (index, true)
     };
-    analysis::register(&index);
+    analysis::register(&index, analyser);
     Ok((index, fields, created))
 }
 
@@ -261,6 +270,8 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         lf.body => p.description.as_str(),
         lf.parts => p.title.as_str(),
         lf.parts => p.description.as_str(),
+        lf.roots => p.title.as_str(),
+        lf.roots => p.description.as_str(),
         fields.kind_code => kind_code,
         fields.lang_code => lang_code(lang),
         fields.isco => isco_code(p.occupation_code.as_deref()),
@@ -363,6 +374,7 @@ pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocum
         lf.title => e.industry.as_deref().unwrap_or_default(),
         lf.body => text.as_str(),
         lf.parts => text.as_str(),
+        lf.roots => text.as_str(),
         fields.kind_code => KIND_EMPLOYER,
         fields.lang_code => lang_code(lang),
         fields.isco => 0u64,

@@ -10,11 +10,13 @@ mod candidates;
 mod follower;
 mod index;
 mod query;
+pub mod voikko;
 
 use std::path::Path;
 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+pub use analysis::Analyser;
 pub use candidates::{Candidate, CandidateDoc, CandidateKind, CandidateSpec};
 pub use follower::{spawn_follower, Indexer};
 pub use index::{isco_code, isco_digits, place_key, Fields, SCHEMA_VERSION};
@@ -40,6 +42,9 @@ pub enum SearchError {
     /// The database failed while the index was following it.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The configured analyser cannot be used.
+    #[error("{0}")]
+    Analyser(String),
     /// A blocking task was cancelled or panicked.
     #[error("index task failed: {0}")]
     Task(String),
@@ -58,14 +63,26 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    analyser: Analyser,
 }
 
 impl SearchIndex {
     /// Opens (or creates) the index in `dir` and takes its one writer. Returns the shared
     /// read side and an [`Indexer`] that owns the writer; the indexer knows whether the index
     /// was just created and must be rebuilt from the database.
+    /// The Finnish analyser is chosen by `KOHTAAMO_ANALYSER` (see [`Analyser::choose`]).
     pub fn open(dir: &Path, store: crate::store::Store) -> Result<(SearchIndex, Indexer)> {
-        let (index, fields, created) = index::open_or_create(dir)?;
+        let analyser = Analyser::choose(None).map_err(SearchError::Analyser)?;
+        Self::open_with(dir, store, analyser)
+    }
+
+    /// [`SearchIndex::open`] with the Finnish analyser given.
+    pub fn open_with(
+        dir: &Path,
+        store: crate::store::Store,
+        analyser: Analyser,
+    ) -> Result<(SearchIndex, Indexer)> {
+        let (index, fields, created) = index::open_or_create(dir, analyser)?;
         let writer: IndexWriter = match index.writer(WRITER_HEAP_BYTES) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -81,9 +98,15 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            analyser,
         };
         let indexer = Indexer::new(store, search.clone(), writer, created);
         Ok((search, indexer))
+    }
+
+    /// The Finnish analyser this index was built with.
+    pub fn analyser(&self) -> Analyser {
+        self.analyser
     }
 
     /// Number of documents visible to searches now.

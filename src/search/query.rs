@@ -12,7 +12,9 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
-use super::analysis::{compound_forms, terms, Lang, NAME_ANALYZER};
+use super::analysis::{
+    compound_forms, stem_root, terms, voikko_query_terms, Analyser, Lang, NAME_ANALYZER,
+};
 use super::{Result, SearchIndex};
 
 /// At most this many query words are used; the rest are ignored.
@@ -23,6 +25,10 @@ const SNIPPET_CHARS: usize = 220;
 const TITLE_BOOST: f32 = 3.0;
 const BODY_BOOST: f32 = 1.0;
 const PART_BOOST: f32 = 0.5;
+/// A compound query word's head found alone ("varastotyöntekijä" -> "työntekijä").
+const TAIL_BOOST: f32 = 0.4;
+/// A word of the same family ("hitsaus" -> "hitsaaja").
+const ROOT_BOOST: f32 = 0.4;
 const EMPLOYER_BOOST: f32 = 1.0;
 
 /// Which postings to search.
@@ -91,7 +97,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let filters = self.filters(req);
         let limit = req.limit.max(1);
-        let Some((all_words, any_word)) = self.text_queries(&req.q) else {
+        let Some((all_words, any_word)) = self.text_queries(&req.q, true) else {
             let query = with_filters(Box::new(AllQuery), filters);
             let top = TopDocs::with_limit(limit)
                 .and_offset(req.offset)
@@ -162,8 +168,13 @@ impl SearchIndex {
     }
 
     /// The query where every word must match, and the one where any may; `None` when the text
-    /// has no searchable word.
-    pub(super) fn text_queries(&self, q: &str) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
+    /// has no searchable word. With `employer`, a word may also match the employer's name
+    /// (search); matching leaves it out, since a wish is about the work.
+    pub(super) fn text_queries(
+        &self,
+        q: &str,
+        employer: bool,
+    ) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
         let tokenizers = self.index.tokenizers();
         let mut names = tokenizers.get(NAME_ANALYZER)?;
         let mut analyzers: Vec<(Lang, _)> = Lang::ALL
@@ -182,31 +193,15 @@ impl SearchIndex {
             if per_lang.iter().any(|(_, t)| t.is_empty()) {
                 continue;
             }
-            let mut should: Vec<Box<dyn Query>> = vec![boosted(
-                Term::from_field_text(self.fields.employer, &word),
-                EMPLOYER_BOOST,
-            )];
+            let mut should: Vec<Box<dyn Query>> = Vec::new();
+            if employer {
+                should.push(boosted(
+                    Term::from_field_text(self.fields.employer, &word),
+                    EMPLOYER_BOOST,
+                ));
+            }
             for (lang, stems) in per_lang {
-                let lf = self.fields.of(lang);
-                for stem in stems {
-                    should.push(boosted(Term::from_field_text(lf.title, &stem), TITLE_BOOST));
-                    should.push(boosted(Term::from_field_text(lf.body, &stem), BODY_BOOST));
-                    // English barely compounds: its pieces would cost a look-up for nothing.
-                    let forms = if lang == Lang::En {
-                        Vec::new()
-                    } else {
-                        compound_forms(&stem, lang)
-                    };
-                    for form in forms {
-                        // Tails are indexed; a prefix of a tail is a part anywhere in a word.
-                        if let Ok(q) = RegexQuery::from_pattern(
-                            &format!("{}.*", regex_escape(&form)),
-                            lf.parts,
-                        ) {
-                            should.push(Box::new(BoostQuery::new(Box::new(q), PART_BOOST)));
-                        }
-                    }
-                }
+                self.word_clauses(&word, lang, stems, &mut should);
             }
             clauses.push(Box::new(BooleanQuery::union(should)));
         }
@@ -223,6 +218,62 @@ impl SearchIndex {
             Box::new(BooleanQuery::new(all)),
             Box::new(BooleanQuery::new(any)),
         ))
+    }
+
+    /// What one query word looks for in the fields of `lang`, given its `stems` there.
+    fn word_clauses(
+        &self,
+        word: &str,
+        lang: Lang,
+        stems: Vec<String>,
+        should: &mut Vec<Box<dyn Query>>,
+    ) {
+        let lf = self.fields.of(lang);
+        let should = std::cell::RefCell::new(should);
+        let add = |field, text: &str, boost| {
+            should
+                .borrow_mut()
+                .push(boosted(Term::from_field_text(field, text), boost));
+        };
+        let add_query = |q: Box<dyn Query>| should.borrow_mut().push(q);
+        if lang == Lang::Fi && self.analyser == Analyser::Voikko {
+            if let Some(qt) = voikko_query_terms(word) {
+                for base in &qt.bases {
+                    add(lf.title, base, TITLE_BOOST);
+                    add(lf.body, base, BODY_BOOST);
+                    // The word as a part of a compound: "keittiö" in "keittiöapulainen".
+                    add(lf.parts, base, PART_BOOST);
+                }
+                for tail in &qt.tails {
+                    add(lf.title, tail, TAIL_BOOST * TITLE_BOOST);
+                    add(lf.body, tail, TAIL_BOOST);
+                    add(lf.parts, tail, TAIL_BOOST * PART_BOOST);
+                }
+                for root in &qt.roots {
+                    add(lf.roots, root, ROOT_BOOST);
+                }
+                return;
+            }
+        }
+        for stem in stems {
+            add(lf.title, &stem, TITLE_BOOST);
+            add(lf.body, &stem, BODY_BOOST);
+            if let Some(root) = stem_root(&stem) {
+                add(lf.roots, &root, ROOT_BOOST);
+            }
+            // English barely compounds: its pieces would cost a look-up for nothing.
+            if lang == Lang::En {
+                continue;
+            }
+            for form in compound_forms(&stem, lang) {
+                // Tails are indexed; a prefix of a tail is a part anywhere in a word.
+                if let Ok(q) =
+                    RegexQuery::from_pattern(&format!("{}.*", regex_escape(&form)), lf.parts)
+                {
+                    add_query(Box::new(BoostQuery::new(Box::new(q), PART_BOOST)));
+                }
+            }
+        }
     }
 
     fn hits(

@@ -196,13 +196,49 @@ async fn import_reads_standard_input() {
 
 /// Converts the real Duunitori ads to JSON Lines of schema.org JobPosting.
 pub fn duunitori_as_job_postings(data: &Path, out: &Path) -> usize {
+    write_job_postings(duunitori_ads(data), out)
+}
+
+/// The 1,000 real Duunitori ads as JSON values.
+pub fn duunitori_ads(data: &Path) -> Vec<Value> {
     use std::io::BufRead;
     let gz = std::fs::File::open(data.join("job_ads/duunitori_2022_1000.jsonl.gz")).unwrap();
     let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(gz));
+    reader
+        .lines()
+        .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
+        .collect()
+}
+
+/// The ads with their dates moved so that the newest was posted today (their ages and
+/// deadlines relative to each other kept), as a coach would meet them.
+pub fn duunitori_moved_to_today(data: &Path, out: &Path) -> usize {
+    let parse = |v: &Value| {
+        v.as_str().and_then(|s| {
+            chrono::DateTime::parse_from_str(&format!("{s}:00"), "%Y-%m-%d %H:%M:%S%.f%:z").ok()
+        })
+    };
+    let mut ads = duunitori_ads(data);
+    let newest = ads
+        .iter()
+        .filter_map(|a| parse(&a["date_posted"]))
+        .max()
+        .unwrap();
+    let shift = chrono::Utc::now().fixed_offset() - newest;
+    for ad in &mut ads {
+        for key in ["date_posted", "date_ends"] {
+            if let Some(t) = parse(&ad[key]) {
+                ad[key] = json!((t + shift).to_rfc3339());
+            }
+        }
+    }
+    write_job_postings(ads, out)
+}
+
+fn write_job_postings(ads: Vec<Value>, out: &Path) -> usize {
     let mut file = std::fs::File::create(out).unwrap();
     let mut n = 0;
-    for line in reader.lines() {
-        let ad: Value = serde_json::from_str(&line.unwrap()).unwrap();
+    for ad in ads {
         let posting = json!({
             "@context": "https://schema.org", "@type": "JobPosting",
             "identifier": ad["id"], "title": ad["heading"], "description": ad["descr"],

@@ -26,6 +26,7 @@ pub fn settings(dir: &Path) -> Settings {
         // The shipped model, not whatever `kohtaamo train` may have activated in this checkout.
         model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
         workers: Some(1),
+        analyser: None,
     }
 }
 
@@ -36,12 +37,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app on the database and index in `dir` (used to restart on the same files).
 pub async fn spawn_app_in(dir: TempDir) -> TestApp {
+    let settings = settings(dir.path());
+    spawn_app_with(dir, settings).await
+}
+
+/// Starts the app in `dir` with `settings`.
+pub async fn spawn_app_with(dir: TempDir, settings: Settings) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         kohtaamo::telemetry::init();
     }
-    let app = Application::build(&settings(dir.path()))
-        .await
-        .expect("app builds");
+    let app = Application::build(&settings).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let join = tokio::spawn(app.run_until_stopped());
@@ -240,6 +245,11 @@ pub fn shared_data() -> Option<PathBuf> {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
     if dir.is_dir() {
         Some(dir)
+    } else if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        panic!(
+            "{} is missing: CI must run the real-data tests",
+            dir.display()
+        );
     } else {
         eprintln!(
             "NOTICE: {} is missing; skipping a test that needs the shared real data",

@@ -7,10 +7,67 @@ async fn health_answers_ok_without_a_token() {
     let app = spawn_app().await;
     let r = app.client.get(app.url("/health")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.json::<Value>().await.unwrap(),
-        serde_json::json!({"status": "ok"})
-    );
+    let body = r.json::<Value>().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    let expected = match kohtaamo::search::Analyser::choose(None).unwrap() {
+        kohtaamo::search::Analyser::Voikko => "voikko",
+        kohtaamo::search::Analyser::Snowball => "snowball",
+    };
+    assert_eq!(body["analyser"], expected);
+}
+
+/// CI installs Voikko (`.ci/run` sets `KOHTAAMO_REQUIRE_VOIKKO=1`): there, a missing library
+/// or dictionary fails the run instead of silently testing the fallback.
+#[tokio::test]
+async fn voikko_is_present_where_it_is_required() {
+    if std::env::var("KOHTAAMO_REQUIRE_VOIKKO").is_ok_and(|v| v == "1") {
+        kohtaamo::search::voikko::Voikko::get().expect("Voikko must be installed here");
+        let app = spawn_app().await;
+        let body: Value = app
+            .client
+            .get(app.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["analyser"], "voikko");
+    }
+}
+
+/// Without Voikko (forced here) the service runs on Snowball stems, says so, and still finds
+/// inflected words and parts of compounds.
+#[tokio::test]
+async fn the_snowball_fallback_still_searches_finnish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::helpers::settings(dir.path());
+    settings.analyser = Some("snowball".into());
+    let app = crate::helpers::spawn_app_with(dir, settings).await;
+    let body: Value = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["analyser"], "snowball");
+    let coach = app.token(kohtaamo::domain::Role::Coach, None).await;
+    let employer = app.employer(&coach, "Lahden Logistiikka Oy").await;
+    app.vacancy(
+        &coach,
+        employer,
+        "Varastotyöntekijä",
+        "Keräilyä ja pakkaamista.",
+        "Lahti",
+    )
+    .await;
+    let r = app
+        .search_until(&coach, "varastossa", |r| r["total"] == 1)
+        .await;
+    assert_eq!(r["hits"][0]["title"], "Varastotyöntekijä");
 }
 
 #[tokio::test]
