@@ -177,9 +177,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: ImportCommand::Occupations { file },
         } => {
             let store = Store::open(&g.database_url).await?;
-            let report = crate::import::import_occupations(&store, &file).await;
+            let report = crate::import::import_occupations(&store, &file).await?;
+            // Postings' occupations are read anew with the new taxonomy.
+            let changed = crate::import::reclassify_postings(&store).await?;
+            eprintln!("occupations read anew for {changed} postings");
+            index_if_free(&g, &store).await?;
             store.close().await;
-            print_reference_report(report?);
+            print_reference_report(report);
             Ok(())
         }
         Command::Reindex => reindex(&g).await,
@@ -301,19 +305,7 @@ async fn import_vacancies(g: &GlobalArgs, file: &str) -> anyhow::Result<()> {
     for (line, message) in &report.errors {
         eprintln!("line {line}: {message}");
     }
-    // Index now if no server holds the index; a running server follows the change log itself.
-    match open_index(g, &store) {
-        Ok((_, mut indexer)) => {
-            let bar = progress_bar(None, "indexing");
-            indexer.sync().await?;
-            indexer.close().await;
-            bar.finish_and_clear();
-        }
-        Err(SearchError::Locked(_)) => {
-            eprintln!("a running server holds the index; it indexes the new postings itself");
-        }
-        Err(e) => return Err(e.into()),
-    }
+    index_if_free(g, &store).await?;
     store.close().await;
     println!(
         "imported {}, updated {}, rejected {}",
@@ -483,5 +475,23 @@ async fn eval_devset(
     }
     indexer.close().await;
     store.close().await;
+    Ok(())
+}
+
+/// Indexes what the database holds now, unless a server holds the index (it follows the change
+/// log itself).
+async fn index_if_free(g: &GlobalArgs, store: &Store) -> anyhow::Result<()> {
+    match open_index(g, store) {
+        Ok((_, mut indexer)) => {
+            let bar = progress_bar(None, "indexing");
+            indexer.sync().await?;
+            indexer.close().await;
+            bar.finish_and_clear();
+        }
+        Err(SearchError::Locked(_)) => {
+            eprintln!("a running server holds the index; it indexes the changed postings itself");
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(())
 }

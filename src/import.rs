@@ -1,6 +1,7 @@
 //! Imports: vacancies as JSON Lines of schema.org `JobPosting`, and municipality reference
 //! data. A bad line is reported with its number and never stops the rest.
 
+use crate::occupations::Occupations;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -47,11 +48,24 @@ pub fn open_input(file: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Optio
 }
 
 /// Reads JobPosting lines from `reader` and upserts them by `identifier`. `progress` gets the
-/// bytes read so far.
+/// bytes read so far. Occupations are read with the taxonomy in the database.
 pub async fn import_vacancies(
+    store: &Store,
+    reader: impl BufRead,
+    progress: impl FnMut(u64),
+) -> Result<ImportReport, StoreError> {
+    let analyser =
+        crate::search::Analyser::choose(None).unwrap_or(crate::search::Analyser::Snowball);
+    let occupations = Occupations::new(&store.occupations().await?, analyser);
+    import_vacancies_with(store, reader, progress, &occupations).await
+}
+
+/// [`import_vacancies`] with the occupation taxonomy given.
+pub async fn import_vacancies_with(
     store: &Store,
     mut reader: impl BufRead,
     mut progress: impl FnMut(u64),
+    occupations: &Occupations,
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let mut batch: Vec<(String, VacancyDraft)> = Vec::with_capacity(BATCH);
@@ -100,7 +114,10 @@ pub async fn import_vacancies(
             continue;
         }
         match parse_job_posting(text) {
-            Ok(item) => batch.push(item),
+            Ok((employer, mut draft)) => {
+                occupations.fill_vacancy(&mut draft);
+                batch.push((employer, draft));
+            }
             Err(message) => {
                 report.rejected += 1;
                 report.errors.push((line_no, message));
@@ -377,6 +394,32 @@ pub async fn import_occupations(store: &Store, path: &Path) -> anyhow::Result<Im
     })?;
     report.imported = store.upsert_occupations(&rows).await? as u64;
     Ok(report)
+}
+
+/// Reads every posting's occupations anew with the taxonomy in the database (after it
+/// changed); returns how many postings changed. Each change is logged, so the index follows.
+pub async fn reclassify_postings(store: &Store) -> Result<usize, StoreError> {
+    use crate::store::Entity;
+    let analyser =
+        crate::search::Analyser::choose(None).unwrap_or(crate::search::Analyser::Snowball);
+    let occupations = Occupations::new(&store.occupations().await?, analyser);
+    let mut changed = 0;
+    for kind in [Entity::Vacancy, Entity::Task] {
+        let mut after = 0;
+        loop {
+            let page = store.posting_texts(kind, after, 1_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.0;
+            let items: Vec<_> = page
+                .into_iter()
+                .map(|(id, title, text, code)| {
+                    (id, occupations.of_posting(code.as_deref(), &title, &text))
+                })
+                .collect();
+            changed += store.set_posting_occupations(kind, &items).await?;
+        }
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod funnel;
 pub mod import;
 pub mod matching;
+pub mod occupations;
 pub mod rank;
 pub mod search;
 pub mod startup;

@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, ApiDoc, AppState};
 use crate::matching::{Geo, Matcher, Taxonomy};
+use crate::occupations::Occupations;
 use crate::rank::RankerModel;
 use crate::search::{spawn_follower, Analyser, SearchIndex};
 use crate::store::Store;
@@ -70,6 +71,11 @@ impl Application {
         tracing::info!(analyser = analyser.name(), "Finnish text analyser");
         let model = load_model(settings.model.as_deref())?;
         tracing::info!(model = %model.version, "ranker loaded");
+        let occupations = Arc::new(Occupations::new(&store.occupations().await?, analyser));
+        tracing::info!(
+            occupations = occupations.len(),
+            "occupation taxonomy loaded"
+        );
         let matcher = Arc::new(build_matcher(&store, &search, model).await?);
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -90,6 +96,7 @@ impl Application {
             search,
             index_notify: notify,
             matcher,
+            occupations,
             hires: Default::default(),
         });
         let listener = TcpListener::bind(&settings.bind)

@@ -143,8 +143,9 @@ pub async fn create_vacancy(
     body: ApiJson<VacancyInput>,
 ) -> ApiResult<HttpResponse> {
     caller.require(WRITERS, "post vacancies")?;
-    let draft = VacancyDraft::parse(&body.0, Source::Api)?;
+    let mut draft = VacancyDraft::parse(&body.0, Source::Api)?;
     check_posting_employer(&caller, draft.employer_id)?;
+    state.occupations.fill_vacancy(&mut draft);
     let vacancy = state
         .store
         .create_vacancy(&draft, Some(caller.id()))
@@ -185,8 +186,9 @@ pub async fn patch_vacancy(
     let current = state.store.vacancy(id).await?;
     let current = visible(&caller, current.employer_id, "vacancy", id, current)?;
     let input = patched(&vacancy_input(&current), body.0)?;
-    let draft = VacancyDraft::parse(&input, Source::Api)?;
+    let mut draft = VacancyDraft::parse(&input, Source::Api)?;
     check_posting_employer(&caller, draft.employer_id)?;
+    state.occupations.fill_vacancy(&mut draft);
     let v = state.store.update_vacancy(id, &draft).await?;
     state.written();
     Ok(HttpResponse::Ok().json(v))
@@ -238,7 +240,8 @@ pub async fn create_task(
     body: ApiJson<TaskInput>,
 ) -> ApiResult<HttpResponse> {
     caller.require(WRITERS, "post tasks")?;
-    let draft = TaskDraft::parse(&body.0)?;
+    let mut draft = TaskDraft::parse(&body.0)?;
+    state.occupations.fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
     let task = state.store.create_task(&draft, Some(caller.id())).await?;
     state.written();
@@ -276,7 +279,8 @@ pub async fn patch_task(
     let current = state.store.task(id).await?;
     let current = visible(&caller, current.employer_id, "task", id, current)?;
     let input = patched(&task_input(&current), body.0)?;
-    let draft = TaskDraft::parse(&input)?;
+    let mut draft = TaskDraft::parse(&input)?;
+    state.occupations.fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
     let t = state.store.update_task(id, &draft).await?;
     state.written();

@@ -22,7 +22,8 @@ pub use event::{
 pub use municipality::{normalize_locality, Locality};
 pub use posting::{
     parse_date, parse_deadline, EmploymentType, HoursRange, LanguageCode, OccupationCode,
-    PostingStatus, Source, TaskDraft, TaskInput, TaskSite, VacancyDraft, VacancyInput,
+    OccupationGuess, PostingStatus, Source, TaskDraft, TaskInput, TaskSite, VacancyDraft,
+    VacancyInput,
 };
 pub use records::{Client, Employer, Task, User, Vacancy};
 pub use text::{bounded_list, bounded_text, optional_text};

@@ -322,6 +322,8 @@ pub struct VacancyDraft {
     pub adjustments_offered: Vec<String>,
     /// Source identifier.
     pub external_id: Option<String>,
+    /// Occupations, best first: filled by the caller from the taxonomy before storing.
+    pub occupations: Vec<OccupationGuess>,
 }
 
 impl VacancyDraft {
@@ -395,6 +397,7 @@ impl VacancyDraft {
             work_trial_ok: input.work_trial_ok,
             adjustments_offered,
             external_id,
+            occupations: Vec::new(),
         })
     }
 }
@@ -482,6 +485,8 @@ pub struct TaskDraft {
     pub estimated_hours: Option<f64>,
     /// Group size.
     pub group_size: Option<i64>,
+    /// Occupations, best first: filled by the caller from the taxonomy before storing.
+    pub occupations: Vec<OccupationGuess>,
 }
 
 impl TaskDraft {
@@ -541,7 +546,26 @@ impl TaskDraft {
             ends_on,
             estimated_hours: input.estimated_hours,
             group_size: input.group_size,
+            occupations: Vec::new(),
         })
+    }
+}
+
+/// An occupation of a posting: given (confidence 1) or read from its title and text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OccupationGuess {
+    /// ESCO occupation code (`9112.2`) or ISCO-08 group (`9112`).
+    pub code: String,
+    /// Its Finnish name (the code itself when the taxonomy is not imported).
+    pub label: String,
+    /// 1 when given; otherwise how sure the classifier is, in (0, 1).
+    pub confidence: f64,
+}
+
+impl OccupationGuess {
+    /// The ISCO-08 group digits of the code (`9112.2` -> `9112`).
+    pub fn isco(&self) -> &str {
+        self.code.split('.').next().unwrap_or(&self.code)
     }
 }
 

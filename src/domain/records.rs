@@ -62,6 +62,8 @@ pub struct Vacancy {
     pub work_trial_ok: Option<bool>,
     /// Adjustments the employer can offer.
     pub adjustments_offered: Vec<String>,
+    /// Occupations: the given code, or those read from the title and text, best first.
+    pub occupations: Vec<super::OccupationGuess>,
     /// open or closed.
     pub status: PostingStatus,
     /// Created.
@@ -99,6 +101,8 @@ pub struct Task {
     pub estimated_hours: Option<f64>,
     /// Group size.
     pub group_size: Option<i64>,
+    /// Occupations read from the title and text, best first.
+    pub occupations: Vec<super::OccupationGuess>,
     /// open or closed.
     pub status: PostingStatus,
     /// Created.

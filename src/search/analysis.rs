@@ -211,6 +211,8 @@ pub struct QueryTerms {
     pub bases: Vec<String>,
     /// Head-ward tails of a compound query word.
     pub tails: Vec<String>,
+    /// Modifiers of a compound query word ("puhelin" of "puhelinmyyjä").
+    pub modifiers: Vec<String>,
     /// Word-family terms.
     pub roots: Vec<String>,
 }
@@ -235,6 +237,7 @@ pub fn voikko_query_terms(word: &str) -> Option<QueryTerms> {
     Some(QueryTerms {
         bases: a.bases.clone(),
         tails: a.tails.clone(),
+        modifiers: a.modifiers.clone(),
         roots,
     })
 }

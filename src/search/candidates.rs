@@ -84,8 +84,10 @@ pub struct Candidate {
     pub employer_id: i64,
     /// BM25 of the client's words; 0 when they do not occur.
     pub text_score: f32,
-    /// ISCO digits of the posting's occupation code.
+    /// ISCO digits of the posting's occupation (given, or inferred from its text).
     pub isco: Option<String>,
+    /// How sure that occupation is: 1 given, less when inferred.
+    pub isco_confidence: f64,
     /// [`super::place_key`] of the municipality, `None` when unknown.
     pub place: Option<u64>,
     /// Hours offered.
@@ -126,6 +128,7 @@ struct Columns {
     id: Column<u64>,
     employer: Column<u64>,
     isco: Column<u64>,
+    isco_confidence: Column<f64>,
     place: Column<u64>,
     lang: Column<u64>,
     posted: Column<i64>,
@@ -235,6 +238,7 @@ impl SearchIndex {
                         id: ff.u64("id")?,
                         employer: ff.u64("employer_id")?,
                         isco: ff.u64("isco")?,
+                        isco_confidence: ff.f64("isco_confidence")?,
                         place: ff.u64("place")?,
                         lang: ff.u64("lang_code")?,
                         posted: ff.i64("posted")?,
@@ -251,6 +255,7 @@ impl SearchIndex {
                 employer_id: cols.employer.first(d).unwrap_or_default() as i64,
                 text_score,
                 isco: cols.isco.first(d).and_then(isco_digits),
+                isco_confidence: cols.isco_confidence.first(d).unwrap_or(0.0),
                 place: cols.place.first(d).filter(|p| *p != 0),
                 hours_min: cols.hours_min.first(d),
                 hours_max: cols.hours_max.first(d),

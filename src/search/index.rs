@@ -13,7 +13,10 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
+
+/// An inferred occupation below this confidence is not indexed.
+const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
 
 /// Per-language text fields.
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +74,8 @@ pub struct Fields {
     pub kind_code: Field,
     /// Fast: the ISCO group digits with a leading 1 (`9112` -> 19112), 0 when unknown.
     pub isco: Field,
+    /// Fast: confidence of that occupation (1 given, less when inferred, 0 when unknown).
+    pub isco_confidence: Field,
     /// Fast: [`place_key`] of the municipality, 0 when unknown.
     pub place: Field,
     /// Fast: 0 fi, 1 sv, 2 en.
@@ -127,6 +132,7 @@ pub fn schema() -> (Schema, Fields) {
     );
     let kind_code = b.add_u64_field("kind_code", FAST);
     let isco = b.add_u64_field("isco", FAST);
+    let isco_confidence = b.add_f64_field("isco_confidence", FAST);
     let place = b.add_u64_field("place", FAST);
     let lang_code = b.add_u64_field("lang_code", FAST);
     let langs = Lang::ALL.map(|l| {
@@ -173,6 +179,7 @@ pub fn schema() -> (Schema, Fields) {
         adjustments_text,
         kind_code,
         isco,
+        isco_confidence,
         place,
         lang_code,
         langs,
@@ -274,9 +281,21 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         lf.roots => p.description.as_str(),
         fields.kind_code => kind_code,
         fields.lang_code => lang_code(lang),
-        fields.isco => isco_code(p.occupation_code.as_deref()),
         fields.place => p.municipality.as_deref().map(place_key).unwrap_or(0),
     );
+    // The given code, or the best inferred occupation when it is sure enough.
+    let occupations: Vec<&crate::domain::OccupationGuess> = p
+        .occupations
+        .iter()
+        .filter(|o| o.confidence >= MIN_OCCUPATION_CONFIDENCE)
+        .collect();
+    let top = p
+        .occupation_code
+        .as_deref()
+        .map(|c| (c, 1.0))
+        .or_else(|| occupations.first().map(|o| (o.code.as_str(), o.confidence)));
+    d.add_u64(fields.isco, isco_code(top.map(|t| t.0)));
+    d.add_f64(fields.isco_confidence, top.map_or(0.0, |t| t.1));
     if let Some(ext) = &p.external_id {
         d.add_text(fields.external_id, ext);
     }
@@ -284,11 +303,19 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         d.add_text(fields.municipality, m);
         d.add_text(fields.municipality_key, m.to_lowercase());
     }
-    if let Some(code) = &p.occupation_code {
+    if let Some((code, _)) = top {
         d.add_text(fields.occupation_code, code);
+    }
+    let mut groups: Vec<&str> = p.occupation_code.iter().map(|c| c.as_str()).collect();
+    groups.extend(occupations.iter().map(|o| o.code.as_str()));
+    let mut indexed: Vec<&str> = Vec::new();
+    for code in groups {
         let group = code.split('.').next().unwrap_or(code);
         for n in 1..=group.len() {
-            d.add_text(fields.occupation, &group[..n]);
+            if !indexed.contains(&&group[..n]) {
+                indexed.push(&group[..n]);
+                d.add_text(fields.occupation, &group[..n]);
+            }
         }
     }
     if let Some(h) = p.hours_min {
@@ -378,6 +405,7 @@ pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocum
         fields.kind_code => KIND_EMPLOYER,
         fields.lang_code => lang_code(lang),
         fields.isco => 0u64,
+        fields.isco_confidence => 0.0f64,
         fields.place => e.municipality.as_deref().map(place_key).unwrap_or(0),
     );
     if let Some(m) = &e.municipality {

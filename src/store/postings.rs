@@ -8,7 +8,9 @@ use sqlx::AssertSqlSafe;
 use super::changelog::{append, Entity};
 use super::employers::employer_id_by_name;
 use super::{now, Result, Store, StoreError};
-use crate::domain::{HoursRange, PostingStatus, Task, TaskDraft, Vacancy, VacancyDraft};
+use crate::domain::{
+    HoursRange, OccupationGuess, PostingStatus, Task, TaskDraft, Vacancy, VacancyDraft,
+};
 
 /// One page of a list, with the total count of matching rows.
 #[derive(Debug, Clone)]
@@ -59,6 +61,8 @@ pub struct IndexablePosting {
     pub hours_max: Option<f64>,
     /// Adjustments the employer can offer.
     pub adjustments_offered: Vec<String>,
+    /// Occupations, best first.
+    pub occupations: Vec<OccupationGuess>,
 }
 
 /// What the search index needs of an employer (for employer prospects): its line of work and
@@ -82,12 +86,12 @@ pub struct IndexableEmployer {
 const VACANCY_SELECT: &str = "SELECT v.id, v.employer_id, e.name AS employer, v.external_id, \
     v.title, v.description, v.location, v.municipality, v.occupation_code, v.hours_min, \
     v.hours_max, v.employment_type, v.language, v.valid_through, v.date_posted, \
-    v.wage_subsidy_ok, v.work_trial_ok, v.adjustments_offered, v.status, v.created_at, \
-    v.updated_at FROM vacancies v JOIN employers e ON e.id = v.employer_id";
+    v.wage_subsidy_ok, v.work_trial_ok, v.adjustments_offered, v.occupations, v.status, \
+    v.created_at, v.updated_at FROM vacancies v JOIN employers e ON e.id = v.employer_id";
 
 const TASK_SELECT: &str = "SELECT t.id, t.employer_id, e.name AS employer, t.title, \
     t.description, t.location, t.municipality, t.site, t.starts_on, t.ends_on, \
-    t.estimated_hours, t.group_size, t.status, t.created_at, t.updated_at \
+    t.estimated_hours, t.group_size, t.occupations, t.status, t.created_at, t.updated_at \
     FROM tasks t JOIN employers e ON e.id = t.employer_id";
 
 #[derive(sqlx::FromRow)]
@@ -110,9 +114,20 @@ struct VacancyRow {
     wage_subsidy_ok: Option<bool>,
     work_trial_ok: Option<bool>,
     adjustments_offered: String,
+    occupations: String,
     status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// Occupations as stored; a damaged value reads as none (they are derived and rewritten on the
+/// next change).
+fn occupations_of(json: &str) -> Vec<OccupationGuess> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn occupations_json(o: &[OccupationGuess]) -> String {
+    serde_json::to_string(o).expect("occupations serialize")
 }
 
 impl TryFrom<VacancyRow> for Vacancy {
@@ -144,6 +159,7 @@ impl TryFrom<VacancyRow> for Vacancy {
             wage_subsidy_ok: r.wage_subsidy_ok,
             work_trial_ok: r.work_trial_ok,
             adjustments_offered,
+            occupations: occupations_of(&r.occupations),
             status: PostingStatus::from_db(&r.status),
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -165,6 +181,7 @@ struct TaskRow {
     ends_on: Option<NaiveDate>,
     estimated_hours: Option<f64>,
     group_size: Option<i64>,
+    occupations: String,
     status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -186,6 +203,7 @@ impl From<TaskRow> for Task {
             ends_on: r.ends_on,
             estimated_hours: r.estimated_hours,
             group_size: r.group_size,
+            occupations: occupations_of(&r.occupations),
             status: PostingStatus::from_db(&r.status),
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -225,8 +243,8 @@ async fn insert_vacancy(
         "INSERT INTO vacancies (employer_id, external_id, title, description, location, \
          municipality, occupation_code, hours_min, hours_max, employment_type, language, \
          valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
-         status, created_by, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+         occupations, status, created_by, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
     )
     .bind(d.employer_id)
     .bind(&d.external_id)
@@ -244,6 +262,7 @@ async fn insert_vacancy(
     .bind(d.wage_subsidy_ok)
     .bind(d.work_trial_ok)
     .bind(adjustments)
+    .bind(occupations_json(&d.occupations))
     .bind(created_by)
     .bind(at)
     .bind(at)
@@ -268,7 +287,7 @@ async fn update_vacancy_row(
          location = ?, municipality = ?, occupation_code = ?, hours_min = ?, hours_max = ?, \
          employment_type = ?, language = ?, valid_through = ?, \
          date_posted = COALESCE(?, date_posted), wage_subsidy_ok = ?, work_trial_ok = ?, \
-         adjustments_offered = ?, updated_at = ?, \
+         adjustments_offered = ?, occupations = ?, updated_at = ?, \
          status = CASE WHEN ? THEN 'open' ELSE status END, \
          closed_at = CASE WHEN ? THEN NULL ELSE closed_at END WHERE id = ?",
     )
@@ -288,6 +307,7 @@ async fn update_vacancy_row(
     .bind(d.wage_subsidy_ok)
     .bind(d.work_trial_ok)
     .bind(adjustments)
+    .bind(occupations_json(&d.occupations))
     .bind(at)
     .bind(reopen)
     .bind(reopen)
@@ -459,8 +479,9 @@ impl Store {
         check_employer(&mut tx, d.employer_id).await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO tasks (employer_id, title, description, location, municipality, site, \
-             starts_on, ends_on, estimated_hours, group_size, status, created_by, created_at, \
-             updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+             starts_on, ends_on, estimated_hours, group_size, occupations, status, created_by, \
+             created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
         )
         .bind(d.employer_id)
         .bind(&d.title)
@@ -472,6 +493,7 @@ impl Store {
         .bind(d.ends_on)
         .bind(d.estimated_hours)
         .bind(d.group_size)
+        .bind(occupations_json(&d.occupations))
         .bind(created_by)
         .bind(at)
         .bind(at)
@@ -502,7 +524,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE tasks SET employer_id = ?, title = ?, description = ?, location = ?, \
              municipality = ?, site = ?, starts_on = ?, ends_on = ?, estimated_hours = ?, \
-             group_size = ?, updated_at = ? WHERE id = ?",
+             group_size = ?, occupations = ?, updated_at = ? WHERE id = ?",
         )
         .bind(d.employer_id)
         .bind(&d.title)
@@ -514,6 +536,7 @@ impl Store {
         .bind(d.ends_on)
         .bind(d.estimated_hours)
         .bind(d.group_size)
+        .bind(occupations_json(&d.occupations))
         .bind(at)
         .bind(id)
         .execute(&mut *tx)
@@ -574,7 +597,8 @@ impl Store {
             Entity::Vacancy => format!(
                 "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
                  e.name AS employer, v.municipality, v.language, v.occupation_code, \
-                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered FROM vacancies v \
+                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered, v.occupations \
+                 FROM vacancies v \
                  JOIN employers e ON e.id = v.employer_id \
                  WHERE v.status = 'open' AND v.id IN ({})",
                 placeholders(ids.len())
@@ -583,7 +607,7 @@ impl Store {
                 "SELECT t.id, NULL AS external_id, t.title, t.description, t.employer_id, \
                  e.name AS employer, t.municipality, NULL AS language, \
                  NULL AS occupation_code, t.created_at AS date_posted, NULL AS hours_min, \
-                 NULL AS hours_max, '[]' AS adjustments_offered FROM tasks t \
+                 NULL AS hours_max, '[]' AS adjustments_offered, t.occupations FROM tasks t \
                  JOIN employers e ON e.id = t.employer_id \
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
@@ -653,6 +677,64 @@ impl Store {
             .collect())
     }
 
+    /// Title, text and given code of every posting of `kind` above id `after` (ascending, at
+    /// most `limit`), open or closed: what reading occupations anew needs.
+    pub async fn posting_texts(
+        &self,
+        kind: Entity,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String, Option<String>)>> {
+        let sql = match kind {
+            Entity::Vacancy => {
+                "SELECT id, title, description, occupation_code FROM vacancies \
+                 WHERE id > ? ORDER BY id LIMIT ?"
+            }
+            Entity::Task => {
+                "SELECT id, title, description, NULL FROM tasks WHERE id > ? ORDER BY id LIMIT ?"
+            }
+            Entity::Employer | Entity::Client => return Ok(Vec::new()),
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Replaces the occupations of postings of `kind` (after a new taxonomy), each change
+    /// logged so that the index follows; unchanged ones are left alone.
+    pub async fn set_posting_occupations(
+        &self,
+        kind: Entity,
+        items: &[(i64, Vec<OccupationGuess>)],
+    ) -> Result<usize> {
+        let table = match kind {
+            Entity::Vacancy => "vacancies",
+            Entity::Task => "tasks",
+            Entity::Employer | Entity::Client => return Ok(0),
+        };
+        let at = now();
+        let mut tx = self.write_tx().await?;
+        let mut changed = 0;
+        for (id, occupations) in items {
+            let done = sqlx::query(AssertSqlSafe(format!(
+                "UPDATE {table} SET occupations = ? WHERE id = ? AND occupations IS NOT ?"
+            )))
+            .bind(occupations_json(occupations))
+            .bind(id)
+            .bind(occupations_json(occupations))
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() > 0 {
+                append(&mut tx, kind, *id, "update", at).await?;
+                changed += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// How many vacancies and tasks are open.
     pub async fn open_posting_count(&self) -> Result<u64> {
         let (n,): (i64,) = sqlx::query_as(
@@ -701,6 +783,7 @@ struct IndexRow {
     hours_min: Option<f64>,
     hours_max: Option<f64>,
     adjustments_offered: String,
+    occupations: String,
 }
 
 impl IndexRow {
@@ -721,6 +804,7 @@ impl IndexRow {
             hours_max: self.hours_max,
             adjustments_offered: serde_json::from_str(&self.adjustments_offered)
                 .unwrap_or_default(),
+            occupations: occupations_of(&self.occupations),
         }
     }
 }

@@ -13,6 +13,7 @@ mod funnel_history;
 mod helpers;
 mod lifecycle;
 mod matching;
+mod occupations;
 mod postings;
 mod properties;
 mod search;
