@@ -8,6 +8,7 @@
 mod features;
 mod profile;
 mod reasons;
+pub mod wish;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

@@ -88,6 +88,8 @@ pub struct Candidate {
     pub isco: Option<String>,
     /// How sure that occupation is: 1 given, less when inferred.
     pub isco_confidence: f64,
+    /// Shifts and licences the posting names.
+    pub signals: super::signals::Signals,
     /// [`super::place_key`] of the municipality, `None` when unknown.
     pub place: Option<u64>,
     /// Hours offered.
@@ -129,6 +131,7 @@ struct Columns {
     employer: Column<u64>,
     isco: Column<u64>,
     isco_confidence: Column<f64>,
+    signals: Column<u64>,
     place: Column<u64>,
     lang: Column<u64>,
     posted: Column<i64>,
@@ -239,6 +242,7 @@ impl SearchIndex {
                         employer: ff.u64("employer_id")?,
                         isco: ff.u64("isco")?,
                         isco_confidence: ff.f64("isco_confidence")?,
+                        signals: ff.u64("signals")?,
                         place: ff.u64("place")?,
                         lang: ff.u64("lang_code")?,
                         posted: ff.i64("posted")?,
@@ -256,6 +260,7 @@ impl SearchIndex {
                 text_score,
                 isco: cols.isco.first(d).and_then(isco_digits),
                 isco_confidence: cols.isco_confidence.first(d).unwrap_or(0.0),
+                signals: super::signals::Signals(cols.signals.first(d).unwrap_or(0)),
                 place: cols.place.first(d).filter(|p| *p != 0),
                 hours_min: cols.hours_min.first(d),
                 hours_max: cols.hours_max.first(d),

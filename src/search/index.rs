@@ -76,6 +76,8 @@ pub struct Fields {
     pub isco: Field,
     /// Fast: confidence of that occupation (1 given, less when inferred, 0 when unknown).
     pub isco_confidence: Field,
+    /// Fast: the shifts and licences the text names ([`super::signals::Signals`]).
+    pub signals: Field,
     /// Fast: [`place_key`] of the municipality, 0 when unknown.
     pub place: Field,
     /// Fast: 0 fi, 1 sv, 2 en.
@@ -133,6 +135,7 @@ pub fn schema() -> (Schema, Fields) {
     let kind_code = b.add_u64_field("kind_code", FAST);
     let isco = b.add_u64_field("isco", FAST);
     let isco_confidence = b.add_f64_field("isco_confidence", FAST);
+    let signals = b.add_u64_field("signals", FAST);
     let place = b.add_u64_field("place", FAST);
     let lang_code = b.add_u64_field("lang_code", FAST);
     let langs = Lang::ALL.map(|l| {
@@ -180,6 +183,7 @@ pub fn schema() -> (Schema, Fields) {
         kind_code,
         isco,
         isco_confidence,
+        signals,
         place,
         lang_code,
         langs,
@@ -296,6 +300,10 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         .or_else(|| occupations.first().map(|o| (o.code.as_str(), o.confidence)));
     d.add_u64(fields.isco, isco_code(top.map(|t| t.0)));
     d.add_f64(fields.isco_confidence, top.map_or(0.0, |t| t.1));
+    d.add_u64(
+        fields.signals,
+        super::signals::read(&format!("{} {}", p.title, p.description)).0,
+    );
     if let Some(ext) = &p.external_id {
         d.add_text(fields.external_id, ext);
     }
@@ -406,6 +414,7 @@ pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocum
         fields.lang_code => lang_code(lang),
         fields.isco => 0u64,
         fields.isco_confidence => 0.0f64,
+        fields.signals => 0u64,
         fields.place => e.municipality.as_deref().map(place_key).unwrap_or(0),
     );
     if let Some(m) = &e.municipality {

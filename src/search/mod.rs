@@ -10,6 +10,7 @@ mod candidates;
 mod follower;
 mod index;
 mod query;
+pub mod signals;
 pub mod voikko;
 
 use std::path::Path;
