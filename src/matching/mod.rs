@@ -6,6 +6,8 @@
 //! client other than their stated wishes is read.
 
 mod features;
+mod hires;
+mod impressions;
 mod profile;
 mod reasons;
 
@@ -16,11 +18,16 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use hires::{Hires, HiresCache};
+pub use impressions::log_in_background;
 pub use profile::{Geo, Taxonomy};
 pub use reasons::ReasonLang;
 
+use features::FeatureContext;
+use reasons::ReasonContext;
+
 use crate::domain::Client;
-use crate::rank::{RankerModel, N_FEATURES};
+use crate::rank::{Features, RankerModel};
 use crate::search::{Candidate, CandidateKind, CandidateSpec, SearchError, SearchIndex};
 
 /// Candidates taken from each retrieval source.
@@ -61,7 +68,14 @@ pub struct Suggestion {
     pub reasons: Vec<String>,
     /// Feature values (logged for training; not part of the JSON answer).
     #[serde(skip)]
-    pub features: [f64; N_FEATURES],
+    pub features: Features,
+}
+
+/// A candidate with its features and score.
+struct Scored {
+    score: f64,
+    features: Features,
+    candidate: Candidate,
 }
 
 /// Builds suggestions. Shared by all requests; the model can be swapped while serving.
@@ -122,38 +136,63 @@ impl Matcher {
         };
         let candidates = self.search.candidates(&spec)?;
         let model = self.model();
-        let mut scored: Vec<(f64, [f64; N_FEATURES], Candidate)> = candidates
+        let mut scored: Vec<Scored> = candidates
             .into_iter()
-            .map(|c| {
-                let x = features::extract(&profile, &c, &self.geo, hires, req.now);
-                (model.score(&x), x, c)
+            .map(|candidate| {
+                let features = features::extract(&FeatureContext {
+                    profile: &profile,
+                    candidate: &candidate,
+                    geo: &self.geo,
+                    hires,
+                    now: req.now,
+                });
+                Scored {
+                    score: model.score(features.values()),
+                    features,
+                    candidate,
+                }
             })
             .collect();
         // Highest score first; ties go to the newer posting, then the lower id (stable output).
         scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(b.2.posted.cmp(&a.2.posted))
-                .then(a.2.id.cmp(&b.2.id))
+            b.score
+                .total_cmp(&a.score)
+                .then(b.candidate.posted.cmp(&a.candidate.posted))
+                .then(a.candidate.id.cmp(&b.candidate.id))
         });
         let chosen = choose(scored, req.kind, req.limit);
-        let docs = self
-            .search
-            .candidate_docs(&chosen.iter().map(|(_, _, c)| c.address).collect::<Vec<_>>())?;
+        let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
+        let docs = self.search.candidate_docs(&addresses)?;
         Ok(chosen
             .into_iter()
             .zip(docs)
-            .map(|((score, x, c), doc)| {
-                let reasons = reasons::explain(&profile, &c, &doc, &x, &model, &self.geo, req);
+            .map(|(s, doc)| {
+                let base = FeatureContext {
+                    profile: &profile,
+                    candidate: &s.candidate,
+                    geo: &self.geo,
+                    hires,
+                    now: req.now,
+                };
+                let reasons = reasons::explain(
+                    &ReasonContext {
+                        base: &base,
+                        doc: &doc,
+                        x: &s.features,
+                        lang: req.lang,
+                    },
+                    &model,
+                );
                 Suggestion {
-                    kind: c.kind.as_str(),
-                    id: c.id,
+                    kind: s.candidate.kind.as_str(),
+                    id: s.candidate.id,
                     external_id: doc.external_id,
                     title: doc.title,
                     employer: doc.employer,
                     municipality: doc.municipality,
-                    score: (score * 1e4).round() / 1e4,
+                    score: (s.score * 1e4).round() / 1e4,
                     reasons,
-                    features: x,
+                    features: s.features,
                 }
             })
             .collect())
@@ -163,15 +202,11 @@ impl Matcher {
 /// The default mix: vacancies first, then a few subcontracting tasks and employer prospects
 /// (IPS job development goes to employers before they advertise). A kind that has too few
 /// items leaves its places to the others, so the list is as long as what is open allows.
-fn choose(
-    scored: Vec<(f64, [f64; N_FEATURES], Candidate)>,
-    kind: Option<CandidateKind>,
-    limit: usize,
-) -> Vec<(f64, [f64; N_FEATURES], Candidate)> {
+fn choose(scored: Vec<Scored>, kind: Option<CandidateKind>, limit: usize) -> Vec<Scored> {
     if kind.is_some() {
         return scored.into_iter().take(limit).collect();
     }
-    let of = |k: CandidateKind| scored.iter().filter(move |s| s.2.kind == k);
+    let of = |k: CandidateKind| scored.iter().filter(move |s| s.candidate.kind == k);
     let reserve = (limit / 10).max(1);
     let tasks = of(CandidateKind::Task).count().min(reserve);
     let employers = of(CandidateKind::Employer).count().min(reserve);
@@ -184,10 +219,12 @@ fn choose(
         (CandidateKind::Employer, employers),
     ]);
     let mut left = limit - vacancies - tasks - employers;
-    let mut out: Vec<(f64, [f64; N_FEATURES], Candidate)> = Vec::with_capacity(limit);
+    let mut out: Vec<Scored> = Vec::with_capacity(limit);
     let mut rest = Vec::new();
     for s in scored {
-        let q = quota.get_mut(&s.2.kind).expect("every kind has a quota");
+        let q = quota
+            .get_mut(&s.candidate.kind)
+            .expect("every kind has a quota");
         if *q > 0 {
             *q -= 1;
             out.push(s);
@@ -208,9 +245,9 @@ fn choose(
         CandidateKind::Employer => 2,
     };
     out.sort_by(|a, b| {
-        rank(a.2.kind)
-            .cmp(&rank(b.2.kind))
-            .then(b.0.total_cmp(&a.0))
+        rank(a.candidate.kind)
+            .cmp(&rank(b.candidate.kind))
+            .then(b.score.total_cmp(&a.score))
     });
     out
 }

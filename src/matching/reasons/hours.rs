@@ -1,0 +1,65 @@
+//! Reasons about working hours.
+
+use super::{Reason, ReasonContext};
+use crate::matching::features::hours_fit;
+use crate::search::CandidateKind;
+
+/// Weekly hours offered against the hours wished.
+pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
+    let (profile, c) = (ctx.base.profile, ctx.base.candidate);
+    if c.kind == CandidateKind::Employer {
+        return None;
+    }
+    let fit = hours_fit(profile, c)?;
+    let (cmin, cmax) = profile.hours?;
+    let offered = hours_text(
+        c.hours_min.or(c.hours_max).unwrap_or(0.0),
+        c.hours_max.or(c.hours_min).unwrap_or(0.0),
+    );
+    let wished = hours_text(cmin, cmax);
+    Some(if fit >= 0.99 {
+        Reason::meets(
+            contribution,
+            ctx.lang.pick(
+                format!("{offered} h/vk sopii toiveeseen {wished} h"),
+                format!("{offered} h/week fits the wished {wished} h"),
+            ),
+        )
+    } else {
+        Reason::misses(
+            1.0 - fit,
+            ctx.lang.pick(
+                format!("{offered} h/vk, toive {wished} h"),
+                format!("{offered} h/week, wished {wished} h"),
+            ),
+        )
+    })
+}
+
+/// A posting that states no weekly hours.
+pub(super) fn unknown(ctx: &ReasonContext) -> Option<Reason> {
+    let c = ctx.base.candidate;
+    if c.kind == CandidateKind::Employer || hours_fit(ctx.base.profile, c).is_some() {
+        return None;
+    }
+    Some(Reason::misses(
+        0.3,
+        ctx.lang
+            .pick("Työaikaa ei kerrottu", "Working hours not given"),
+    ))
+}
+
+fn hours_text(min: f64, max: f64) -> String {
+    let f = |h: f64| {
+        if h.fract() == 0.0 {
+            format!("{h:.0}")
+        } else {
+            format!("{h:.1}")
+        }
+    };
+    if (max - min).abs() < 1e-9 {
+        f(min)
+    } else {
+        format!("{}–{}", f(min), f(max))
+    }
+}

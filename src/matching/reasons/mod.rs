@@ -1,0 +1,193 @@
+//! Reasons a coach can read to the client: which wishes a suggestion meets and which it does
+//! not, from the features that drove its score, strongest first. Each feature's reason is one
+//! arm of [`Feature::reason`]; a subcontracting task and an employer prospect also say what
+//! kind of work they are.
+
+mod hours;
+mod lang;
+mod place;
+mod wish;
+
+use super::features::FeatureContext;
+use crate::rank::{Feature, Features, RankerModel};
+use crate::search::{CandidateDoc, CandidateKind};
+
+pub use lang::ReasonLang;
+
+/// What a reason is written from.
+pub struct ReasonContext<'a> {
+    /// What the features were computed from.
+    pub base: &'a FeatureContext<'a>,
+    /// The candidate's stored fields.
+    pub doc: &'a CandidateDoc,
+    /// Its feature values.
+    pub x: &'a Features,
+    /// Language of the reasons.
+    pub lang: ReasonLang,
+}
+
+/// One reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// Whether it is a wish met (shown first) or one not met.
+    meets: bool,
+    /// How much it weighed; stronger reasons come first.
+    strength: f64,
+    /// What the coach reads.
+    text: String,
+}
+
+impl Reason {
+    fn meets(strength: f64, text: String) -> Self {
+        Reason {
+            meets: true,
+            strength,
+            text,
+        }
+    }
+
+    fn misses(strength: f64, text: String) -> Self {
+        Reason {
+            meets: false,
+            strength,
+            text,
+        }
+    }
+}
+
+impl Feature {
+    /// What this feature says about `ctx`'s candidate, if anything; `contribution` is its
+    /// weight times its value.
+    pub(crate) fn reason(self, ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
+        match self {
+            Feature::TextRelevance => wish::words(ctx, contribution),
+            Feature::OccupationProximity => wish::occupation(ctx, contribution),
+            Feature::PlaceFit => place::fit(ctx, contribution),
+            Feature::PlaceUnknown => place::unknown(ctx),
+            Feature::HoursFit => hours::fit(ctx, contribution),
+            Feature::HoursUnknown => hours::unknown(ctx),
+            Feature::Freshness => freshness(ctx, contribution),
+            // The kind line says when something is not an open-market job.
+            Feature::Competitive => None,
+            Feature::AvoidHit => avoid(ctx, contribution),
+            Feature::AdjustmentsMet => adjustments(ctx, contribution),
+            Feature::LanguageFit => language(ctx),
+            Feature::EmployerHires => None,
+        }
+    }
+}
+
+/// The reasons for one suggestion: wishes met first, strongest first; then the ones not met.
+pub fn explain(ctx: &ReasonContext, model: &RankerModel) -> Vec<String> {
+    let contributions = model.contributions(ctx.x.values());
+    let mut out: Vec<Reason> = kind_line(ctx).into_iter().collect();
+    out.extend(
+        Feature::ALL
+            .into_iter()
+            .filter_map(|f| f.reason(ctx, contributions[f])),
+    );
+    out.sort_by(|a, b| {
+        b.meets
+            .cmp(&a.meets)
+            .then(b.strength.total_cmp(&a.strength))
+    });
+    out.into_iter().map(|r| r.text).collect()
+}
+
+/// What a subcontracting task or an employer prospect is, first of all.
+fn kind_line(ctx: &ReasonContext) -> Option<Reason> {
+    let text = match ctx.base.candidate.kind {
+        CandidateKind::Vacancy => return None,
+        CandidateKind::Task => ctx.lang.pick(
+            "Alihankintatyö ryhmässä – ei työsuhde",
+            "Subcontracted group work – not employment",
+        ),
+        CandidateKind::Employer => ctx.lang.pick(
+            "Työnantaja ilman avointa paikkaa: ala sopii toiveisiin, ota yhteyttä",
+            "Employer with no open vacancy: its line of work fits, get in touch",
+        ),
+    };
+    Some(Reason::meets(f64::INFINITY, text))
+}
+
+fn freshness(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
+    let c = ctx.base.candidate;
+    if c.kind == CandidateKind::Employer {
+        return None;
+    }
+    let age = (ctx.base.now.timestamp() - c.posted).max(0) / 86_400;
+    if age <= 7 {
+        Some(Reason::meets(
+            contribution,
+            ctx.lang.pick(
+                format!("Uusi ilmoitus ({age} pv)"),
+                format!("New posting ({age} days)"),
+            ),
+        ))
+    } else if age > 60 {
+        Some(Reason::misses(
+            0.2,
+            ctx.lang.pick(
+                format!("Ilmoitus on {age} päivää vanha"),
+                format!("The posting is {age} days old"),
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+fn avoid(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
+    if !ctx.base.candidate.avoid_hit {
+        return None;
+    }
+    let text = wish::posting_text(ctx.doc);
+    let hits: Vec<&str> = ctx
+        .base
+        .profile
+        .avoid_stems
+        .iter()
+        .filter(|s| text.contains(s.as_str()))
+        .map(String::as_str)
+        .collect();
+    let what = if hits.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", hits.join(", "))
+    };
+    Some(Reason::misses(
+        -contribution,
+        ctx.lang.pick(
+            format!("Mainitsee vältettävän asian{what}"),
+            format!("Mentions something to avoid{what}"),
+        ),
+    ))
+}
+
+fn adjustments(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
+    if !ctx.base.candidate.adjustments_met {
+        return None;
+    }
+    let offered = ctx.doc.adjustments.join(", ");
+    Some(Reason::meets(
+        contribution,
+        ctx.lang.pick(
+            format!("Työnantaja tarjoaa: {offered}"),
+            format!("The employer offers: {offered}"),
+        ),
+    ))
+}
+
+fn language(ctx: &ReasonContext) -> Option<Reason> {
+    if ctx.x[Feature::LanguageFit] != 0.0 {
+        return None;
+    }
+    let lang = ctx.base.candidate.lang.code();
+    Some(Reason::misses(
+        0.2,
+        ctx.lang.pick(
+            format!("Ilmoituksen kieli: {lang}"),
+            format!("Posting language: {lang}"),
+        ),
+    ))
+}
