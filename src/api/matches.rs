@@ -36,7 +36,8 @@ pub struct MatchList {
     pub matches: Vec<Suggestion>,
 }
 
-/// Suggestions for a client, ranked, with reasons (Finnish; English with `Accept-Language: en`).
+/// Suggestions for a client, ranked, with reasons in Finnish, Swedish or English: the language
+/// `Accept-Language` wants most (quality values count), Finnish when it names none of them.
 /// Every list served is logged with its features so the ranker can learn from what follows.
 #[utoipa::path(get, path = "/api/v1/clients/{id}/matches", tag = "matching", params(MatchParams),
     responses((status = 200, body = MatchList), (status = 404, body = super::ErrorBody)),

@@ -20,6 +20,41 @@ async fn matches(app: &TestApp, coach: &str, client: i64, query: &str) -> Value 
     r.json().await.unwrap()
 }
 
+/// Matches asked for with an `Accept-Language` header.
+async fn matches_in(
+    app: &TestApp,
+    coach: &str,
+    client: i64,
+    query: &str,
+    accept_language: &str,
+) -> Value {
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/clients/{client}/matches{query}")))
+        .bearer_auth(coach)
+        .header("Accept-Language", accept_language)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+/// The reasons of the suggestion of `kind` and `id`.
+fn reasons_of(m: &Value, kind: &str, id: i64) -> Vec<String> {
+    m["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == kind && s["id"] == id)
+        .unwrap_or_else(|| panic!("no {kind} {id} in {m}"))["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}
+
 fn ids_of_kind(m: &Value, kind: &str) -> Vec<i64> {
     m["matches"]
         .as_array()
@@ -87,7 +122,7 @@ async fn a_client_gets_vacancies_with_reasons_in_finnish_and_english() {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    assert!(worse.contains(&"37.5 h/vk, toive 15–30 h"), "{worse:?}");
+    assert!(worse.contains(&"37,5 h/vk, toive 15–30 h"), "{worse:?}");
 
     let r = app
         .client
@@ -105,6 +140,48 @@ async fn a_client_gets_vacancies_with_reasons_in_finnish_and_english() {
         .map(|r| r.as_str().unwrap())
         .collect();
     assert!(reasons.contains(&"Wished occupation (4321)"), "{reasons:?}");
+}
+
+#[tokio::test]
+async fn reasons_are_in_the_most_wanted_language_of_accept_language_swedish_included() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Varasto Oy").await;
+    let fit = post(&app, &coach, json!({"employer_id": employer, "title": "Varastotyöntekijä", "description": "Keräilyä aamuvuorossa.",
+        "municipality": "Lahti", "hours_per_week": {"min": 20, "max": 25}})).await;
+    let id = client(
+        &app,
+        &coach,
+        json!({"display_name": "A", "home_municipality": "Lahti",
+        "preferences": {"hours_per_week": {"min": 15, "max": 30}}}),
+    )
+    .await;
+
+    for (header, expected) in [
+        (
+            "sv-FI;q=0.9, en;q=0.8",
+            "20–25 h/vecka passar önskemålet 15–30 h",
+        ),
+        ("fi;q=0.5, en", "20–25 h/week fits the wished 15–30 h"),
+        (
+            "en;q=0, sv;q=0.2",
+            "20–25 h/vecka passar önskemålet 15–30 h",
+        ),
+        ("de-DE, fr;q=0.8", "20–25 h/vk sopii toiveeseen 15–30 h"),
+    ] {
+        let m = matches_in(&app, &coach, id, "?kind=vacancy", header).await;
+        let reasons = reasons_of(&m, "vacancy", fit);
+        assert!(
+            reasons.iter().any(|r| r == expected),
+            "{header}: {reasons:?}"
+        );
+    }
+    let m = matches_in(&app, &coach, id, "?kind=vacancy", "sv").await;
+    let reasons = reasons_of(&m, "vacancy", fit);
+    assert!(
+        reasons.iter().any(|r| r == "Lahti, en önskad kommun"),
+        "{reasons:?}"
+    );
 }
 
 #[tokio::test]

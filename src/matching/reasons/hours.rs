@@ -1,6 +1,6 @@
 //! Reasons about working hours.
 
-use super::{Reason, ReasonContext};
+use super::{Reason, ReasonContext, ReasonLang};
 use crate::matching::features::hours_fit;
 use crate::search::CandidateKind;
 
@@ -15,13 +15,15 @@ pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
     let offered = hours_text(
         c.hours_min.or(c.hours_max).unwrap_or(0.0),
         c.hours_max.or(c.hours_min).unwrap_or(0.0),
+        ctx.lang,
     );
-    let wished = hours_text(cmin, cmax);
+    let wished = hours_text(cmin, cmax, ctx.lang);
     Some(if fit >= 0.99 {
         Reason::meets(
             contribution,
             ctx.lang.pick(
                 format!("{offered} h/vk sopii toiveeseen {wished} h"),
+                format!("{offered} h/vecka passar önskemålet {wished} h"),
                 format!("{offered} h/week fits the wished {wished} h"),
             ),
         )
@@ -30,6 +32,7 @@ pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             1.0 - fit,
             ctx.lang.pick(
                 format!("{offered} h/vk, toive {wished} h"),
+                format!("{offered} h/vecka, önskemål {wished} h"),
                 format!("{offered} h/week, wished {wished} h"),
             ),
         )
@@ -44,17 +47,25 @@ pub(super) fn unknown(ctx: &ReasonContext) -> Option<Reason> {
     }
     Some(Reason::misses(
         0.3,
-        ctx.lang
-            .pick("Työaikaa ei kerrottu", "Working hours not given"),
+        ctx.lang.pick(
+            "Työaikaa ei kerrottu",
+            "Arbetstiden är inte angiven",
+            "Working hours not given",
+        ),
     ))
 }
 
-fn hours_text(min: f64, max: f64) -> String {
+/// Hours as a figure or a range, with the decimal comma in Finnish and Swedish.
+fn hours_text(min: f64, max: f64, lang: ReasonLang) -> String {
     let f = |h: f64| {
-        if h.fract() == 0.0 {
+        let text = if h.fract() == 0.0 {
             format!("{h:.0}")
         } else {
             format!("{h:.1}")
+        };
+        match lang {
+            ReasonLang::Fi | ReasonLang::Sv => text.replace('.', ","),
+            ReasonLang::En => text,
         }
     };
     if (max - min).abs() < 1e-9 {

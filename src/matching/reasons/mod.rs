@@ -10,6 +10,7 @@ mod wish;
 
 use super::features::FeatureContext;
 use crate::rank::{Feature, Features, RankerModel};
+use crate::search::analysis::Lang;
 use crate::search::{CandidateDoc, CandidateKind};
 
 pub use lang::ReasonLang;
@@ -100,10 +101,12 @@ fn kind_line(ctx: &ReasonContext) -> Option<Reason> {
         CandidateKind::Vacancy => return None,
         CandidateKind::Task => ctx.lang.pick(
             "Alihankintatyö ryhmässä – ei työsuhde",
+            "Underleverantörsarbete i grupp – ingen anställning",
             "Subcontracted group work – not employment",
         ),
         CandidateKind::Employer => ctx.lang.pick(
             "Työnantaja ilman avointa paikkaa: ala sopii toiveisiin, ota yhteyttä",
+            "Arbetsgivare utan lediga platser: branschen passar önskemålen, ta kontakt",
             "Employer with no open vacancy: its line of work fits, get in touch",
         ),
     };
@@ -121,6 +124,7 @@ fn freshness(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             contribution,
             ctx.lang.pick(
                 format!("Uusi ilmoitus ({age} pv)"),
+                format!("Nytt annons ({age} dagar)"),
                 format!("New posting ({age} days)"),
             ),
         ))
@@ -129,6 +133,7 @@ fn freshness(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             0.2,
             ctx.lang.pick(
                 format!("Ilmoitus on {age} päivää vanha"),
+                format!("Annonset är {age} dagar gammalt"),
                 format!("The posting is {age} days old"),
             ),
         ))
@@ -159,6 +164,7 @@ fn avoid(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
         -contribution,
         ctx.lang.pick(
             format!("Mainitsee vältettävän asian{what}"),
+            format!("Nämner något som ska undvikas{what}"),
             format!("Mentions something to avoid{what}"),
         ),
     ))
@@ -173,6 +179,7 @@ fn adjustments(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
         contribution,
         ctx.lang.pick(
             format!("Työnantaja tarjoaa: {offered}"),
+            format!("Arbetsgivaren erbjuder: {offered}"),
             format!("The employer offers: {offered}"),
         ),
     ))
@@ -182,12 +189,17 @@ fn language(ctx: &ReasonContext) -> Option<Reason> {
     if ctx.x[Feature::LanguageFit] != 0.0 {
         return None;
     }
-    let lang = ctx.base.candidate.lang.code();
+    let (fi, sv, en) = match ctx.base.candidate.lang {
+        Lang::Fi => ("suomi", "finska", "Finnish"),
+        Lang::Sv => ("ruotsi", "svenska", "Swedish"),
+        Lang::En => ("englanti", "engelska", "English"),
+    };
     Some(Reason::misses(
         0.2,
         ctx.lang.pick(
-            format!("Ilmoituksen kieli: {lang}"),
-            format!("Posting language: {lang}"),
+            format!("Ilmoituksen kieli: {fi}"),
+            format!("Annonsets språk: {sv}"),
+            format!("Posting language: {en}"),
         ),
     ))
 }

@@ -12,6 +12,7 @@ pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
     let wished = || {
         ctx.lang.pick(
             format!("{place}, toivotulla paikkakunnalla"),
+            format!("{place}, en önskad kommun"),
             format!("{place}, a wished municipality"),
         )
     };
@@ -26,6 +27,7 @@ pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
                 1.0 - fit,
                 ctx.lang.pick(
                     format!("{place}, {d:.0} km – yli toivotun {limit:.0} km"),
+                    format!("{place}, {d:.0} km – längre än de önskade {limit:.0} km"),
                     format!("{place}, {d:.0} km – beyond the wished {limit:.0} km"),
                 ),
             )
@@ -35,6 +37,7 @@ pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             0.25,
             ctx.lang.pick(
                 format!("{place}, ei toivotuilla paikkakunnilla"),
+                format!("{place}, inte en önskad kommun"),
                 format!("{place}, not a wished municipality"),
             ),
         ),
@@ -46,7 +49,11 @@ pub(super) fn unknown(ctx: &ReasonContext) -> Option<Reason> {
     ctx.base.candidate.place.is_none().then(|| {
         Reason::misses(
             0.2,
-            ctx.lang.pick("Sijainti ei tiedossa", "Location not given"),
+            ctx.lang.pick(
+                "Sijainti ei tiedossa",
+                "Platsen är inte angiven",
+                "Location not given",
+            ),
         )
     })
 }

@@ -28,6 +28,7 @@ pub(super) fn words(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             contribution,
             ctx.lang.pick(
                 format!("Vastaa toivetta: {words}"),
+                format!("Motsvarar önskemålet: {words}"),
                 format!("Matches the wish: {words}"),
             ),
         ))
@@ -36,6 +37,7 @@ pub(super) fn words(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             0.5,
             ctx.lang.pick(
                 "Ei mainitse toivottua työtä",
+                "Nämner inte det önskade arbetet",
                 "Does not mention the wished work",
             ),
         ))
@@ -58,11 +60,13 @@ pub(super) fn occupation(ctx: &ReasonContext, contribution: f64) -> Option<Reaso
         let text = if occ >= 0.99 {
             ctx.lang.pick(
                 format!("Toivottu ammattiala ({code})"),
+                format!("Önskat yrke ({code})"),
                 format!("Wished occupation ({code})"),
             )
         } else {
             ctx.lang.pick(
                 format!("Lähellä toivottua ammattialaa ({code})"),
+                format!("Nära det önskade yrket ({code})"),
                 format!("Close to the wished occupation ({code})"),
             )
         };
@@ -70,8 +74,11 @@ pub(super) fn occupation(ctx: &ReasonContext, contribution: f64) -> Option<Reaso
     } else if !ctx.base.profile.groups.is_empty() && c.kind == CandidateKind::Vacancy {
         Some(Reason::misses(
             0.3,
-            ctx.lang
-                .pick("Eri ammattiala kuin toiveissa", "Not the wished occupation"),
+            ctx.lang.pick(
+                "Eri ammattiala kuin toiveissa",
+                "Ett annat yrke än det önskade",
+                "Not the wished occupation",
+            ),
         ))
     } else {
         None
