@@ -185,6 +185,75 @@ async fn reasons_are_in_the_most_wanted_language_of_accept_language_swedish_incl
 }
 
 #[tokio::test]
+async fn a_postings_age_reads_today_yesterday_or_days_ago() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    let mut ids = Vec::new();
+    for hours_ago in [0, 24, 72, 24 * 90] {
+        let posted = chrono::Utc::now() - chrono::Duration::hours(hours_ago);
+        ids.push(
+            post(
+                &app,
+                &coach,
+                json!({"employer_id": employer, "title": "Myyjä", "description": "Myyntiä.",
+            "municipality": "Lahti", "date_posted": posted.to_rfc3339()}),
+            )
+            .await,
+        );
+    }
+    let id = client(
+        &app,
+        &coach,
+        json!({"display_name": "A", "home_municipality": "Lahti"}),
+    )
+    .await;
+
+    let expected = [
+        (
+            "fi",
+            [
+                "Uusi ilmoitus tänään",
+                "Uusi ilmoitus eilen",
+                "Uusi ilmoitus 3 päivää sitten",
+                "Ilmoitus on 90 päivää vanha",
+            ],
+        ),
+        (
+            "sv",
+            [
+                "Nytt annons i dag",
+                "Nytt annons i går",
+                "Nytt annons för 3 dagar sedan",
+                "Annonset är 90 dagar gammalt",
+            ],
+        ),
+        (
+            "en",
+            [
+                "New posting today",
+                "New posting yesterday",
+                "New posting 3 days ago",
+                "The posting is 90 days old",
+            ],
+        ),
+    ];
+    for (lang, texts) in expected {
+        let m = matches_in(&app, &coach, id, "?kind=vacancy", lang).await;
+        for (vacancy, text) in ids.iter().zip(texts) {
+            let reasons = reasons_of(&m, "vacancy", *vacancy);
+            assert!(reasons.iter().any(|r| r == text), "{lang}: {reasons:?}");
+            assert!(
+                !reasons
+                    .iter()
+                    .any(|r| r.contains("(0 ") || r.contains(" 1 day")),
+                "{reasons:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn only_the_clients_own_coach_gets_matches() {
     let app = spawn_app().await;
     let coach = app.token(Role::Coach, None).await;

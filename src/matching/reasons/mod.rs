@@ -3,6 +3,7 @@
 //! arm of [`Feature::reason`]; a subcontracting task and an employer prospect also say what
 //! kind of work they are.
 
+mod freshness;
 mod hours;
 mod lang;
 mod place;
@@ -67,7 +68,7 @@ impl Feature {
             Feature::PlaceUnknown => place::unknown(ctx),
             Feature::HoursFit => hours::fit(ctx, contribution),
             Feature::HoursUnknown => hours::unknown(ctx),
-            Feature::Freshness => freshness(ctx, contribution),
+            Feature::Freshness => freshness::age(ctx, contribution),
             // The kind line says when something is not an open-market job.
             Feature::Competitive => None,
             Feature::AvoidHit => avoid(ctx, contribution),
@@ -111,35 +112,6 @@ fn kind_line(ctx: &ReasonContext) -> Option<Reason> {
         ),
     };
     Some(Reason::meets(f64::INFINITY, text))
-}
-
-fn freshness(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
-    let c = ctx.base.candidate;
-    if c.kind == CandidateKind::Employer {
-        return None;
-    }
-    let age = (ctx.base.now.timestamp() - c.posted).max(0) / 86_400;
-    if age <= 7 {
-        Some(Reason::meets(
-            contribution,
-            ctx.lang.pick(
-                format!("Uusi ilmoitus ({age} pv)"),
-                format!("Nytt annons ({age} dagar)"),
-                format!("New posting ({age} days)"),
-            ),
-        ))
-    } else if age > 60 {
-        Some(Reason::misses(
-            0.2,
-            ctx.lang.pick(
-                format!("Ilmoitus on {age} päivää vanha"),
-                format!("Annonset är {age} dagar gammalt"),
-                format!("The posting is {age} days old"),
-            ),
-        ))
-    } else {
-        None
-    }
 }
 
 fn avoid(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
