@@ -59,6 +59,8 @@ pub struct IndexablePosting {
     pub hours_max: Option<f64>,
     /// Adjustments the employer can offer.
     pub adjustments_offered: Vec<String>,
+    /// A task's estimated total hours of work (not per week); `None` for vacancies.
+    pub estimated_hours: Option<f64>,
 }
 
 /// What the search index needs of an employer (for employer prospects): its line of work and
@@ -574,7 +576,8 @@ impl Store {
             Entity::Vacancy => format!(
                 "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
                  e.name AS employer, v.municipality, v.language, v.occupation_code, \
-                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered FROM vacancies v \
+                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered, \
+                 NULL AS estimated_hours FROM vacancies v \
                  JOIN employers e ON e.id = v.employer_id \
                  WHERE v.status = 'open' AND v.id IN ({})",
                 placeholders(ids.len())
@@ -583,7 +586,7 @@ impl Store {
                 "SELECT t.id, NULL AS external_id, t.title, t.description, t.employer_id, \
                  e.name AS employer, t.municipality, NULL AS language, \
                  NULL AS occupation_code, t.created_at AS date_posted, NULL AS hours_min, \
-                 NULL AS hours_max, '[]' AS adjustments_offered FROM tasks t \
+                 NULL AS hours_max, '[]' AS adjustments_offered, t.estimated_hours FROM tasks t \
                  JOIN employers e ON e.id = t.employer_id \
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
@@ -701,6 +704,7 @@ struct IndexRow {
     hours_min: Option<f64>,
     hours_max: Option<f64>,
     adjustments_offered: String,
+    estimated_hours: Option<f64>,
 }
 
 impl IndexRow {
@@ -721,6 +725,7 @@ impl IndexRow {
             hours_max: self.hours_max,
             adjustments_offered: serde_json::from_str(&self.adjustments_offered)
                 .unwrap_or_default(),
+            estimated_hours: self.estimated_hours,
         }
     }
 }

@@ -74,6 +74,13 @@ async fn post(app: &TestApp, coach: &str, body: Value) -> i64 {
     id
 }
 
+/// Posts a subcontracting task (it becomes matchable a moment later).
+async fn post_task(app: &TestApp, coach: &str, body: Value) -> i64 {
+    let r = app.post("/api/v1/tasks", coach, &body).await;
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
 #[tokio::test]
 async fn a_client_gets_vacancies_with_reasons_in_finnish_and_english() {
     let app = spawn_app().await;
@@ -251,6 +258,58 @@ async fn a_postings_age_reads_today_yesterday_or_days_ago() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_tasks_estimated_hours_are_a_total_not_missing_working_hours() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    let estimated = post_task(&app, &coach, json!({"employer_id": employer, "title": "Pakkausryhmä", "description": "Pakkaamista ryhmänä.",
+        "municipality": "Lahti", "estimated_hours": 40})).await;
+    let open_ended = post_task(&app, &coach, json!({"employer_id": employer, "title": "Lajitteluryhmä", "description": "Lajittelua ryhmänä.",
+        "municipality": "Lahti"})).await;
+    let id = client(
+        &app,
+        &coach,
+        json!({"display_name": "A", "home_municipality": "Lahti",
+        "preferences": {"hours_per_week": {"min": 10, "max": 20}}}),
+    )
+    .await;
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let m = loop {
+        let m = matches(&app, &coach, id, "?kind=task").await;
+        let tasks = ids_of_kind(&m, "task");
+        if tasks.contains(&estimated) && tasks.contains(&open_ended) {
+            break m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tasks never matched: {m}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let reasons = reasons_of(&m, "task", estimated);
+    assert!(
+        reasons.iter().any(|r| r == "Arvioitu työmäärä 40 h"),
+        "{reasons:?}"
+    );
+    assert!(
+        !reasons.iter().any(|r| r == "Työaikaa ei kerrottu"),
+        "{reasons:?}"
+    );
+    let reasons = reasons_of(&m, "task", open_ended);
+    assert!(
+        reasons.iter().any(|r| r == "Työaikaa ei kerrottu"),
+        "{reasons:?}"
+    );
+    let en = matches_in(&app, &coach, id, "?kind=task", "en").await;
+    let reasons = reasons_of(&en, "task", estimated);
+    assert!(
+        reasons.iter().any(|r| r == "Estimated 40 h of work"),
+        "{reasons:?}"
+    );
 }
 
 #[tokio::test]

@@ -39,11 +39,23 @@ pub(super) fn fit(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
     })
 }
 
-/// A posting that states no weekly hours.
+/// A posting that states no weekly hours: a task's estimated total work when it has one
+/// (a total, not hours a week, so it neither meets nor misses the wished hours).
 pub(super) fn unknown(ctx: &ReasonContext) -> Option<Reason> {
     let c = ctx.base.candidate;
     if c.kind == CandidateKind::Employer || hours_fit(ctx.base.profile, c).is_some() {
         return None;
+    }
+    if let Some(total) = ctx.doc.estimated_hours.filter(|h| *h > 0.0) {
+        let total = hours_text(total, total, ctx.lang);
+        return Some(Reason::meets(
+            0.0,
+            ctx.lang.pick(
+                format!("Arvioitu työmäärä {total} h"),
+                format!("Uppskattad arbetsmängd {total} h"),
+                format!("Estimated {total} h of work"),
+            ),
+        ));
     }
     Some(Reason::misses(
         0.3,
