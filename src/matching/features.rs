@@ -101,6 +101,22 @@ pub fn place_fit(profile: &Profile, c: &Candidate, geo: &Geo) -> (f64, Option<f6
     }
 }
 
+/// Whether the posting is known to lie beyond the commute the client stated (`limit_km`):
+/// outside every accepted municipality, at a known distance past the limit. Unknown places
+/// and distances are never beyond.
+pub fn beyond_commute(profile: &Profile, c: &Candidate, geo: &Geo, limit_km: f64) -> bool {
+    let Some(place) = c.place else { return false };
+    if profile.places.contains(&place) {
+        return false;
+    }
+    profile
+        .places
+        .iter()
+        .filter_map(|p| geo.distance_km(*p, place))
+        .min_by(f64::total_cmp)
+        .is_some_and(|d| d > limit_km)
+}
+
 /// Overlap of the hours offered with the hours wished; `None` when the posting states none.
 pub fn hours_fit(profile: &Profile, c: &Candidate) -> Option<f64> {
     let (pmin, pmax) = match (c.hours_min, c.hours_max) {

@@ -73,9 +73,24 @@ pub struct Suggestion {
 
 /// A candidate with its features and score.
 struct Scored {
+    /// Known to be beyond the commute the client stated: it comes after every candidate that
+    /// is not, whatever the scores (a strong signal, but nothing is removed for it).
+    beyond_commute: bool,
     score: f64,
     features: Features,
     candidate: Candidate,
+}
+
+impl Scored {
+    /// The order of a list: within the commute first, then by score; ties go to the newer
+    /// posting, then the lower id (stable output).
+    fn order(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+        a.beyond_commute
+            .cmp(&b.beyond_commute)
+            .then(b.score.total_cmp(&a.score))
+            .then(b.candidate.posted.cmp(&a.candidate.posted))
+            .then(a.candidate.id.cmp(&b.candidate.id))
+    }
 }
 
 /// Builds suggestions. Shared by all requests; the model can be swapped while serving.
@@ -136,6 +151,7 @@ impl Matcher {
         };
         let candidates = self.search.candidates(&spec)?;
         let model = self.model();
+        let commute_limit = client.preferences.max_commute_km.filter(|k| *k > 0.0);
         let mut scored: Vec<Scored> = candidates
             .into_iter()
             .map(|candidate| {
@@ -147,19 +163,16 @@ impl Matcher {
                     now: req.now,
                 });
                 Scored {
+                    beyond_commute: commute_limit.is_some_and(|limit| {
+                        features::beyond_commute(&profile, &candidate, &self.geo, limit)
+                    }),
                     score: model.score(features.values()),
                     features,
                     candidate,
                 }
             })
             .collect();
-        // Highest score first; ties go to the newer posting, then the lower id (stable output).
-        scored.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(b.candidate.posted.cmp(&a.candidate.posted))
-                .then(a.candidate.id.cmp(&b.candidate.id))
-        });
+        scored.sort_by(Scored::order);
         let chosen = choose(scored, req.kind, req.limit);
         let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
         let docs = self.search.candidate_docs(&addresses)?;
@@ -247,7 +260,7 @@ fn choose(scored: Vec<Scored>, kind: Option<CandidateKind>, limit: usize) -> Vec
     out.sort_by(|a, b| {
         rank(a.candidate.kind)
             .cmp(&rank(b.candidate.kind))
-            .then(b.score.total_cmp(&a.score))
+            .then(Scored::order(a, b))
     });
     out
 }

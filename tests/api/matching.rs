@@ -579,6 +579,59 @@ async fn commute_distance_comes_from_the_municipality_reference_data() {
 }
 
 #[tokio::test]
+async fn a_posting_beyond_the_commute_limit_sinks_below_every_one_within_it_but_stays() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    // Everything the client wishes for, 700 km away.
+    let rovaniemi = post(&app, &coach, json!({"employer_id": employer, "title": "Varastotyöntekijä", "description": "Varastotyötä: keräilyä ja pakkaamista.",
+        "municipality": "Rovaniemi", "occupation_code": "4321", "hours_per_week": {"min": 20, "max": 30}})).await;
+    let helsinki = post(&app, &coach, json!({"employer_id": employer, "title": "Myyjä", "description": "Myyntiä.", "municipality": "Helsinki"})).await;
+    let vantaa = post(&app, &coach, json!({"employer_id": employer, "title": "Myyjä", "description": "Myyntiä.", "municipality": "Vantaa"})).await;
+    let anywhere = post(&app, &coach, json!({"employer_id": employer, "title": "Myyjä", "description": "Myyntiä.", "municipality": "Koko Suomi"})).await;
+    let csv = app.dir.path().join("m.csv");
+    std::fs::write(
+        &csv,
+        "kunta_code,kunta_name,lat,lon\n091,Helsinki,60.17,24.94\n092,Vantaa,60.29,25.04\n698,Rovaniemi,66.50,25.73\n",
+    )
+    .unwrap();
+    let db = app.database_url();
+    let index = app.index_dir();
+    let dir = app.stop().await;
+    let out = kohtaamo(
+        &db,
+        &index,
+        &["import", "municipalities", csv.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let app = spawn_app_in(dir).await;
+    let id = client(&app, &coach, json!({"display_name": "A", "home_municipality": "Helsinki",
+        "preferences": {"desired_work": "varastotyö", "occupations": ["4321"], "hours_per_week": {"min": 20, "max": 30}, "max_commute_km": 30}})).await;
+
+    for query in ["?kind=vacancy", ""] {
+        let m = matches(&app, &coach, id, query).await;
+        let order = ids_of_kind(&m, "vacancy");
+        assert_eq!(order.len(), 4, "nothing is removed: {m}");
+        assert_eq!(order.last(), Some(&rovaniemi), "{query}: {m}");
+        for within in [helsinki, vantaa, anywhere] {
+            assert!(order.contains(&within), "{m}");
+        }
+        let reasons = reasons_of(&m, "vacancy", rovaniemi);
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("Rovaniemi, ") && r.ends_with(" km – yli toivotun 30 km")),
+            "{reasons:?}"
+        );
+    }
+    // Without a stated limit the wish itself still decides.
+    let free = client(&app, &coach, json!({"display_name": "B", "home_municipality": "Helsinki",
+        "preferences": {"desired_work": "varastotyö", "occupations": ["4321"], "hours_per_week": {"min": 20, "max": 30}}})).await;
+    let m = matches(&app, &coach, free, "?kind=vacancy").await;
+    assert_eq!(ids_of_kind(&m, "vacancy")[0], rovaniemi, "{m}");
+}
+
+#[tokio::test]
 async fn the_occupation_taxonomy_widens_a_clients_words_to_the_names_ads_use() {
     let Some(data) = shared_data() else { return };
     let app = spawn_app().await;
