@@ -176,6 +176,12 @@ impl Matcher {
         let chosen = choose(scored, req.kind, req.limit);
         let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
         let docs = self.search.candidate_docs(&addresses)?;
+        let prospects: Vec<i64> = chosen
+            .iter()
+            .filter(|s| s.candidate.kind == CandidateKind::Employer)
+            .map(|s| s.candidate.id)
+            .collect();
+        let open_vacancies = self.search.open_vacancies_per_employer(&prospects)?;
         Ok(chosen
             .into_iter()
             .zip(docs)
@@ -193,6 +199,12 @@ impl Matcher {
                         doc: &doc,
                         x: &s.features,
                         lang: req.lang,
+                        open_vacancies: match s.candidate.kind {
+                            CandidateKind::Employer => {
+                                open_vacancies.get(&s.candidate.id).copied().unwrap_or(0)
+                            }
+                            CandidateKind::Vacancy | CandidateKind::Task => 0,
+                        },
                     },
                     &model,
                 );

@@ -497,6 +497,55 @@ async fn default_mix_puts_vacancies_first_then_tasks_and_employer_prospects() {
         .all(|s| s["kind"] == "employer"));
 }
 
+#[tokio::test]
+async fn an_employer_prospect_says_how_many_vacancies_it_has_open() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let hotel = app.employer(&coach, "Hotelli Oy").await;
+    let closed = post(&app, &coach, json!({"employer_id": hotel, "title": "Kerrossiivooja", "description": "Hotellihuoneiden siivousta.", "municipality": "Lahti"})).await;
+    app.delete(&format!("/api/v1/vacancies/{closed}"), &coach)
+        .await;
+    let shop = app.employer(&coach, "Kauppa Oy").await;
+    for title in ["Siivooja", "Myymälän siivooja"] {
+        post(&app, &coach, json!({"employer_id": shop, "title": title, "description": "Myymälän siivousta.", "municipality": "Lahti"})).await;
+    }
+    let id = client(&app, &coach, json!({"display_name": "A", "home_municipality": "Lahti", "preferences": {"desired_work": "siivooja"}})).await;
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let m = loop {
+        let m = matches(&app, &coach, id, "?kind=employer").await;
+        let employers = ids_of_kind(&m, "employer");
+        if employers.contains(&hotel) && employers.contains(&shop) {
+            break m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "prospects never matched: {m}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let reasons = reasons_of(&m, "employer", hotel);
+    assert!(
+        reasons.contains(&"Työnantaja ilman avointa paikkaa: ota yhteyttä".to_string()),
+        "{reasons:?}"
+    );
+    let reasons = reasons_of(&m, "employer", shop);
+    assert!(
+        reasons.contains(&"Työnantajalla on 2 avointa paikkaa: ota yhteyttä".to_string()),
+        "{reasons:?}"
+    );
+    assert!(
+        !reasons.iter().any(|r| r.contains("ilman avointa")),
+        "{reasons:?}"
+    );
+    let sv = matches_in(&app, &coach, id, "?kind=employer", "sv").await;
+    let reasons = reasons_of(&sv, "employer", shop);
+    assert!(
+        reasons.contains(&"Arbetsgivaren har 2 lediga platser: ta kontakt".to_string()),
+        "{reasons:?}"
+    );
+}
+
 async fn app_wait(
     app: &TestApp,
     coach: &str,

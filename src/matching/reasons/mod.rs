@@ -26,6 +26,8 @@ pub struct ReasonContext<'a> {
     pub x: &'a Features,
     /// Language of the reasons.
     pub lang: ReasonLang,
+    /// How many vacancies an employer prospect has open (0 for a posting).
+    pub open_vacancies: u64,
 }
 
 /// One reason.
@@ -105,11 +107,24 @@ fn kind_line(ctx: &ReasonContext) -> Option<Reason> {
             "Underleverantörsarbete i grupp – ingen anställning",
             "Subcontracted group work – not employment",
         ),
-        CandidateKind::Employer => ctx.lang.pick(
-            "Työnantaja ilman avointa paikkaa: ala sopii toiveisiin, ota yhteyttä",
-            "Arbetsgivare utan lediga platser: branschen passar önskemålen, ta kontakt",
-            "Employer with no open vacancy: its line of work fits, get in touch",
-        ),
+        // Whether its line of work fits is for the wish reasons to say.
+        CandidateKind::Employer => match ctx.open_vacancies {
+            0 => ctx.lang.pick(
+                "Työnantaja ilman avointa paikkaa: ota yhteyttä",
+                "Arbetsgivare utan lediga platser: ta kontakt",
+                "Employer with no open vacancy: get in touch",
+            ),
+            1 => ctx.lang.pick(
+                "Työnantajalla on 1 avoin paikka: ota yhteyttä",
+                "Arbetsgivaren har 1 ledig plats: ta kontakt",
+                "The employer has 1 open vacancy: get in touch",
+            ),
+            n => ctx.lang.pick(
+                format!("Työnantajalla on {n} avointa paikkaa: ota yhteyttä"),
+                format!("Arbetsgivaren har {n} lediga platser: ta kontakt"),
+                format!("The employer has {n} open vacancies: get in touch"),
+            ),
+        },
     };
     Some(Reason::meets(f64::INFINITY, text))
 }
