@@ -24,7 +24,7 @@ pub use profile::{Geo, Taxonomy};
 pub use reasons::ReasonLang;
 
 use features::FeatureContext;
-use reasons::ReasonContext;
+use reasons::Explainer;
 
 use crate::domain::Client;
 use crate::rank::{Features, RankerModel};
@@ -182,6 +182,14 @@ impl Matcher {
             .map(|s| s.candidate.id)
             .collect();
         let open_vacancies = self.search.open_vacancies_per_employer(&prospects)?;
+        let explainer = Explainer::new(
+            &profile.words,
+            client.preferences.avoid.as_deref().unwrap_or_default(),
+            &self.search,
+            &self.taxonomy,
+            &model,
+            req.lang,
+        );
         Ok(chosen
             .into_iter()
             .zip(docs)
@@ -193,21 +201,13 @@ impl Matcher {
                     hires,
                     now: req.now,
                 };
-                let reasons = reasons::explain(
-                    &ReasonContext {
-                        base: &base,
-                        doc: &doc,
-                        x: &s.features,
-                        lang: req.lang,
-                        open_vacancies: match s.candidate.kind {
-                            CandidateKind::Employer => {
-                                open_vacancies.get(&s.candidate.id).copied().unwrap_or(0)
-                            }
-                            CandidateKind::Vacancy | CandidateKind::Task => 0,
-                        },
-                    },
-                    &model,
-                );
+                let open = match s.candidate.kind {
+                    CandidateKind::Employer => {
+                        open_vacancies.get(&s.candidate.id).copied().unwrap_or(0)
+                    }
+                    CandidateKind::Vacancy | CandidateKind::Task => 0,
+                };
+                let reasons = explainer.explain(&base, &doc, &s.features, open);
                 Suggestion {
                     kind: s.candidate.kind.as_str(),
                     id: s.candidate.id,

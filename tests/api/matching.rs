@@ -111,10 +111,8 @@ async fn a_client_gets_vacancies_with_reasons_in_finnish_and_english() {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    assert!(
-        reasons.contains(&"Toivottu ammattiala (4321)"),
-        "{reasons:?}"
-    );
+    // Without the taxonomy there is no name to give, and a bare code helps nobody.
+    assert!(reasons.contains(&"Toivottu ammattiala"), "{reasons:?}");
     assert!(
         reasons.contains(&"20–25 h/vk sopii toiveeseen 15–30 h"),
         "{reasons:?}"
@@ -146,7 +144,7 @@ async fn a_client_gets_vacancies_with_reasons_in_finnish_and_english() {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    assert!(reasons.contains(&"Wished occupation (4321)"), "{reasons:?}");
+    assert!(reasons.contains(&"Wished occupation"), "{reasons:?}");
 }
 
 #[tokio::test]
@@ -310,6 +308,164 @@ async fn a_tasks_estimated_hours_are_a_total_not_missing_working_hours() {
         reasons.iter().any(|r| r == "Estimated 40 h of work"),
         "{reasons:?}"
     );
+}
+
+#[tokio::test]
+async fn reasons_name_the_clients_words_as_written_not_their_stems() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    let garden = post(&app, &coach, json!({"employer_id": employer, "title": "Puutarhuri", "description": "Puutarhan hoitoa yövuorossa.",
+        "municipality": "Lahti"})).await;
+    let id = client(
+        &app,
+        &coach,
+        json!({"display_name": "A", "home_municipality": "Lahti",
+        "preferences": {"desired_work": "Töitä puutarhassa tai varastossa", "avoid": "yövuoroja"}}),
+    )
+    .await;
+
+    let m = matches(&app, &coach, id, "?kind=vacancy").await;
+    let reasons = reasons_of(&m, "vacancy", garden);
+    assert!(
+        reasons.iter().any(|r| r == "Vastaa toivetta: puutarhassa"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r == "Mainitsee vältettävän asian: yövuoroja"),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn reasons_never_contradict_each_other() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    let warehouse = post(&app, &coach, json!({"employer_id": employer, "title": "Varastotyöntekijä", "description": "Varastotyötä.",
+        "municipality": "Lahti", "occupation_code": "4321"})).await;
+    let uncoded = post(&app, &coach, json!({"employer_id": employer, "title": "Kokki", "description": "Ruokaa.", "municipality": "Lahti"})).await;
+    let cook = post(&app, &coach, json!({"employer_id": employer, "title": "Kokki", "description": "Ruokaa.", "municipality": "Lahti",
+        "occupation_code": "5120"})).await;
+    let id = client(
+        &app,
+        &coach,
+        json!({"display_name": "A", "home_municipality": "Lahti",
+        "preferences": {"desired_work": "varastotyö", "occupations": ["9112"]}}),
+    )
+    .await;
+
+    let m = matches(&app, &coach, id, "?kind=vacancy").await;
+    let reasons = reasons_of(&m, "vacancy", warehouse);
+    assert!(
+        reasons.iter().any(|r| r == "Vastaa toivetta: varastotyö"),
+        "{reasons:?}"
+    );
+    assert!(
+        !reasons.iter().any(|r| r == "Eri ammattiala kuin toiveissa"),
+        "{reasons:?}"
+    );
+    // No code: nothing is known about its occupation, so nothing is said.
+    let reasons = reasons_of(&m, "vacancy", uncoded);
+    assert!(
+        !reasons.iter().any(|r| r.contains("ammattiala")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r == "Ei mainitse toivottua työtä"),
+        "{reasons:?}"
+    );
+    // A known other code, and none of the client's words: that is worth saying.
+    let reasons = reasons_of(&m, "vacancy", cook);
+    assert!(
+        reasons.iter().any(|r| r == "Eri ammattiala kuin toiveissa"),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn occupations_are_named_by_their_labels_in_the_reasons_language() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    let group = post(
+        &app,
+        &coach,
+        json!({"employer_id": employer, "title": "Siivooja", "description": "Siivousta.",
+        "municipality": "Lahti", "occupation_code": "9112"}),
+    )
+    .await;
+    let esco = post(
+        &app,
+        &coach,
+        json!({"employer_id": employer, "title": "Siivooja", "description": "Siivousta.",
+        "municipality": "Lahti", "occupation_code": "9112.1"}),
+    )
+    .await;
+    let near = post(
+        &app,
+        &coach,
+        json!({"employer_id": employer, "title": "Siivooja", "description": "Siivousta.",
+        "municipality": "Lahti", "occupation_code": "9111"}),
+    )
+    .await;
+    let csv = app.dir.path().join("occupations.csv");
+    std::fs::write(
+        &csv,
+        "uri,concept_type,code,label_fi,label_sv,label_en,broader_uris\n\
+         u:9111,isco_group,9111,Kotiapulaiset ja -siivoojat,Hemhjälp och hemstädare,Domestic cleaners and helpers,\n\
+         u:9112,isco_group,9112,Toimisto- ja laitossiivoojat ym.,Hotell- och kontorsstädare m.fl.,\"Cleaners and helpers in offices, hotels and other establishments\",\n\
+         u:9112.1,occupation,9112.1,laitossiivooja,lokalvårdare,commercial cleaner,u:9112\n",
+    )
+    .unwrap();
+    let db = app.database_url();
+    let index = app.index_dir();
+    let dir = app.stop().await;
+    let out = kohtaamo(
+        &db,
+        &index,
+        &["import", "occupations", csv.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = spawn_app_in(dir).await;
+    let id = client(
+        &app,
+        &coach,
+        json!({"display_name": "A", "home_municipality": "Lahti",
+        "preferences": {"occupations": ["9112"]}}),
+    )
+    .await;
+
+    let expected = [
+        ("fi", [
+            "Toivottu ammattiala: toimisto- ja laitossiivoojat ym.",
+            "Toivottu ammattiala: laitossiivooja",
+            "Lähellä toivottua ammattialaa: kotiapulaiset ja -siivoojat",
+        ]),
+        ("sv", [
+            "Önskat yrke: hotell- och kontorsstädare m.fl.",
+            "Önskat yrke: lokalvårdare",
+            "Nära det önskade yrket: hemhjälp och hemstädare",
+        ]),
+        ("en", [
+            "Wished occupation: cleaners and helpers in offices, hotels and other establishments",
+            "Wished occupation: commercial cleaner",
+            "Close to the wished occupation: domestic cleaners and helpers",
+        ]),
+    ];
+    for (lang, texts) in expected {
+        let m = matches_in(&app, &coach, id, "?kind=vacancy", lang).await;
+        for (vacancy, text) in [group, esco, near].into_iter().zip(texts) {
+            let reasons = reasons_of(&m, "vacancy", vacancy);
+            assert!(reasons.iter().any(|r| r == text), "{lang}: {reasons:?}");
+        }
+    }
 }
 
 #[tokio::test]

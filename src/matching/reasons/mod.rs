@@ -8,15 +8,27 @@ mod hours;
 mod lang;
 mod place;
 mod wish;
+mod words;
 
 use super::features::FeatureContext;
+use super::profile::Taxonomy;
 use crate::rank::{Feature, Features, RankerModel};
 use crate::search::analysis::Lang;
-use crate::search::{CandidateDoc, CandidateKind};
+use crate::search::{CandidateDoc, CandidateKind, SearchIndex};
 
 pub use lang::ReasonLang;
+use words::ClientWords;
 
-/// What a reason is written from.
+/// What the reasons of one request are written with.
+pub struct Explainer<'a> {
+    model: &'a RankerModel,
+    taxonomy: &'a Taxonomy,
+    lang: ReasonLang,
+    wish: ClientWords,
+    avoid: ClientWords,
+}
+
+/// What one suggestion's reasons are written from.
 pub struct ReasonContext<'a> {
     /// What the features were computed from.
     pub base: &'a FeatureContext<'a>,
@@ -26,8 +38,16 @@ pub struct ReasonContext<'a> {
     pub x: &'a Features,
     /// Language of the reasons.
     pub lang: ReasonLang,
+    /// Names of occupations.
+    pub taxonomy: &'a Taxonomy,
     /// How many vacancies an employer prospect has open (0 for a posting).
     pub open_vacancies: u64,
+    /// The client's wished words, as written, that the posting's title or description names.
+    pub wished: Vec<&'a str>,
+    /// Whether the client's wish has any word to look for.
+    pub has_wish: bool,
+    /// The client's words of things to avoid, as written, that the posting names.
+    pub avoided: Vec<&'a str>,
 }
 
 /// One reason.
@@ -81,8 +101,51 @@ impl Feature {
     }
 }
 
-/// The reasons for one suggestion: wishes met first, strongest first; then the ones not met.
-pub fn explain(ctx: &ReasonContext, model: &RankerModel) -> Vec<String> {
+impl<'a> Explainer<'a> {
+    /// An explainer for a client's wish and things to avoid, in their own words.
+    pub fn new(
+        wish: &str,
+        avoid: &str,
+        search: &SearchIndex,
+        taxonomy: &'a Taxonomy,
+        model: &'a RankerModel,
+        lang: ReasonLang,
+    ) -> Self {
+        Explainer {
+            model,
+            taxonomy,
+            lang,
+            wish: ClientWords::new(wish, search),
+            avoid: ClientWords::new(avoid, search),
+        }
+    }
+
+    /// The reasons for one suggestion: wishes met first, strongest first; then the ones not
+    /// met.
+    pub fn explain(
+        &self,
+        base: &FeatureContext,
+        doc: &CandidateDoc,
+        x: &Features,
+        open_vacancies: u64,
+    ) -> Vec<String> {
+        let text = wish::posting_text(doc);
+        let ctx = ReasonContext {
+            base,
+            doc,
+            x,
+            lang: self.lang,
+            taxonomy: self.taxonomy,
+            open_vacancies,
+            wished: self.wish.found_in(&text),
+            has_wish: !self.wish.is_empty(),
+            avoided: self.avoid.found_in(&text),
+        };
+        explain(&ctx, self.model)
+    }
+}
+
+fn explain(ctx: &ReasonContext, model: &RankerModel) -> Vec<String> {
     let contributions = model.contributions(ctx.x.values());
     let mut out: Vec<Reason> = kind_line(ctx).into_iter().collect();
     out.extend(
@@ -133,19 +196,10 @@ fn avoid(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
     if !ctx.base.candidate.avoid_hit {
         return None;
     }
-    let text = wish::posting_text(ctx.doc);
-    let hits: Vec<&str> = ctx
-        .base
-        .profile
-        .avoid_stems
-        .iter()
-        .filter(|s| text.contains(s.as_str()))
-        .map(String::as_str)
-        .collect();
-    let what = if hits.is_empty() {
+    let what = if ctx.avoided.is_empty() {
         String::new()
     } else {
-        format!(": {}", hits.join(", "))
+        format!(": {}", ctx.avoided.join(", "))
     };
     Some(Reason::misses(
         -contribution,
