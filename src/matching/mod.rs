@@ -24,6 +24,7 @@ pub use profile::{Geo, Taxonomy};
 pub use reasons::ReasonLang;
 
 use features::FeatureContext;
+use profile::Profile;
 use reasons::Explainer;
 
 use crate::domain::Client;
@@ -130,7 +131,7 @@ impl Matcher {
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
     ) -> Result<Vec<Suggestion>, SearchError> {
-        let profile = profile::Profile::new(client, &self.taxonomy, &self.search);
+        let profile = Profile::new(client, &self.taxonomy, &self.search);
         let kinds = match req.kind {
             Some(k) => vec![k],
             None => vec![
@@ -151,29 +152,55 @@ impl Matcher {
         };
         let candidates = self.search.candidates(&spec)?;
         let model = self.model();
+        let mut scored = self.score(client, &profile, candidates, hires, req.now, &model);
+        scored.sort_by(Scored::order);
+        let chosen = choose(scored, req.kind, req.limit);
+        self.present(client, &profile, chosen, hires, req, &model)
+    }
+
+    /// Features and score of each candidate.
+    fn score(
+        &self,
+        client: &Client,
+        profile: &Profile,
+        candidates: Vec<Candidate>,
+        hires: &HashMap<i64, u32>,
+        now: DateTime<Utc>,
+        model: &RankerModel,
+    ) -> Vec<Scored> {
         let commute_limit = client.preferences.max_commute_km.filter(|k| *k > 0.0);
-        let mut scored: Vec<Scored> = candidates
+        candidates
             .into_iter()
             .map(|candidate| {
                 let features = features::extract(&FeatureContext {
-                    profile: &profile,
+                    profile,
                     candidate: &candidate,
                     geo: &self.geo,
                     hires,
-                    now: req.now,
+                    now,
                 });
                 Scored {
                     beyond_commute: commute_limit.is_some_and(|limit| {
-                        features::beyond_commute(&profile, &candidate, &self.geo, limit)
+                        features::beyond_commute(profile, &candidate, &self.geo, limit)
                     }),
                     score: model.score(features.values()),
                     features,
                     candidate,
                 }
             })
-            .collect();
-        scored.sort_by(Scored::order);
-        let chosen = choose(scored, req.kind, req.limit);
+            .collect()
+    }
+
+    /// The chosen candidates as suggestions: their stored fields and their reasons.
+    fn present(
+        &self,
+        client: &Client,
+        profile: &Profile,
+        chosen: Vec<Scored>,
+        hires: &HashMap<i64, u32>,
+        req: &MatchRequest,
+        model: &RankerModel,
+    ) -> Result<Vec<Suggestion>, SearchError> {
         let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
         let docs = self.search.candidate_docs(&addresses)?;
         let prospects: Vec<i64> = chosen
@@ -187,7 +214,7 @@ impl Matcher {
             client.preferences.avoid.as_deref().unwrap_or_default(),
             &self.search,
             &self.taxonomy,
-            &model,
+            model,
             req.lang,
         );
         Ok(chosen
@@ -195,7 +222,7 @@ impl Matcher {
             .zip(docs)
             .map(|(s, doc)| {
                 let base = FeatureContext {
-                    profile: &profile,
+                    profile,
                     candidate: &s.candidate,
                     geo: &self.geo,
                     hires,

@@ -96,6 +96,7 @@ impl Feature {
             Feature::AvoidHit => avoid(ctx, contribution),
             Feature::AdjustmentsMet => adjustments(ctx, contribution),
             Feature::LanguageFit => language(ctx),
+            // Not said: it would speak of other clients' placements.
             Feature::EmployerHires => None,
         }
     }
