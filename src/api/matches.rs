@@ -8,9 +8,8 @@ use super::auth::Caller;
 use super::error::ApiResult;
 use super::AppState;
 use crate::domain::Role;
-use crate::matching::{MatchRequest, ReasonLang, Suggestion};
+use crate::matching::{self, MatchRequest, ReasonLang, Suggestion};
 use crate::search::CandidateKind;
-use crate::store::Impression;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients/{id}/matches", web::get().to(matches));
@@ -37,7 +36,8 @@ pub struct MatchList {
     pub matches: Vec<Suggestion>,
 }
 
-/// Suggestions for a client, ranked, with reasons (Finnish; English with `Accept-Language: en`).
+/// Suggestions for a client, ranked, with reasons in Finnish, Swedish or English: the language
+/// `Accept-Language` wants most (quality values count), Finnish when it names none of them.
 /// Every list served is logged with its features so the ranker can learn from what follows.
 #[utoipa::path(get, path = "/api/v1/clients/{id}/matches", tag = "matching", params(MatchParams),
     responses((status = 200, body = MatchList), (status = 404, body = super::ErrorBody)),
@@ -73,35 +73,12 @@ pub async fn matches(
     let matcher = state.matcher.clone();
     let model = matcher.model();
     let span = tracing::Span::current();
-    let client_for_match = client.clone();
+    let client_id = client.id;
     let suggestions =
-        web::block(move || span.in_scope(|| matcher.suggest(&client_for_match, &req, &hires)))
-            .await??;
-
-    // Feature logging, off the request path.
-    let impressions: Vec<Impression> = suggestions
-        .iter()
-        .enumerate()
-        .map(|(position, s)| Impression {
-            position,
-            kind: s.kind,
-            item_id: s.id,
-            score: s.score,
-            features: s.features.to_vec(),
-        })
-        .collect();
-    let store = state.store.clone();
-    let version = model.version.clone();
-    tokio::spawn(async move {
-        if let Err(e) = store
-            .log_match_list(client.id, &version, now, &impressions)
-            .await
-        {
-            tracing::error!(error = %e, "could not log a match list");
-        }
-    });
+        web::block(move || span.in_scope(|| matcher.suggest(&client, &req, &hires))).await??;
+    matching::log_in_background(&state.store, client_id, &model.version, now, &suggestions);
     Ok(HttpResponse::Ok().json(MatchList {
-        client_id: client.id,
+        client_id,
         model: model.version.clone(),
         matches: suggestions,
     }))

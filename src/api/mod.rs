@@ -41,34 +41,7 @@ pub struct AppState {
     /// The occupation taxonomy: reads postings' occupations on every write.
     pub occupations: Arc<crate::occupations::Occupations>,
     /// Hires per employer, refreshed at most once a minute (a ranking feature).
-    pub hires: HiresCache,
-}
-
-/// Hires through the service per employer, read from the database at most once a minute:
-/// the figure moves slowly and every match request needs it.
-#[derive(Default)]
-pub struct HiresCache {
-    cached: std::sync::Mutex<Option<(std::time::Instant, Hires)>>,
-}
-
-/// Hires per employer id.
-pub type Hires = Arc<std::collections::HashMap<i64, u32>>;
-
-impl HiresCache {
-    const TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-    /// The current counts.
-    pub async fn get(&self, store: &Store) -> Result<Hires, ApiError> {
-        if let Some((at, counts)) = self.cached.lock().expect("hires lock").as_ref() {
-            if at.elapsed() < Self::TTL {
-                return Ok(counts.clone());
-            }
-        }
-        let counts = Arc::new(store.employer_hires().await?);
-        *self.cached.lock().expect("hires lock") =
-            Some((std::time::Instant::now(), counts.clone()));
-        Ok(counts)
-    }
+    pub hires: crate::matching::HiresCache,
 }
 
 impl AppState {

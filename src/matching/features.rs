@@ -1,12 +1,81 @@
-//! Feature values of one candidate for one client (see `rank::FEATURES` for the definitions).
+//! Feature values of one candidate for one client: one arm per [`Feature`] (see
+//! [`Feature::doc`] for the definitions).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use super::profile::{Geo, Profile};
-use crate::rank::{feature_index, N_FEATURES};
+use crate::rank::{Feature, Features};
 use crate::search::{Candidate, CandidateKind};
+
+/// What a feature's value is computed from.
+pub struct FeatureContext<'a> {
+    /// The client's wishes.
+    pub profile: &'a Profile,
+    /// The candidate, with its fast-field values.
+    pub candidate: &'a Candidate,
+    /// Municipality coordinates.
+    pub geo: &'a Geo,
+    /// Hires through the service per employer id.
+    pub hires: &'a HashMap<i64, u32>,
+    /// "Now", for freshness.
+    pub now: DateTime<Utc>,
+}
+
+impl Feature {
+    /// The value of this feature for `ctx`'s candidate, in [0, 1].
+    pub(crate) fn value(self, ctx: &FeatureContext) -> f64 {
+        let (profile, c) = (ctx.profile, ctx.candidate);
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let value = match self {
+            Feature::TextRelevance => {
+                let s = f64::from(c.text_score);
+                s / (s + 4.0)
+            }
+            Feature::OccupationProximity => {
+                // Stated occupations count fully; groups only inferred from the words, half.
+                let stated = occupation_proximity(&profile.groups, c.isco.as_deref());
+                let inferred =
+                    occupation_proximity(&profile.inferred_groups, c.isco.as_deref()) * 0.5;
+                stated.max(inferred)
+            }
+            Feature::PlaceFit => place_fit(profile, c, ctx.geo).0,
+            Feature::PlaceUnknown => flag(c.place.is_none()),
+            Feature::HoursFit => hours_fit(profile, c).unwrap_or(0.0),
+            Feature::HoursUnknown => flag(hours_fit(profile, c).is_none()),
+            Feature::Freshness => {
+                let age_days = ((ctx.now.timestamp() - c.posted).max(0) as f64) / 86_400.0;
+                (-age_days / 21.0).exp()
+            }
+            Feature::Competitive => flag(c.kind == CandidateKind::Vacancy),
+            Feature::AvoidHit => flag(c.avoid_hit),
+            Feature::AdjustmentsMet => flag(c.adjustments_met),
+            Feature::LanguageFit => {
+                let lang = c.lang.code();
+                if profile.languages.is_empty() {
+                    if lang == "fi" {
+                        1.0
+                    } else {
+                        0.5
+                    }
+                } else {
+                    flag(profile.languages.iter().any(|l| l == lang))
+                }
+            }
+            Feature::EmployerHires => {
+                let h = ctx.hires.get(&c.employer_id).copied().unwrap_or(0);
+                (1.0 + f64::from(h)).log10()
+            }
+        };
+        value.clamp(0.0, 1.0)
+    }
+}
+
+/// Every feature of `ctx`'s candidate.
+pub fn extract(ctx: &FeatureContext) -> Features {
+    Features::from_fn(|f| f.value(ctx))
+}
 
 /// How well the place fits, and the distance when known.
 pub fn place_fit(profile: &Profile, c: &Candidate, geo: &Geo) -> (f64, Option<f64>) {
@@ -30,6 +99,22 @@ pub fn place_fit(profile: &Profile, c: &Candidate, geo: &Geo) -> (f64, Option<f6
         // A known place whose distance cannot be computed (no reference data for it).
         None => (0.25, None),
     }
+}
+
+/// Whether the posting is known to lie beyond the commute the client stated (`limit_km`):
+/// outside every accepted municipality, at a known distance past the limit. Unknown places
+/// and distances are never beyond.
+pub fn beyond_commute(profile: &Profile, c: &Candidate, geo: &Geo, limit_km: f64) -> bool {
+    let Some(place) = c.place else { return false };
+    if profile.places.contains(&place) {
+        return false;
+    }
+    profile
+        .places
+        .iter()
+        .filter_map(|p| geo.distance_km(*p, place))
+        .min_by(f64::total_cmp)
+        .is_some_and(|d| d > limit_km)
 }
 
 /// Overlap of the hours offered with the hours wished; `None` when the posting states none.
@@ -69,60 +154,6 @@ pub fn occupation_proximity(groups: &[String], isco: Option<&str>) -> f64 {
         })
         .max()
         .map_or(0.0, |shared| shared.min(4) as f64 / 4.0)
-}
-
-/// All features of `c`.
-pub fn extract(
-    profile: &Profile,
-    c: &Candidate,
-    geo: &Geo,
-    hires: &HashMap<i64, u32>,
-    now: DateTime<Utc>,
-) -> [f64; N_FEATURES] {
-    let mut x = [0.0; N_FEATURES];
-    let mut set =
-        |name: &str, v: f64| x[feature_index(name).expect("known feature")] = v.clamp(0.0, 1.0);
-    let s = f64::from(c.text_score);
-    set("text_relevance", s / (s + 4.0));
-    // Stated occupations count fully; groups only inferred from the client's words, half.
-    let stated = occupation_proximity(&profile.groups, c.isco.as_deref());
-    let inferred = occupation_proximity(&profile.inferred_groups, c.isco.as_deref()) * 0.5;
-    set("occupation_proximity", stated.max(inferred));
-    let (place, _) = place_fit(profile, c, geo);
-    set("place_fit", place);
-    set("place_unknown", if c.place.is_none() { 1.0 } else { 0.0 });
-    match hours_fit(profile, c) {
-        Some(h) => set("hours_fit", h),
-        None => set("hours_unknown", 1.0),
-    }
-    let age_days = ((now.timestamp() - c.posted).max(0) as f64) / 86_400.0;
-    set("freshness", (-age_days / 21.0).exp());
-    set(
-        "competitive",
-        if c.kind == CandidateKind::Vacancy {
-            1.0
-        } else {
-            0.0
-        },
-    );
-    set("avoid_hit", if c.avoid_hit { 1.0 } else { 0.0 });
-    set("adjustments_met", if c.adjustments_met { 1.0 } else { 0.0 });
-    let lang = c.lang.code();
-    let language_fit = if profile.languages.is_empty() {
-        if lang == "fi" {
-            1.0
-        } else {
-            0.5
-        }
-    } else if profile.languages.iter().any(|l| l == lang) {
-        1.0
-    } else {
-        0.0
-    };
-    set("language_fit", language_fit);
-    let h = hires.get(&c.employer_id).copied().unwrap_or(0);
-    set("employer_hires", (1.0 + f64::from(h)).log10());
-    x
 }
 
 #[cfg(test)]

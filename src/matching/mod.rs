@@ -6,6 +6,8 @@
 //! client other than their stated wishes is read.
 
 mod features;
+mod hires;
+mod impressions;
 mod profile;
 mod reasons;
 pub mod wish;
@@ -17,11 +19,17 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use hires::{Hires, HiresCache};
+pub use impressions::log_in_background;
 pub use profile::{Geo, Taxonomy};
 pub use reasons::ReasonLang;
 
+use features::FeatureContext;
+use profile::Profile;
+use reasons::Explainer;
+
 use crate::domain::Client;
-use crate::rank::{RankerModel, N_FEATURES};
+use crate::rank::{Features, RankerModel};
 use crate::search::{Candidate, CandidateKind, CandidateSpec, SearchError, SearchIndex};
 
 /// Candidates taken from each retrieval source.
@@ -62,7 +70,29 @@ pub struct Suggestion {
     pub reasons: Vec<String>,
     /// Feature values (logged for training; not part of the JSON answer).
     #[serde(skip)]
-    pub features: [f64; N_FEATURES],
+    pub features: Features,
+}
+
+/// A candidate with its features and score.
+struct Scored {
+    /// Known to be beyond the commute the client stated: it comes after every candidate that
+    /// is not, whatever the scores (a strong signal, but nothing is removed for it).
+    beyond_commute: bool,
+    score: f64,
+    features: Features,
+    candidate: Candidate,
+}
+
+impl Scored {
+    /// The order of a list: within the commute first, then by score; ties go to the newer
+    /// posting, then the lower id (stable output).
+    fn order(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+        a.beyond_commute
+            .cmp(&b.beyond_commute)
+            .then(b.score.total_cmp(&a.score))
+            .then(b.candidate.posted.cmp(&a.candidate.posted))
+            .then(a.candidate.id.cmp(&b.candidate.id))
+    }
 }
 
 /// Builds suggestions. Shared by all requests; the model can be swapped while serving.
@@ -102,7 +132,7 @@ impl Matcher {
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
     ) -> Result<Vec<Suggestion>, SearchError> {
-        let profile = profile::Profile::new(client, &self.taxonomy, &self.search);
+        let profile = Profile::new(client, &self.taxonomy, &self.search);
         let kinds = match req.kind {
             Some(k) => vec![k],
             None => vec![
@@ -123,38 +153,99 @@ impl Matcher {
         };
         let candidates = self.search.candidates(&spec)?;
         let model = self.model();
-        let mut scored: Vec<(f64, [f64; N_FEATURES], Candidate)> = candidates
-            .into_iter()
-            .map(|c| {
-                let x = features::extract(&profile, &c, &self.geo, hires, req.now);
-                (model.score(&x), x, c)
-            })
-            .collect();
-        // Highest score first; ties go to the newer posting, then the lower id (stable output).
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(b.2.posted.cmp(&a.2.posted))
-                .then(a.2.id.cmp(&b.2.id))
-        });
+        let mut scored = self.score(client, &profile, candidates, hires, req.now, &model);
+        scored.sort_by(Scored::order);
         let chosen = choose(scored, req.kind, req.limit);
-        let docs = self
-            .search
-            .candidate_docs(&chosen.iter().map(|(_, _, c)| c.address).collect::<Vec<_>>())?;
+        self.present(client, &profile, chosen, hires, req, &model)
+    }
+
+    /// Features and score of each candidate.
+    fn score(
+        &self,
+        client: &Client,
+        profile: &Profile,
+        candidates: Vec<Candidate>,
+        hires: &HashMap<i64, u32>,
+        now: DateTime<Utc>,
+        model: &RankerModel,
+    ) -> Vec<Scored> {
+        let commute_limit = client.preferences.max_commute_km.filter(|k| *k > 0.0);
+        candidates
+            .into_iter()
+            .map(|candidate| {
+                let features = features::extract(&FeatureContext {
+                    profile,
+                    candidate: &candidate,
+                    geo: &self.geo,
+                    hires,
+                    now,
+                });
+                Scored {
+                    beyond_commute: commute_limit.is_some_and(|limit| {
+                        features::beyond_commute(profile, &candidate, &self.geo, limit)
+                    }),
+                    score: model.score(features.values()),
+                    features,
+                    candidate,
+                }
+            })
+            .collect()
+    }
+
+    /// The chosen candidates as suggestions: their stored fields and their reasons.
+    fn present(
+        &self,
+        client: &Client,
+        profile: &Profile,
+        chosen: Vec<Scored>,
+        hires: &HashMap<i64, u32>,
+        req: &MatchRequest,
+        model: &RankerModel,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
+        let docs = self.search.candidate_docs(&addresses)?;
+        let prospects: Vec<i64> = chosen
+            .iter()
+            .filter(|s| s.candidate.kind == CandidateKind::Employer)
+            .map(|s| s.candidate.id)
+            .collect();
+        let open_vacancies = self.search.open_vacancies_per_employer(&prospects)?;
+        let explainer = Explainer::new(
+            &profile.words,
+            client.preferences.avoid.as_deref().unwrap_or_default(),
+            &self.search,
+            &self.taxonomy,
+            model,
+            req.lang,
+        );
         Ok(chosen
             .into_iter()
             .zip(docs)
-            .map(|((score, x, c), doc)| {
-                let reasons = reasons::explain(&profile, &c, &doc, &x, &model, &self.geo, req);
+            .map(|(s, doc)| {
+                let base = FeatureContext {
+                    profile,
+                    candidate: &s.candidate,
+                    geo: &self.geo,
+                    hires,
+                    now: req.now,
+                };
+                let open = match s.candidate.kind {
+                    CandidateKind::Employer => {
+                        open_vacancies.get(&s.candidate.id).copied().unwrap_or(0)
+                    }
+                    CandidateKind::Vacancy | CandidateKind::Task => 0,
+                };
+                let reasons = explainer.explain(&base, &doc, &s.features, open);
                 Suggestion {
-                    kind: c.kind.as_str(),
-                    id: c.id,
+                    kind: s.candidate.kind.as_str(),
+                    id: s.candidate.id,
                     external_id: doc.external_id,
                     title: doc.title,
                     employer: doc.employer,
                     municipality: doc.municipality,
-                    score: (score * 1e4).round() / 1e4,
+                    score: (s.score * 1e4).round() / 1e4,
                     reasons,
-                    features: x,
+                    features: s.features,
                 }
             })
             .collect())
@@ -164,15 +255,11 @@ impl Matcher {
 /// The default mix: vacancies first, then a few subcontracting tasks and employer prospects
 /// (IPS job development goes to employers before they advertise). A kind that has too few
 /// items leaves its places to the others, so the list is as long as what is open allows.
-fn choose(
-    scored: Vec<(f64, [f64; N_FEATURES], Candidate)>,
-    kind: Option<CandidateKind>,
-    limit: usize,
-) -> Vec<(f64, [f64; N_FEATURES], Candidate)> {
+fn choose(scored: Vec<Scored>, kind: Option<CandidateKind>, limit: usize) -> Vec<Scored> {
     if kind.is_some() {
         return scored.into_iter().take(limit).collect();
     }
-    let of = |k: CandidateKind| scored.iter().filter(move |s| s.2.kind == k);
+    let of = |k: CandidateKind| scored.iter().filter(move |s| s.candidate.kind == k);
     let reserve = (limit / 10).max(1);
     let tasks = of(CandidateKind::Task).count().min(reserve);
     let employers = of(CandidateKind::Employer).count().min(reserve);
@@ -185,10 +272,12 @@ fn choose(
         (CandidateKind::Employer, employers),
     ]);
     let mut left = limit - vacancies - tasks - employers;
-    let mut out: Vec<(f64, [f64; N_FEATURES], Candidate)> = Vec::with_capacity(limit);
+    let mut out: Vec<Scored> = Vec::with_capacity(limit);
     let mut rest = Vec::new();
     for s in scored {
-        let q = quota.get_mut(&s.2.kind).expect("every kind has a quota");
+        let q = quota
+            .get_mut(&s.candidate.kind)
+            .expect("every kind has a quota");
         if *q > 0 {
             *q -= 1;
             out.push(s);
@@ -209,9 +298,9 @@ fn choose(
         CandidateKind::Employer => 2,
     };
     out.sort_by(|a, b| {
-        rank(a.2.kind)
-            .cmp(&rank(b.2.kind))
-            .then(b.0.total_cmp(&a.0))
+        rank(a.candidate.kind)
+            .cmp(&rank(b.candidate.kind))
+            .then(Scored::order(a, b))
     });
     out
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::ReasonLang;
 use crate::domain::Client;
 use crate::search::{place_key, SearchIndex};
 use crate::store::OccupationRow;
@@ -56,12 +57,22 @@ impl Geo {
 pub struct Taxonomy {
     /// (ISCO group digits, head words of the fi|sv|en labels, Finnish label) of each occupation.
     occupations: Vec<(String, String, String)>,
+    /// Labels (fi, sv, en) of every code, ISCO groups and ESCO occupations alike.
+    labels: HashMap<String, [String; 3]>,
 }
 
 impl Taxonomy {
     /// From taxonomy rows.
     pub fn new(rows: Vec<OccupationRow>) -> Self {
+        let labels = rows
+            .iter()
+            .map(|r| {
+                let labels = [&r.label_fi, &r.label_sv, &r.label_en].map(|l| l.trim().to_string());
+                (r.code.clone(), labels)
+            })
+            .collect();
         Self {
+            labels,
             occupations: rows
                 .into_iter()
                 .filter(|r| r.concept_type == "occupation")
@@ -75,6 +86,23 @@ impl Taxonomy {
                 })
                 .collect(),
         }
+    }
+
+    /// The name of an ISCO group (`9112`) or ESCO occupation (`9112.1`) in `lang`, the
+    /// Finnish one when the taxonomy has none in `lang`. An ESCO code the taxonomy does not
+    /// hold is named by its ISCO group.
+    pub fn label(&self, code: &str, lang: ReasonLang) -> Option<String> {
+        let code = code.trim();
+        let [fi, sv, en] = self.labels.get(code).or_else(|| {
+            let group = code.split('.').next()?;
+            self.labels.get(group)
+        })?;
+        let wanted = match lang {
+            ReasonLang::Fi => fi,
+            ReasonLang::Sv => sv,
+            ReasonLang::En => en,
+        };
+        [wanted, fi].into_iter().find(|l| !l.is_empty()).cloned()
     }
 
     /// Number of occupations.
@@ -146,7 +174,11 @@ fn names_as_head(labels: &str, root: &str) -> bool {
 pub struct Profile {
     /// The client's own words.
     pub words: String,
-    /// Stems of those words (for reasons).
+    /// Stems of those words.
+    #[expect(
+        dead_code,
+        reason = "reasons name the words as written (reasons::words)"
+    )]
     pub stems: Vec<String>,
     /// Wished ISCO groups, as given.
     pub groups: Vec<String>,
@@ -164,7 +196,11 @@ pub struct Profile {
     pub hours: Option<(f64, f64)>,
     /// Languages the client works in.
     pub languages: Vec<String>,
-    /// Stems of things to avoid (for reasons).
+    /// Stems of things to avoid.
+    #[expect(
+        dead_code,
+        reason = "reasons name the words as written (reasons::words)"
+    )]
     pub avoid_stems: Vec<String>,
 }
 

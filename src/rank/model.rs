@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{feature_index, Metrics, FEATURES, N_FEATURES};
+use super::{Feature, Features, Metrics, N_FEATURES};
 
 /// The model shipped for the cold start (see `models/README.md` for where its weights come from).
 pub const DEFAULT_MODEL_JSON: &str = include_str!("../../models/ranker-default.json");
@@ -14,7 +14,8 @@ pub const DEFAULT_MODEL_JSON: &str = include_str!("../../models/ranker-default.j
 pub struct RankerModel {
     /// Version label (`default`, or the training time).
     pub version: String,
-    /// Feature names, in the order of `weights`.
+    /// Feature names ([`Feature::name`]), in the order of `weights`: this build's
+    /// [`Feature::ALL`], or the file is refused.
     pub features: Vec<String>,
     /// One weight per feature.
     pub weights: Vec<f64>,
@@ -86,12 +87,19 @@ impl RankerModel {
 
     /// Checks the schema matches this build's features.
     fn checked(self, path: &str) -> Result<Self, ModelError> {
-        if self.features != FEATURES || self.weights.len() != N_FEATURES {
+        let same_features = self.features.len() == N_FEATURES
+            && self
+                .features
+                .iter()
+                .zip(Feature::ALL)
+                .all(|(name, f)| name == f.name());
+        if !same_features || self.weights.len() != N_FEATURES {
             return Err(ModelError::Invalid {
                 path: path.to_string(),
                 message: format!(
                     "its features {:?} are not this build's {:?}",
-                    self.features, FEATURES
+                    self.features,
+                    Self::feature_names()
                 ),
             });
         }
@@ -109,15 +117,22 @@ impl RankerModel {
         Ok(self.constrained())
     }
 
-    /// Applies the model's fairness constraints (see the module documentation).
+    /// This build's feature names, in model order (a model file's `features`).
+    pub fn feature_names() -> Vec<String> {
+        Feature::ALL.iter().map(|f| f.name().to_string()).collect()
+    }
+
+    /// Applies each feature's sign constraint ([`Feature::sign`]) to its weight.
     pub fn constrained(mut self) -> Self {
-        if let Some(i) = feature_index("avoid_hit") {
-            self.weights[i] = self.weights[i].min(0.0);
-        }
-        if let Some(i) = feature_index("adjustments_met") {
-            self.weights[i] = self.weights[i].max(0.0);
+        for (w, f) in self.weights.iter_mut().zip(Feature::ALL) {
+            *w = f.sign().clamp(*w);
         }
         self
+    }
+
+    /// The weight of `feature`.
+    pub fn weight(&self, feature: Feature) -> f64 {
+        self.weights[feature.index()]
     }
 
     /// The linear part b + w·x.
@@ -131,33 +146,67 @@ impl RankerModel {
     }
 
     /// Each feature's contribution w_i · x_i.
-    pub fn contributions(&self, x: &[f64; N_FEATURES]) -> [f64; N_FEATURES] {
-        let mut out = [0.0; N_FEATURES];
-        for (i, (w, v)) in self.weights.iter().zip(x).enumerate() {
-            out[i] = w * v;
-        }
-        out
+    pub fn contributions(&self, x: &[f64; N_FEATURES]) -> Features {
+        Features::from_fn(|f| self.weights[f.index()] * x[f.index()])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rank::Sign;
 
     #[test]
     fn shipped_model_matches_the_feature_schema() {
         let m = RankerModel::default_model();
         assert_eq!(m.weights.len(), N_FEATURES);
         assert_eq!(m.version, "default");
+        assert_eq!(m.features, RankerModel::feature_names());
+        assert_eq!(m.weight(Feature::TextRelevance), 2.0);
+        assert_eq!(m.weight(Feature::AvoidHit), -1.5);
     }
 
     #[test]
     fn constraints_hold_for_any_weights() {
         let mut m = RankerModel::default_model();
         m.weights = vec![1.0; N_FEATURES];
-        m.weights[feature_index("adjustments_met").unwrap()] = -5.0;
+        m.weights[Feature::AdjustmentsMet.index()] = -5.0;
         let m = m.constrained();
-        assert!(m.weights[feature_index("avoid_hit").unwrap()] <= 0.0);
-        assert!(m.weights[feature_index("adjustments_met").unwrap()] >= 0.0);
+        for f in Feature::ALL {
+            match f.sign() {
+                Sign::Free => assert_eq!(m.weight(f), 1.0, "{f:?}"),
+                Sign::NeverNegative => assert!(m.weight(f) >= 0.0, "{f:?}"),
+                Sign::NeverPositive => assert!(m.weight(f) <= 0.0, "{f:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_with_other_features_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let mut m = RankerModel::default_model();
+        m.features.swap(0, 1);
+        m.save(&path).unwrap();
+        let err = RankerModel::load(&path).unwrap_err().to_string();
+        assert!(err.contains("are not this build's"), "{err}");
+        m.features.swap(0, 1);
+        m.features.pop();
+        m.weights.pop();
+        m.save(&path).unwrap();
+        assert!(RankerModel::load(&path).is_err());
+    }
+
+    #[test]
+    fn a_loaded_model_obeys_the_signs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let mut m = RankerModel::default_model();
+        m.weights[Feature::AvoidHit.index()] = 3.0;
+        m.save(&path).unwrap();
+        assert_eq!(
+            RankerModel::load(&path).unwrap().weight(Feature::AvoidHit),
+            0.0
+        );
     }
 }

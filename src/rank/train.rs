@@ -4,7 +4,7 @@ use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 
-use super::{evaluate, Metrics, RankerModel, FEATURES, N_FEATURES};
+use super::{evaluate, Feature, Features, Metrics, RankerModel, N_FEATURES};
 
 /// One served match list with what happened to each item: grade 0 nothing (or declined),
 /// 1 the client was interested, 2 employer contact or interview, 3 employed.
@@ -12,7 +12,7 @@ use super::{evaluate, Metrics, RankerModel, FEATURES, N_FEATURES};
 pub struct ImpressionList {
     /// Whose list.
     pub client_id: i64,
-    /// Features and outcome grade of each item, in served order.
+    /// Feature values (in model order) and outcome grade of each item, in served order.
     pub items: Vec<([f64; N_FEATURES], u8)>,
 }
 
@@ -96,7 +96,7 @@ pub fn fit(
     };
     let model = RankerModel {
         version,
-        features: FEATURES.iter().map(|f| f.to_string()).collect(),
+        features: RankerModel::feature_names(),
         weights: fitted.params().iter().map(|w| sign * w).collect(),
         intercept: sign * fitted.intercept(),
         source: format!(
@@ -129,17 +129,14 @@ pub fn fit(
 pub fn simulate_outcomes(seed: u64, clients: i64) -> Vec<ImpressionList> {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let hours = super::feature_index("hours_fit").expect("known feature");
-    let fresh = super::feature_index("freshness").expect("known feature");
     (0..clients)
         .map(|client_id| {
             let items = (0..30)
                 .map(|_| {
-                    let mut x = [0.0; N_FEATURES];
-                    for v in x.iter_mut() {
-                        *v = rng.gen::<f64>();
-                    }
-                    let utility = 3.0 * x[hours] + 2.0 * x[fresh] + rng.gen::<f64>() * 0.5;
+                    let x = Features::from_fn(|_| rng.gen::<f64>());
+                    let utility = 3.0 * x[Feature::HoursFit]
+                        + 2.0 * x[Feature::Freshness]
+                        + rng.gen::<f64>() * 0.5;
                     let grade = if utility > 4.2 {
                         2
                     } else if utility > 3.6 {
@@ -147,7 +144,7 @@ pub fn simulate_outcomes(seed: u64, clients: i64) -> Vec<ImpressionList> {
                     } else {
                         0
                     };
-                    (x, grade)
+                    (x.into(), grade)
                 })
                 .collect();
             ImpressionList { client_id, items }
@@ -158,7 +155,6 @@ pub fn simulate_outcomes(seed: u64, clients: i64) -> Vec<ImpressionList> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::feature_index;
 
     #[test]
     fn training_learns_a_hidden_preference_that_the_default_model_misses() {
@@ -179,9 +175,7 @@ mod tests {
         );
         assert!(report.candidate.ndcg_at_10 > report.active.ndcg_at_10 + 0.1);
         let w = &report.model.weights;
-        assert!(
-            w[feature_index("hours_fit").unwrap()] > w[feature_index("text_relevance").unwrap()]
-        );
+        assert!(w[Feature::HoursFit.index()] > w[Feature::TextRelevance.index()]);
     }
 
     #[test]

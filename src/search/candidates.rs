@@ -123,6 +123,8 @@ pub struct CandidateDoc {
     pub occupation_code: Option<String>,
     /// Adjustments offered.
     pub adjustments: Vec<String>,
+    /// A task's estimated total hours of work.
+    pub estimated_hours: Option<f64>,
 }
 
 struct Columns {
@@ -297,6 +299,7 @@ impl SearchIndex {
                         .get_all(f.adjustments)
                         .filter_map(|v| v.as_str().map(str::to_string))
                         .collect(),
+                    estimated_hours: doc.get_first(f.estimated_hours).and_then(|v| v.as_f64()),
                 })
             })
             .collect()

@@ -13,7 +13,7 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// An inferred occupation below this confidence is not indexed.
 const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
@@ -70,6 +70,8 @@ pub struct Fields {
     pub adjustments: Field,
     /// Adjustments, analysed (Finnish words), to meet a client's needs.
     pub adjustments_text: Field,
+    /// A task's estimated total hours of work, shown.
+    pub estimated_hours: Field,
     /// Fast: 0 vacancy, 1 task, 2 employer.
     pub kind_code: Field,
     /// Fast: the ISCO group digits with a leading 1 (`9112` -> 19112), 0 when unknown.
@@ -132,6 +134,7 @@ pub fn schema() -> (Schema, Fields) {
         "adjustments_text",
         text(Lang::Fi.words_analyzer(), IndexRecordOption::Basic),
     );
+    let estimated_hours = b.add_f64_field("estimated_hours", STORED);
     let kind_code = b.add_u64_field("kind_code", FAST);
     let isco = b.add_u64_field("isco", FAST);
     let isco_confidence = b.add_f64_field("isco_confidence", FAST);
@@ -180,6 +183,7 @@ pub fn schema() -> (Schema, Fields) {
         hours_max,
         adjustments,
         adjustments_text,
+        estimated_hours,
         kind_code,
         isco,
         isco_confidence,
@@ -335,6 +339,9 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
     for a in &p.adjustments_offered {
         d.add_text(fields.adjustments, a);
         d.add_text(fields.adjustments_text, a);
+    }
+    if let Some(h) = p.estimated_hours {
+        d.add_f64(fields.estimated_hours, h);
     }
     d
 }

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 mod candidates;
+mod employers;
 mod follower;
 mod index;
 mod query;

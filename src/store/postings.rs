@@ -63,6 +63,8 @@ pub struct IndexablePosting {
     pub adjustments_offered: Vec<String>,
     /// Occupations, best first.
     pub occupations: Vec<OccupationGuess>,
+    /// A task's estimated total hours of work (not per week); `None` for vacancies.
+    pub estimated_hours: Option<f64>,
 }
 
 /// What the search index needs of an employer (for employer prospects): its line of work and
@@ -597,8 +599,8 @@ impl Store {
             Entity::Vacancy => format!(
                 "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
                  e.name AS employer, v.municipality, v.language, v.occupation_code, \
-                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered, v.occupations \
-                 FROM vacancies v \
+                 v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered, v.occupations, \
+                 NULL AS estimated_hours FROM vacancies v \
                  JOIN employers e ON e.id = v.employer_id \
                  WHERE v.status = 'open' AND v.id IN ({})",
                 placeholders(ids.len())
@@ -607,7 +609,8 @@ impl Store {
                 "SELECT t.id, NULL AS external_id, t.title, t.description, t.employer_id, \
                  e.name AS employer, t.municipality, NULL AS language, \
                  NULL AS occupation_code, t.created_at AS date_posted, NULL AS hours_min, \
-                 NULL AS hours_max, '[]' AS adjustments_offered, t.occupations FROM tasks t \
+                 NULL AS hours_max, '[]' AS adjustments_offered, t.occupations, \
+                 t.estimated_hours FROM tasks t \
                  JOIN employers e ON e.id = t.employer_id \
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
@@ -784,6 +787,7 @@ struct IndexRow {
     hours_max: Option<f64>,
     adjustments_offered: String,
     occupations: String,
+    estimated_hours: Option<f64>,
 }
 
 impl IndexRow {
@@ -805,6 +809,7 @@ impl IndexRow {
             adjustments_offered: serde_json::from_str(&self.adjustments_offered)
                 .unwrap_or_default(),
             occupations: occupations_of(&self.occupations),
+            estimated_hours: self.estimated_hours,
         }
     }
 }
