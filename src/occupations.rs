@@ -236,6 +236,11 @@ impl Occupations {
         }
     }
 
+    /// An empty taxonomy: reads no occupation.
+    pub fn empty() -> Self {
+        Self::new(&[], Analyser::Snowball)
+    }
+
     /// Whether the taxonomy is empty (not imported).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()

@@ -14,7 +14,6 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, ApiDoc, AppState};
 use crate::matching::{Geo, Matcher, Taxonomy};
-use crate::occupations::Occupations;
 use crate::rank::RankerModel;
 use crate::search::{spawn_follower, Analyser, SearchIndex};
 use crate::store::Store;
@@ -71,12 +70,12 @@ impl Application {
         tracing::info!(analyser = analyser.name(), "Finnish text analyser");
         let model = load_model(settings.model.as_deref())?;
         tracing::info!(model = %model.version, "ranker loaded");
-        let occupations = Arc::new(Occupations::new(&store.occupations().await?, analyser));
+        let matcher = Arc::new(build_matcher(&store, &search, model).await?);
+        let occupations = matcher.occupations();
         tracing::info!(
             occupations = occupations.len(),
             "occupation taxonomy loaded"
         );
-        let matcher = Arc::new(build_matcher(&store, &search, model).await?);
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);

@@ -3,13 +3,16 @@
 //! Every read and change is written to the client access log.
 
 use actix_web::{web, HttpResponse};
+use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::json::{from_value, merge_patch, ApiJson};
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{Client, ClientDraft, ClientInput, Role};
+use crate::matching::Understood;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients", web::post().to(create_client))
@@ -22,13 +25,31 @@ fn coach_only(caller: &Caller) -> Result<(), ApiError> {
     caller.require(&[Role::Coach], "read or change client records")
 }
 
+/// A client with how their wish was understood, so that the coach can correct the wish.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientView {
+    /// The client record.
+    #[serde(flatten)]
+    pub client: Client,
+    /// How `preferences.desired_work` (and `avoid`) were read: occupations, wanted and
+    /// refused words as written, shifts, licences, part-time and summer-job wishes.
+    pub understood: Understood,
+}
+
+impl ClientView {
+    fn of(state: &AppState, client: Client) -> Self {
+        let understood = state.matcher.understand(&client);
+        ClientView { client, understood }
+    }
+}
+
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
 /// Adds a client to the calling coach's caseload.
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
-    responses((status = 201, body = Client), (status = 422, body = super::ErrorBody),
+    responses((status = 201, body = ClientView), (status = 422, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_client", skip_all, fields(user_id = tracing::field::Empty))]
@@ -40,12 +61,12 @@ pub async fn create_client(
     coach_only(&caller)?;
     let draft = ClientDraft::parse(&body.0, today())?;
     let client = state.store.create_client(caller.id(), &draft).await?;
-    Ok(HttpResponse::Created().json(client))
+    Ok(HttpResponse::Created().json(ClientView::of(&state, client)))
 }
 
 /// One of the calling coach's clients.
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
-    responses((status = 200, body = Client), (status = 404, body = super::ErrorBody)),
+    responses((status = 200, body = ClientView), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.get_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn get_client(
@@ -58,12 +79,12 @@ pub async fn get_client(
         .store
         .client_for_coach(id.into_inner(), caller.id())
         .await?;
-    Ok(HttpResponse::Ok().json(client))
+    Ok(HttpResponse::Ok().json(ClientView::of(&state, client)))
 }
 
 /// Changes a client (JSON merge patch; `preferences` merge field by field).
 #[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body = Object,
-    responses((status = 200, body = Client), (status = 404, body = super::ErrorBody),
+    responses((status = 200, body = ClientView), (status = 404, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.patch_client", skip_all, fields(user_id = tracing::field::Empty))]
@@ -94,7 +115,7 @@ pub async fn patch_client(
     let input: ClientInput = from_value(merged)?;
     let draft = ClientDraft::parse(&input, today())?;
     let client = state.store.update_client(id, caller.id(), &draft).await?;
-    Ok(HttpResponse::Ok().json(client))
+    Ok(HttpResponse::Ok().json(ClientView::of(&state, client)))
 }
 
 /// The calling coach's caseload.

@@ -33,13 +33,11 @@ impl Feature {
                 let s = f64::from(c.text_score);
                 s / (s + 4.0)
             }
-            Feature::OccupationProximity => {
-                // Stated occupations count fully; groups only inferred from the words, half.
-                let stated = occupation_proximity(&profile.groups, c.isco.as_deref());
-                let inferred =
-                    occupation_proximity(&profile.inferred_groups, c.isco.as_deref()) * 0.5;
-                stated.max(inferred)
-            }
+            Feature::OccupationProximity => wished_occupation(profile, c),
+            Feature::OccupationConfidence => wished_occupation(profile, c) * c.isco_confidence,
+            Feature::RefusedHit => flag(c.refused_hit),
+            Feature::ShiftFit => shift_fit(profile, c),
+            Feature::LicenceFit => licence_fit(profile, c),
             Feature::PlaceFit => place_fit(profile, c, ctx.geo).0,
             Feature::PlaceUnknown => flag(c.place.is_none()),
             Feature::HoursFit => hours_fit(profile, c).unwrap_or(0.0),
@@ -69,6 +67,52 @@ impl Feature {
             }
         };
         value.clamp(0.0, 1.0)
+    }
+}
+
+/// How near the posting's occupation is to a wished one: stated occupations count fully,
+/// groups read from the client's words by how sure the reading is (at most 0.8).
+pub fn wished_occupation(profile: &Profile, c: &Candidate) -> f64 {
+    let stated = occupation_proximity(&profile.groups, c.isco.as_deref());
+    let inferred = profile
+        .inferred_groups
+        .iter()
+        .map(|(g, conf)| {
+            occupation_proximity(std::slice::from_ref(g), c.isco.as_deref())
+                * (0.4 + 0.4 * conf.clamp(0.0, 1.0))
+        })
+        .fold(0.0, f64::max);
+    stated.max(inferred)
+}
+
+/// See [`Feature::ShiftFit`].
+pub fn shift_fit(profile: &Profile, c: &Candidate) -> f64 {
+    let shifts = &profile.understood.shifts;
+    if shifts
+        .iter()
+        .any(|s| !s.wanted && c.signals.has_shift(s.shift))
+    {
+        0.0
+    } else if shifts
+        .iter()
+        .any(|s| s.wanted && c.signals.has_shift(s.shift))
+    {
+        1.0
+    } else {
+        0.5
+    }
+}
+
+/// See [`Feature::LicenceFit`].
+pub fn licence_fit(profile: &Profile, c: &Candidate) -> f64 {
+    let has = &profile.understood.licences;
+    let named = c.signals.licences();
+    if has.is_empty() || named.is_empty() {
+        0.5
+    } else if named.iter().any(|l| has.contains(l)) {
+        1.0
+    } else {
+        0.0
     }
 }
 

@@ -23,12 +23,14 @@ pub use hires::{Hires, HiresCache};
 pub use impressions::log_in_background;
 pub use profile::{Geo, Taxonomy};
 pub use reasons::ReasonLang;
+pub use wish::Understood;
 
 use features::FeatureContext;
 use profile::Profile;
 use reasons::Explainer;
 
 use crate::domain::Client;
+use crate::occupations::Occupations;
 use crate::rank::{Features, RankerModel};
 use crate::search::{Candidate, CandidateKind, CandidateSpec, SearchError, SearchIndex};
 
@@ -100,18 +102,31 @@ pub struct Matcher {
     search: SearchIndex,
     geo: Geo,
     taxonomy: Taxonomy,
+    occupations: Arc<Occupations>,
     model: RwLock<Arc<RankerModel>>,
 }
 
 impl Matcher {
     /// A matcher over `search` with reference data and a model.
     pub fn new(search: SearchIndex, geo: Geo, taxonomy: Taxonomy, model: RankerModel) -> Self {
+        let occupations = Arc::new(Occupations::new(taxonomy.rows(), search.analyser()));
         Self {
             search,
             geo,
             taxonomy,
+            occupations,
             model: RwLock::new(Arc::new(model)),
         }
+    }
+
+    /// The occupation taxonomy and classifier the matcher reads wishes with.
+    pub fn occupations(&self) -> Arc<Occupations> {
+        self.occupations.clone()
+    }
+
+    /// How the client's wish is understood (shown to the coach).
+    pub fn understand(&self, client: &Client) -> Understood {
+        Profile::new(client, &self.taxonomy, &self.occupations).understood
     }
 
     /// The active model.
@@ -132,7 +147,7 @@ impl Matcher {
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
     ) -> Result<Vec<Suggestion>, SearchError> {
-        let profile = Profile::new(client, &self.taxonomy, &self.search);
+        let profile = Profile::new(client, &self.taxonomy, &self.occupations);
         let kinds = match req.kind {
             Some(k) => vec![k],
             None => vec![
@@ -147,6 +162,7 @@ impl Matcher {
             occupation_groups: profile.all_groups(),
             municipalities: profile.place_names.clone(),
             avoid: client.preferences.avoid.clone().unwrap_or_default(),
+            refused: profile.refused_in_wish.clone(),
             adjustments: client.preferences.adjustments.join(" "),
             kinds,
             per_source: PER_SOURCE,
@@ -156,7 +172,7 @@ impl Matcher {
         let mut scored = self.score(client, &profile, candidates, hires, req.now, &model);
         scored.sort_by(Scored::order);
         let chosen = choose(scored, req.kind, req.limit);
-        self.present(client, &profile, chosen, hires, req, &model)
+        self.present(&profile, chosen, hires, req, &model)
     }
 
     /// Features and score of each candidate.
@@ -195,7 +211,6 @@ impl Matcher {
     /// The chosen candidates as suggestions: their stored fields and their reasons.
     fn present(
         &self,
-        client: &Client,
         profile: &Profile,
         chosen: Vec<Scored>,
         hires: &HashMap<i64, u32>,
@@ -212,7 +227,7 @@ impl Matcher {
         let open_vacancies = self.search.open_vacancies_per_employer(&prospects)?;
         let explainer = Explainer::new(
             &profile.words,
-            client.preferences.avoid.as_deref().unwrap_or_default(),
+            &profile.refused,
             &self.search,
             &self.taxonomy,
             model,

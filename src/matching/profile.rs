@@ -4,9 +4,12 @@
 
 use std::collections::HashMap;
 
+use super::wish::{self, Understood};
 use super::ReasonLang;
 use crate::domain::Client;
-use crate::search::{place_key, SearchIndex};
+use crate::occupations::Occupations;
+use crate::search::analysis::stem_root;
+use crate::search::place_key;
 use crate::store::OccupationRow;
 
 /// Municipality coordinates by [`place_key`].
@@ -59,6 +62,8 @@ pub struct Taxonomy {
     occupations: Vec<(String, String, String)>,
     /// Labels (fi, sv, en) of every code, ISCO groups and ESCO occupations alike.
     labels: HashMap<String, [String; 3]>,
+    /// The rows, for the occupation classifier (built with the index's analyser).
+    rows: Vec<OccupationRow>,
 }
 
 impl Taxonomy {
@@ -73,6 +78,7 @@ impl Taxonomy {
             .collect();
         Self {
             labels,
+            rows: rows.clone(),
             occupations: rows
                 .into_iter()
                 .filter(|r| r.concept_type == "occupation")
@@ -86,6 +92,11 @@ impl Taxonomy {
                 })
                 .collect(),
         }
+    }
+
+    /// The taxonomy's rows.
+    pub fn rows(&self) -> &[OccupationRow] {
+        &self.rows
     }
 
     /// The name of an ISCO group (`9112`) or ESCO occupation (`9112.1`) in `lang`, the
@@ -172,19 +183,18 @@ fn names_as_head(labels: &str, root: &str) -> bool {
 
 /// What matching needs of a client.
 pub struct Profile {
-    /// The client's own words.
+    /// The words the client wants, as written (refusals, shifts and licences taken out).
     pub words: String,
-    /// Stems of those words.
-    #[expect(
-        dead_code,
-        reason = "reasons name the words as written (reasons::words)"
-    )]
-    pub stems: Vec<String>,
+    /// Words refused inside the wish and things to avoid, as written.
+    pub refused: String,
+    /// Refused words from the wish only (not from `avoid`).
+    pub refused_in_wish: String,
     /// Wished ISCO groups, as given.
     pub groups: Vec<String>,
-    /// ISCO groups the taxonomy reads from the client's words.
-    pub inferred_groups: Vec<String>,
-    /// Occupation names from the taxonomy.
+    /// ISCO groups read from the client's words (or described by them), with how sure the
+    /// reading is.
+    pub inferred_groups: Vec<(String, f64)>,
+    /// Occupation names the ads use for the client's words (taxonomy, colloquial words).
     pub taxonomy_names: Vec<String>,
     /// Accepted places (home first), lower-cased.
     pub place_names: Vec<String>,
@@ -196,12 +206,8 @@ pub struct Profile {
     pub hours: Option<(f64, f64)>,
     /// Languages the client works in.
     pub languages: Vec<String>,
-    /// Stems of things to avoid.
-    #[expect(
-        dead_code,
-        reason = "reasons name the words as written (reasons::words)"
-    )]
-    pub avoid_stems: Vec<String>,
+    /// How the wish was read.
+    pub understood: Understood,
 }
 
 /// Commute assumed when the client states none.
@@ -209,18 +215,52 @@ const DEFAULT_COMMUTE_KM: f64 = 30.0;
 
 impl Profile {
     /// Reads the client's preferences.
-    pub fn new(client: &Client, taxonomy: &Taxonomy, search: &SearchIndex) -> Self {
+    pub fn new(client: &Client, taxonomy: &Taxonomy, occupations: &Occupations) -> Self {
         let p = &client.preferences;
-        let words = p.desired_work.clone().unwrap_or_default();
-        let stems = search.finnish_stems(&words);
-        // Roots for the taxonomy: a stem less its last letters meets derived forms
+        let understood = wish::understand(
+            p.desired_work.as_deref().unwrap_or_default(),
+            p.avoid.as_deref().unwrap_or_default(),
+            occupations,
+        );
+        let words = understood.wanted.join(" ");
+        let refused_in_wish = wish::understand(
+            p.desired_work.as_deref().unwrap_or_default(),
+            "",
+            &Occupations::empty(),
+        )
+        .refused
+        .join(" ");
+        // Roots for the taxonomy: a word less its last letters meets derived forms
         // ("siivous" and "siivooja" share "siivo").
-        let roots: Vec<String> = stems
+        let roots: Vec<String> = understood
+            .wanted
             .iter()
-            .filter(|s| s.chars().count() >= 5)
-            .map(|s| s.chars().take((s.chars().count() - 2).max(5)).collect())
+            .chain(&understood.also)
+            .filter_map(|w| stem_root(&w.to_lowercase()))
             .collect();
-        let (inferred_groups, taxonomy_names) = taxonomy.widen(&roots);
+        let (widened, mut taxonomy_names) = taxonomy.widen(&roots);
+        taxonomy_names.extend(understood.also.iter().cloned());
+        let mut inferred_groups: Vec<(String, f64)> = Vec::new();
+        for o in &understood.occupations {
+            let group = o.code.split('.').next().unwrap_or(&o.code).to_string();
+            // The names of the occupation read (and of its group): a Swedish or English wish
+            // meets Finnish ads through them.
+            for code in [o.code.as_str(), group.as_str()] {
+                if let Some(label) = occupations.label(code, "fi") {
+                    if !taxonomy_names.iter().any(|n| n == label) {
+                        taxonomy_names.push(label.to_string());
+                    }
+                }
+            }
+            if !inferred_groups.iter().any(|(g, _)| *g == group) {
+                inferred_groups.push((group, o.confidence));
+            }
+        }
+        for g in widened {
+            if !inferred_groups.iter().any(|(have, _)| *have == g) {
+                inferred_groups.push((g, WIDENED_CONFIDENCE));
+            }
+        }
         let groups: Vec<String> = p
             .occupations
             .iter()
@@ -238,7 +278,8 @@ impl Profile {
             .map(|h| (h.min.unwrap_or(0.0), h.max.unwrap_or(80.0)));
         Self {
             words,
-            stems,
+            refused: understood.refused.join(" "),
+            refused_in_wish,
             groups,
             inferred_groups,
             taxonomy_names,
@@ -250,14 +291,14 @@ impl Profile {
                 .unwrap_or(DEFAULT_COMMUTE_KM),
             hours,
             languages: p.languages.clone(),
-            avoid_stems: search.finnish_stems(p.avoid.as_deref().unwrap_or_default()),
+            understood,
         }
     }
 
     /// Stated and inferred groups, stated first.
     pub fn all_groups(&self) -> Vec<String> {
         let mut all = self.groups.clone();
-        for g in &self.inferred_groups {
+        for (g, _) in &self.inferred_groups {
             if !all.contains(g) {
                 all.push(g.clone());
             }
@@ -265,6 +306,9 @@ impl Profile {
         all
     }
 }
+
+/// How sure an occupation group is that the taxonomy widening alone reads from the words.
+const WIDENED_CONFIDENCE: f64 = 0.3;
 
 #[cfg(test)]
 mod tests {

@@ -136,6 +136,31 @@ features! {
         sign: Free,
         doc: "log10(1 + clients this employer has hired through the service), capped at 1.",
     }
+    OccupationConfidence {
+        name: "occupation_confidence",
+        sign: Free,
+        doc: "Occupation proximity times how sure the posting's occupation is: 1 when the \
+              posting states its code, the classifier's confidence when it was read from the \
+              title and text.",
+    }
+    RefusedHit {
+        name: "refused_hit",
+        sign: NeverPositive,
+        doc: "1 when the posting names something the client refused inside the wish (\"…, mutta \
+              en halua olla kassalla\"). It only ever demotes.",
+    }
+    ShiftFit {
+        name: "shift_fit",
+        sign: Free,
+        doc: "0 when the posting names a shift the client refused, 1 when it names one the \
+              client wished (and none refused), 0.5 otherwise.",
+    }
+    LicenceFit {
+        name: "licence_fit",
+        sign: Free,
+        doc: "When the client names licences or cards: 1 when the posting names one of them, 0 \
+              when it names only others; 0.5 when either names none.",
+    }
 }
 
 /// Number of features.

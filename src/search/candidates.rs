@@ -63,6 +63,8 @@ pub struct CandidateSpec {
     pub municipalities: Vec<String>,
     /// Things to avoid, in the client's words: marks candidates, never removes them.
     pub avoid: String,
+    /// Things refused inside the wish ("…, mutta en halua olla kassalla"): marks likewise.
+    pub refused: String,
     /// Functional adjustments the client shared: marks employers that offer them.
     pub adjustments: String,
     /// Kinds to retrieve.
@@ -102,6 +104,8 @@ pub struct Candidate {
     pub lang: Lang,
     /// Mentions something the client wants to avoid.
     pub avoid_hit: bool,
+    /// Mentions something the client refused inside the wish.
+    pub refused_hit: bool,
     /// The employer offers an adjustment the client asked for.
     pub adjustments_met: bool,
 }
@@ -230,6 +234,7 @@ impl SearchIndex {
         }
 
         let avoid = self.marked(&searcher, &spec.avoid, false)?;
+        let refused = self.marked(&searcher, &spec.refused, false)?;
         let adjustments = self.marked(&searcher, &spec.adjustments, true)?;
         let mut columns: HashMap<u32, Columns> = HashMap::new();
         let mut out = Vec::with_capacity(found.len());
@@ -269,6 +274,7 @@ impl SearchIndex {
                 posted: cols.posted.first(d).unwrap_or_default(),
                 lang: lang_of_code(cols.lang.first(d).unwrap_or_default()),
                 avoid_hit: avoid.contains(&addr),
+                refused_hit: refused.contains(&addr),
                 adjustments_met: adjustments.contains(&addr),
             });
         }

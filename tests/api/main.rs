@@ -20,3 +20,4 @@ mod search;
 mod service;
 mod training;
 mod validation;
+mod wishes;

@@ -7,6 +7,7 @@ mod freshness;
 mod hours;
 mod lang;
 mod place;
+mod signals;
 mod wish;
 mod words;
 
@@ -98,6 +99,11 @@ impl Feature {
             Feature::LanguageFit => language(ctx),
             // Not said: it would speak of other clients' placements.
             Feature::EmployerHires => None,
+            // The occupation reason names the occupation; how sure it is shows in the order.
+            Feature::OccupationConfidence => None,
+            Feature::RefusedHit => refused(ctx, contribution),
+            Feature::ShiftFit => signals::shift(ctx, contribution),
+            Feature::LicenceFit => signals::licence(ctx, contribution),
         }
     }
 }
@@ -208,6 +214,28 @@ fn avoid(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
             format!("Mainitsee vältettävän asian{what}"),
             format!("Nämner något som ska undvikas{what}"),
             format!("Mentions something to avoid{what}"),
+        ),
+    ))
+}
+
+/// A word refused inside the wish. When the posting also names a thing to avoid, the avoid
+/// line already names the words (they are read together), so only one line is said.
+fn refused(ctx: &ReasonContext, contribution: f64) -> Option<Reason> {
+    let c = ctx.base.candidate;
+    if !c.refused_hit || c.avoid_hit {
+        return None;
+    }
+    let what = if ctx.avoided.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", ctx.avoided.join(", "))
+    };
+    Some(Reason::misses(
+        -contribution,
+        ctx.lang.pick(
+            format!("Mainitsee asian, jota asiakas ei halua{what}"),
+            format!("Nämner något som klienten inte vill{what}"),
+            format!("Mentions something the client does not want{what}"),
         ),
     ))
 }
