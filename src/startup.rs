@@ -78,6 +78,7 @@ impl Application {
         );
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
+        spawn_expiry(store.clone(), notify.clone(), shutdown_rx.clone());
         let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);
         // The all-coaches figures take seconds to load from a large history; load them for
         // today's reports in the background so the first dashboard visit does not wait.
@@ -184,4 +185,30 @@ pub async fn build_matcher(
         Taxonomy::new(store.occupations().await?),
         model,
     ))
+}
+
+/// How often postings past their last day are closed.
+const EXPIRY_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Closes postings past their last day to apply, at start and then every hour, each with a
+/// change-log row, and wakes the index follower. (Search and matches leave them out at once
+/// anyway; this keeps the database's status true.)
+fn spawn_expiry(store: Store, notify: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(EXPIRY_EVERY);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            match store.close_expired(chrono::Utc::now()).await {
+                Ok((0, 0)) => {}
+                Ok((vacancies, tasks)) => {
+                    tracing::info!(vacancies, tasks, "closed postings past their last day");
+                    notify.notify_one();
+                }
+                Err(e) => tracing::warn!(error = %e, "could not close expired postings"),
+            }
+        }
+    });
 }

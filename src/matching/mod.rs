@@ -166,6 +166,7 @@ impl Matcher {
             adjustments: client.preferences.adjustments.join(" "),
             kinds,
             per_source: PER_SOURCE,
+            now: req.now.timestamp(),
         };
         let candidates = self.search.candidates(&spec)?;
         let model = self.model();

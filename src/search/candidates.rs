@@ -14,7 +14,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::analysis::{terms, Lang};
-use super::index::{isco_digits, lang_of_code, KIND_EMPLOYER, KIND_TASK, KIND_VACANCY};
+use super::index::{expired, isco_digits, lang_of_code, KIND_EMPLOYER, KIND_TASK, KIND_VACANCY};
 use super::{Result, SearchIndex};
 
 /// Kinds of candidate.
@@ -71,6 +71,8 @@ pub struct CandidateSpec {
     pub kinds: Vec<CandidateKind>,
     /// Candidates per source.
     pub per_source: usize,
+    /// "Now", unix seconds: postings whose last day to apply is before it are left out.
+    pub now: i64,
 }
 
 /// A candidate with the values ranking needs (read from fast fields, not stored documents).
@@ -157,7 +159,7 @@ impl SearchIndex {
             CandidateKind::Task,
             CandidateKind::Employer,
         ];
-        let kind_clauses: Vec<(Occur, Box<dyn Query>)> =
+        let mut kind_clauses: Vec<(Occur, Box<dyn Query>)> =
             if spec.kinds.contains(&CandidateKind::Vacancy) {
                 all.iter()
                     .filter(|k| !spec.kinds.contains(k))
@@ -166,6 +168,8 @@ impl SearchIndex {
             } else {
                 vec![(Occur::Must, self.kind_filter(&spec.kinds))]
             };
+        // Postings past their last day to apply are gone from matches at once.
+        kind_clauses.push((Occur::MustNot, expired(&self.fields, spec.now)));
         let filtered = |q: Box<dyn Query>| -> Box<dyn Query> {
             if kind_clauses.is_empty() {
                 return q;
@@ -225,7 +229,10 @@ impl SearchIndex {
         }
         // 4. The newest open work of each kind: nobody is left without suggestions.
         for kind in &spec.kinds {
-            let q = self.kind_filter(&[*kind]);
+            let q: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.kind_filter(&[*kind])),
+                (Occur::MustNot, expired(&self.fields, spec.now)),
+            ]));
             let top =
                 TopDocs::with_limit(n.min(100)).order_by_fast_field::<i64>("posted", Order::Desc);
             for (_, addr) in searcher.search(&q, &top)? {

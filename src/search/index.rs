@@ -13,7 +13,7 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// An inferred occupation below this confidence is not indexed.
 const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
@@ -80,6 +80,8 @@ pub struct Fields {
     pub isco_confidence: Field,
     /// Fast: the shifts and licences the text names ([`super::signals::Signals`]).
     pub signals: Field,
+    /// Fast: last moment to apply, unix seconds (`i64::MAX` when not given).
+    pub valid_through: Field,
     /// Fast: [`place_key`] of the municipality, 0 when unknown.
     pub place: Field,
     /// Fast: 0 fi, 1 sv, 2 en.
@@ -139,6 +141,7 @@ pub fn schema() -> (Schema, Fields) {
     let isco = b.add_u64_field("isco", FAST);
     let isco_confidence = b.add_f64_field("isco_confidence", FAST);
     let signals = b.add_u64_field("signals", FAST);
+    let valid_through = b.add_i64_field("valid_through", FAST);
     let place = b.add_u64_field("place", FAST);
     let lang_code = b.add_u64_field("lang_code", FAST);
     let langs = Lang::ALL.map(|l| {
@@ -188,6 +191,7 @@ pub fn schema() -> (Schema, Fields) {
         isco,
         isco_confidence,
         signals,
+        valid_through,
         place,
         lang_code,
         langs,
@@ -304,6 +308,10 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         .or_else(|| occupations.first().map(|o| (o.code.as_str(), o.confidence)));
     d.add_u64(fields.isco, isco_code(top.map(|t| t.0)));
     d.add_f64(fields.isco_confidence, top.map_or(0.0, |t| t.1));
+    d.add_i64(
+        fields.valid_through,
+        p.valid_through.map_or(i64::MAX, |t| t.timestamp()),
+    );
     d.add_u64(
         fields.signals,
         super::signals::read(&format!("{} {}", p.title, p.description)).0,
@@ -422,6 +430,7 @@ pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocum
         fields.isco => 0u64,
         fields.isco_confidence => 0.0f64,
         fields.signals => 0u64,
+        fields.valid_through => i64::MAX,
         fields.place => e.municipality.as_deref().map(place_key).unwrap_or(0),
     );
     if let Some(m) = &e.municipality {
@@ -429,4 +438,13 @@ pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocum
         d.add_text(fields.municipality_key, m.to_lowercase());
     }
     d
+}
+
+/// The query of every document whose last moment to apply is before `now` (they leave search
+/// and matches at once; the hourly expiry closes them in the database).
+pub fn expired(fields: &Fields, now: i64) -> Box<dyn tantivy::query::Query> {
+    Box::new(tantivy::query::RangeQuery::new(
+        std::ops::Bound::Unbounded,
+        std::ops::Bound::Excluded(Term::from_field_i64(fields.valid_through, now)),
+    ))
 }

@@ -151,6 +151,11 @@ impl SearchIndex {
             ],
             None => vec![(Occur::MustNot, kind("employer"))],
         };
+        // Postings past their last day to apply are gone from search at once.
+        out.push((
+            Occur::MustNot,
+            super::index::expired(f, chrono::Utc::now().timestamp()),
+        ));
         if let Some(m) = req.municipality.as_deref().filter(|m| !m.trim().is_empty()) {
             let m = crate::domain::normalize_locality(m).unwrap_or_else(|| m.trim().to_string());
             out.push((

@@ -63,6 +63,8 @@ pub struct IndexablePosting {
     pub adjustments_offered: Vec<String>,
     /// Occupations, best first.
     pub occupations: Vec<OccupationGuess>,
+    /// Last moment to apply (vacancies); `None` when not given.
+    pub valid_through: Option<DateTime<Utc>>,
     /// A task's estimated total hours of work (not per week); `None` for vacancies.
     pub estimated_hours: Option<f64>,
 }
@@ -402,6 +404,42 @@ impl Store {
         Ok(())
     }
 
+    /// Closes every open vacancy whose `valid_through` has passed and every open task whose
+    /// last day has passed, each with a change-log row (the index drops them). Returns how
+    /// many of each were closed.
+    #[tracing::instrument(name = "store.close_expired", skip(self))]
+    pub async fn close_expired(&self, at: DateTime<Utc>) -> Result<(usize, usize)> {
+        let mut tx = self.write_tx().await?;
+        let vacancies: Vec<(i64,)> = sqlx::query_as(
+            "UPDATE vacancies SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
+             updated_at = ? WHERE status = 'open' AND valid_through IS NOT NULL \
+             AND valid_through < ? RETURNING id",
+        )
+        .bind(at)
+        .bind(at)
+        .bind(at)
+        .fetch_all(&mut *tx)
+        .await?;
+        let tasks: Vec<(i64,)> = sqlx::query_as(
+            "UPDATE tasks SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
+             updated_at = ? WHERE status = 'open' AND ends_on IS NOT NULL AND ends_on < ? \
+             RETURNING id",
+        )
+        .bind(at)
+        .bind(at)
+        .bind(at.date_naive())
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id,) in &vacancies {
+            append(&mut tx, Entity::Vacancy, *id, "close", at).await?;
+        }
+        for (id,) in &tasks {
+            append(&mut tx, Entity::Task, *id, "close", at).await?;
+        }
+        tx.commit().await?;
+        Ok((vacancies.len(), tasks.len()))
+    }
+
     /// Vacancies newest first, optionally of one employer and one status.
     pub async fn vacancies(
         &self,
@@ -600,7 +638,7 @@ impl Store {
                 "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
                  e.name AS employer, v.municipality, v.language, v.occupation_code, \
                  v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered, v.occupations, \
-                 NULL AS estimated_hours FROM vacancies v \
+                 NULL AS estimated_hours, v.valid_through FROM vacancies v \
                  JOIN employers e ON e.id = v.employer_id \
                  WHERE v.status = 'open' AND v.id IN ({})",
                 placeholders(ids.len())
@@ -610,7 +648,7 @@ impl Store {
                  e.name AS employer, t.municipality, NULL AS language, \
                  NULL AS occupation_code, t.created_at AS date_posted, NULL AS hours_min, \
                  NULL AS hours_max, '[]' AS adjustments_offered, t.occupations, \
-                 t.estimated_hours FROM tasks t \
+                 t.estimated_hours, NULL AS valid_through FROM tasks t \
                  JOIN employers e ON e.id = t.employer_id \
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
@@ -788,6 +826,7 @@ struct IndexRow {
     adjustments_offered: String,
     occupations: String,
     estimated_hours: Option<f64>,
+    valid_through: Option<DateTime<Utc>>,
 }
 
 impl IndexRow {
@@ -810,6 +849,7 @@ impl IndexRow {
                 .unwrap_or_default(),
             occupations: occupations_of(&self.occupations),
             estimated_hours: self.estimated_hours,
+            valid_through: self.valid_through,
         }
     }
 }

@@ -1,7 +1,7 @@
 use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{contains_id, hit_keys, spawn_app};
+use crate::helpers::{contains_id, hit_keys, spawn_app, spawn_app_in};
 
 #[tokio::test]
 async fn coach_posts_a_vacancy_and_reads_it_back() {
@@ -226,4 +226,87 @@ async fn employer_register_has_business_ids() {
         )
         .await;
     assert_eq!(dup.status(), 409);
+}
+
+#[tokio::test]
+async fn a_posting_past_its_last_day_leaves_search_and_matches_and_is_closed() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Varasto Oy").await;
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let mut ids = Vec::new();
+    for until in [&yesterday, &tomorrow] {
+        let r = app
+            .post(
+                "/api/v1/vacancies",
+                &coach,
+                &json!({"employer_id": employer, "title": "Varastotyöntekijä", "description": "Keräilyä.",
+                        "municipality": "Lahti", "valid_through": until}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let (expired, open) = (ids[0], ids[1]);
+    let found = app
+        .search_until(&coach, "varasto", |r| contains_id(r, open))
+        .await;
+    assert!(!contains_id(&found, expired), "{found}");
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "A", "home_municipality": "Lahti", "preferences": {"desired_work": "varastotyö"}}),
+        )
+        .await;
+    let client = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let m: Value = app
+        .get(&format!("/api/v1/clients/{client}/matches"), &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let suggested: Vec<i64> = m["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "vacancy")
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        suggested.contains(&open) && !suggested.contains(&expired),
+        "{m}"
+    );
+
+    // The expiry runs when the service starts (and every hour): the record is closed, with
+    // its history kept.
+    let dir = app.stop().await;
+    let app = spawn_app_in(dir).await;
+    let v: Value = app
+        .get(&format!("/api/v1/vacancies/{expired}"), &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut status = v["status"].clone();
+    while status != "closed" && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        let v: Value = app
+            .get(&format!("/api/v1/vacancies/{expired}"), &coach)
+            .await
+            .json()
+            .await
+            .unwrap();
+        status = v["status"].clone();
+    }
+    assert_eq!(status, "closed");
+    let v: Value = app
+        .get(&format!("/api/v1/vacancies/{open}"), &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"], "open");
 }
