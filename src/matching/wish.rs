@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::occupations::Occupations;
+use crate::search::analysis::colloquial;
 use crate::search::signals::{self, Licence, Shift};
 
 /// A shift the client wants or refuses.
@@ -329,27 +330,11 @@ pub fn understand(desired: &str, avoid: &str, occupations: &Occupations) -> Unde
 /// Confidence of an occupation group read from a description of the work.
 const CONTEXT_CONFIDENCE: f64 = 0.3;
 
-/// (colloquial, standard words) from `data/colloquial.csv`.
-fn colloquial_table() -> &'static [(String, Vec<String>)] {
-    static TABLE: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        data_rows(include_str!("data/colloquial.csv"))
-            .filter_map(|cols| {
-                let (word, standard) = (cols.first()?, cols.get(1)?);
-                Some((
-                    word.to_string(),
-                    standard.split_whitespace().map(str::to_string).collect(),
-                ))
-            })
-            .collect()
-    })
-}
-
 /// (cues, ISCO groups) from `data/work-contexts.csv`.
 fn context_table() -> &'static [(Vec<String>, Vec<String>)] {
     static TABLE: std::sync::OnceLock<Vec<(Vec<String>, Vec<String>)>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        data_rows(include_str!("data/work-contexts.csv"))
+        crate::search::analysis::data_rows(include_str!("data/work-contexts.csv"))
             .filter_map(|cols| {
                 let (cues, groups) = (cols.get(1)?, cols.get(2)?);
                 Some((
@@ -359,25 +344,6 @@ fn context_table() -> &'static [(Vec<String>, Vec<String>)] {
             })
             .collect()
     })
-}
-
-/// The rows of a small shipped CSV (no quoting; `#` comments; the header skipped).
-fn data_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .skip(1)
-        .map(|l| l.split(',').map(str::trim).collect())
-}
-
-/// Standard words for a colloquial one: the word begins with it ("kuskiksi") or, in a
-/// compound, ends with it ("rekkakuski").
-fn colloquial(word: &str) -> Vec<String> {
-    let lower = word.to_lowercase();
-    colloquial_table()
-        .iter()
-        .filter(|(c, _)| lower.starts_with(c.as_str()) || lower.ends_with(c.as_str()))
-        .flat_map(|(_, s)| s.iter().cloned())
-        .collect()
 }
 
 /// ISCO groups of the work contexts the words describe. A cue of four letters or fewer must

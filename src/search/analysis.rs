@@ -184,6 +184,42 @@ pub fn analyzers(lang: Lang, analyser: Analyser) -> [TextAnalyzer; 3] {
     ]
 }
 
+/// The rows of a small shipped CSV (no quoting; `#` comments; the header skipped).
+pub fn data_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .map(|l| l.split(',').map(str::trim).collect())
+}
+
+/// (colloquial, standard words) from `data/colloquial.csv`.
+fn colloquial_table() -> &'static [(String, Vec<String>)] {
+    static TABLE: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        data_rows(include_str!("data/colloquial.csv"))
+            .filter_map(|cols| {
+                let (word, standard) = (cols.first()?, cols.get(1)?);
+                Some((
+                    word.to_string(),
+                    standard.split_whitespace().map(str::to_string).collect(),
+                ))
+            })
+            .collect()
+    })
+}
+
+/// The standard words ads use for a colloquial job word ("raksa" -> "rakennus"): the word
+/// begins with it ("kuskiksi") or, in a compound, ends with it ("rekkakuski"). Search and
+/// matching widen the same way.
+pub fn colloquial(word: &str) -> Vec<String> {
+    let lower = word.to_lowercase();
+    colloquial_table()
+        .iter()
+        .filter(|(c, _)| lower.starts_with(c.as_str()) || lower.ends_with(c.as_str()))
+        .flat_map(|(_, s)| s.iter().cloned())
+        .collect()
+}
+
 /// Registers every analyzer on `index`.
 pub fn register(index: &Index, analyser: Analyser) {
     let tokenizers = index.tokenizers();

@@ -13,7 +13,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
 use super::analysis::{
-    compound_forms, stem_root, terms, voikko_query_terms, Analyser, Lang, NAME_ANALYZER,
+    colloquial, compound_forms, stem_root, terms, voikko_query_terms, Analyser, Lang, NAME_ANALYZER,
 };
 use super::{Result, SearchIndex};
 
@@ -207,6 +207,15 @@ impl SearchIndex {
             }
             for (lang, stems) in per_lang {
                 self.word_clauses(&word, lang, stems, &mut should);
+            }
+            // A colloquial job word also means the standard one ads use ("raksa" -> "rakennus").
+            for standard in colloquial(&word) {
+                if let Some(mut fi) = tokenizers.get(Lang::Fi.words_analyzer()) {
+                    let stems = terms(&mut fi, &standard);
+                    if !stems.is_empty() {
+                        self.word_clauses(&standard, Lang::Fi, stems, &mut should);
+                    }
+                }
             }
             clauses.push(Box::new(BooleanQuery::union(should)));
         }

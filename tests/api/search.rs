@@ -284,3 +284,69 @@ async fn an_edit_is_searchable_under_its_new_words() {
     let old = app.search(&coach, "keittiöapulainen").await;
     assert!(!contains_id(&old, ids[0]));
 }
+
+/// Whether Voikko is here; where it is required (CI) its absence fails the test.
+fn voikko_here() -> bool {
+    match kohtaamo::search::voikko::Voikko::get() {
+        Ok(_) => true,
+        Err(e) if std::env::var("KOHTAAMO_REQUIRE_VOIKKO").is_ok_and(|v| v == "1") => {
+            panic!("Voikko is required here: {e}")
+        }
+        Err(e) => {
+            eprintln!("NOTICE: {e}; skipping a test of Voikko's analysis");
+            false
+        }
+    }
+}
+
+/// What a coach types meets the ad's words through Voikko: plurals and cases of agent nouns
+/// with consonant gradation, a compound's head and its modifier, words of one family, and
+/// colloquial job names.
+#[tokio::test]
+async fn finnish_morphology_meets_what_a_coach_types() {
+    if !voikko_here() {
+        return;
+    }
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Konepaja Oy").await;
+    let mut ids = std::collections::HashMap::new();
+    for (title, text) in [
+        ("Hitsaaja", "MIG-hitsausta konepajassa."),
+        ("Osastopäällikkö", "Johdat myymälän osastoa."),
+        ("Rakennusmies", "Työmaalla monipuolisia tehtäviä."),
+        (
+            "Lounasravintolan keittiöapulainen",
+            "Astioiden pesua ja salaatteja.",
+        ),
+        ("Opettaja", "Opetat aikuisia."),
+        ("Kuorma-autonkuljettaja", "Jakeluajoa pääkaupunkiseudulla."),
+    ] {
+        let v = app.vacancy(&coach, employer, title, text, "Lahti").await;
+        ids.insert(title, v["id"].as_i64().unwrap());
+    }
+    app.search_until(&coach, "", |r| r["total"] == 6).await;
+    for (query, title) in [
+        ("hitsaajia", "Hitsaaja"),
+        ("hitsausta", "Hitsaaja"),
+        ("hitsata", "Hitsaaja"),
+        ("päälliköitä", "Osastopäällikkö"),
+        ("rakennusmiehiä", "Rakennusmies"),
+        ("rakennus", "Rakennusmies"),
+        ("mies", "Rakennusmies"),
+        ("keittiö", "Lounasravintolan keittiöapulainen"),
+        ("lounasravintolassa", "Lounasravintolan keittiöapulainen"),
+        ("opetus", "Opettaja"),
+        ("raksa", "Rakennusmies"),
+        ("kuski", "Kuorma-autonkuljettaja"),
+        ("kuljettajia", "Kuorma-autonkuljettaja"),
+    ] {
+        let r = app.search(&coach, query).await;
+        let first = r["hits"][0]["id"].as_i64();
+        assert_eq!(
+            first,
+            Some(ids[title]),
+            "{query:?} should find {title:?} first: {r}"
+        );
+    }
+}
