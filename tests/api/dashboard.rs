@@ -26,6 +26,9 @@ fn chromium() -> Option<PathBuf> {
             }
         }
     }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        panic!("chromium is not installed: CI must run the headless-browser dashboard test");
+    }
     eprintln!("NOTICE: chromium is not installed; skipping a headless-browser dashboard test");
     None
 }
