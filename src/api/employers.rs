@@ -51,7 +51,7 @@ pub async fn create_employer(
         b.municipality.as_deref(),
     )?;
     let employer = state.store.create_employer(&draft).await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::Created().json(employer))
 }
 

@@ -46,10 +46,27 @@ pub struct AppState {
 
 impl AppState {
     /// Tells the index follower that the change log has grown.
-    pub fn written(&self) {
+    pub async fn written(&self) {
+        // The write's change is in the log; answering only once searches see it means a
+        // posting closed or changed by this request is never in a later request's answer.
+        let seq = match self.store.last_change_seq().await {
+            Ok(seq) => seq,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the change log after a write");
+                self.index_notify.notify_one();
+                return;
+            }
+        };
         self.index_notify.notify_one();
+        if !self.search.caught_up(seq, WRITE_VISIBLE_WITHIN).await {
+            tracing::warn!(seq, "the index has not caught up with a write yet");
+        }
     }
 }
+
+/// How long a write waits for the index to show it before answering anyway (the write
+/// itself is safe in the database; the index catches up).
+const WRITE_VISIBLE_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {

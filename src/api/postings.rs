@@ -150,7 +150,7 @@ pub async fn create_vacancy(
         .store
         .create_vacancy(&draft, Some(caller.id()))
         .await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::Created().json(vacancy))
 }
 
@@ -190,7 +190,7 @@ pub async fn patch_vacancy(
     check_posting_employer(&caller, draft.employer_id)?;
     state.occupations.fill_vacancy(&mut draft);
     let v = state.store.update_vacancy(id, &draft).await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -209,7 +209,7 @@ pub async fn close_vacancy(
     let current = state.store.vacancy(id).await?;
     visible(&caller, current.employer_id, "vacancy", id, ())?;
     state.store.close_vacancy(id).await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -244,7 +244,7 @@ pub async fn create_task(
     state.occupations.fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
     let task = state.store.create_task(&draft, Some(caller.id())).await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::Created().json(task))
 }
 
@@ -283,7 +283,7 @@ pub async fn patch_task(
     state.occupations.fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
     let t = state.store.update_task(id, &draft).await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::Ok().json(t))
 }
 
@@ -302,7 +302,7 @@ pub async fn close_task(
     let current = state.store.task(id).await?;
     visible(&caller, current.employer_id, "task", id, ())?;
     state.store.close_task(id).await?;
-    state.written();
+    state.written().await;
     Ok(HttpResponse::NoContent().finish())
 }
 

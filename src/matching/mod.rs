@@ -168,12 +168,14 @@ impl Matcher {
             per_source: PER_SOURCE,
             now: req.now.timestamp(),
         };
-        let candidates = self.search.candidates(&spec)?;
+        // One searcher for the whole request: candidates, their documents, prospects' counts.
+        let searcher = self.search.searcher();
+        let candidates = self.search.candidates(&searcher, &spec)?;
         let model = self.model();
         let mut scored = self.score(client, &profile, candidates, hires, req.now, &model);
         scored.sort_by(Scored::order);
         let chosen = choose(scored, req.kind, req.limit);
-        self.present(&profile, chosen, hires, req, &model)
+        self.present(&searcher, &profile, chosen, hires, req, &model)
     }
 
     /// Features and score of each candidate.
@@ -212,6 +214,7 @@ impl Matcher {
     /// The chosen candidates as suggestions: their stored fields and their reasons.
     fn present(
         &self,
+        searcher: &tantivy::Searcher,
         profile: &Profile,
         chosen: Vec<Scored>,
         hires: &HashMap<i64, u32>,
@@ -219,13 +222,15 @@ impl Matcher {
         model: &RankerModel,
     ) -> Result<Vec<Suggestion>, SearchError> {
         let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
-        let docs = self.search.candidate_docs(&addresses)?;
+        let docs = self.search.candidate_docs(searcher, &addresses)?;
         let prospects: Vec<i64> = chosen
             .iter()
             .filter(|s| s.candidate.kind == CandidateKind::Employer)
             .map(|s| s.candidate.id)
             .collect();
-        let open_vacancies = self.search.open_vacancies_per_employer(&prospects)?;
+        let open_vacancies = self
+            .search
+            .open_vacancies_per_employer(searcher, &prospects)?;
         let explainer = Explainer::new(
             &profile.words,
             &profile.refused,

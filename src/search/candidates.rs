@@ -149,8 +149,10 @@ struct Columns {
 
 impl SearchIndex {
     /// Retrieves candidates for `spec`. CPU-bound: call from a blocking thread.
-    pub fn candidates(&self, spec: &CandidateSpec) -> Result<Vec<Candidate>> {
-        let searcher = self.reader.searcher();
+    /// `searcher` is the request's one searcher: the same one must read the candidates'
+    /// documents ([`SearchIndex::candidate_docs`]), or a reload in between could make their
+    /// addresses point elsewhere.
+    pub fn candidates(&self, searcher: &Searcher, spec: &CandidateSpec) -> Result<Vec<Candidate>> {
         // Every document is one of the three kinds. Asking for all needs no filter; vacancies
         // are nearly the whole index, so they are narrowed to by excluding the small kinds
         // (intersecting with a set that matches almost everything is what would cost).
@@ -240,9 +242,9 @@ impl SearchIndex {
             }
         }
 
-        let avoid = self.marked(&searcher, &spec.avoid, false)?;
-        let refused = self.marked(&searcher, &spec.refused, false)?;
-        let adjustments = self.marked(&searcher, &spec.adjustments, true)?;
+        let avoid = self.marked(searcher, &spec.avoid, false)?;
+        let refused = self.marked(searcher, &spec.refused, false)?;
+        let adjustments = self.marked(searcher, &spec.adjustments, true)?;
         let mut columns: HashMap<u32, Columns> = HashMap::new();
         let mut out = Vec::with_capacity(found.len());
         for (addr, text_score) in found {
@@ -289,8 +291,11 @@ impl SearchIndex {
     }
 
     /// Loads the display fields of candidates.
-    pub fn candidate_docs(&self, addresses: &[DocAddress]) -> Result<Vec<CandidateDoc>> {
-        let searcher = self.reader.searcher();
+    pub fn candidate_docs(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+    ) -> Result<Vec<CandidateDoc>> {
         let f = &self.fields;
         addresses
             .iter()

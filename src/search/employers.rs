@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::Searcher;
 use tantivy::Term;
 
 use super::{Result, SearchIndex};
@@ -15,8 +16,11 @@ impl SearchIndex {
     /// Open vacancies per employer id, for each of `employer_ids` (0 when it has none), read
     /// with one searcher. The index holds open postings only, so every vacancy document
     /// counts. CPU-bound: call from a blocking thread.
-    pub fn open_vacancies_per_employer(&self, employer_ids: &[i64]) -> Result<HashMap<i64, u64>> {
-        let searcher = self.reader.searcher();
+    pub fn open_vacancies_per_employer(
+        &self,
+        searcher: &Searcher,
+        employer_ids: &[i64],
+    ) -> Result<HashMap<i64, u64>> {
         let term = |term: Term| -> Box<dyn Query> {
             Box::new(TermQuery::new(term, IndexRecordOption::Basic))
         };

@@ -44,12 +44,22 @@ impl Indexer {
                 .and_then(|m| m.payload)
                 .and_then(|p| p.trim().parse::<i64>().ok())
         };
+        if let Some(seq) = applied {
+            search.applied.send_replace(seq);
+        }
         Self {
             store,
             search,
             writer: Some(writer),
             applied,
         }
+    }
+
+    /// Records that the committed (and reloaded) index reflects the change log up to `seq`,
+    /// and tells whoever waits for it ([`SearchIndex::caught_up`]).
+    fn set_applied(&mut self, seq: i64) {
+        self.applied = Some(seq);
+        self.search.applied.send_replace(seq);
     }
 
     /// The change-log sequence the index reflects, if known.
@@ -130,7 +140,7 @@ impl Indexer {
         }
         let writer = self.commit_blocking(writer, seq).await?;
         self.writer = Some(writer);
-        self.applied = Some(seq);
+        self.set_applied(seq);
         tracing::info!(postings = done, seq, "index rebuilt");
         Ok(done)
     }
@@ -192,7 +202,7 @@ impl Indexer {
             let writer = self.add_blocking(deleted, postings, employer_docs).await?;
             let writer = self.commit_blocking(writer, last).await?;
             self.writer = Some(writer);
-            self.applied = Some(last);
+            self.set_applied(last);
             applied = last;
             total += changes.len() as u64;
         }

@@ -66,6 +66,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     analyser: Analyser,
+    /// The change-log sequence the searchable index reflects (-1 before the first commit).
+    applied: std::sync::Arc<tokio::sync::watch::Sender<i64>>,
 }
 
 impl SearchIndex {
@@ -101,6 +103,7 @@ impl SearchIndex {
             reader,
             fields,
             analyser,
+            applied: std::sync::Arc::new(tokio::sync::watch::channel(-1).0),
         };
         let indexer = Indexer::new(store, search.clone(), writer, created);
         Ok((search, indexer))
@@ -109,6 +112,22 @@ impl SearchIndex {
     /// The Finnish analyser this index was built with.
     pub fn analyser(&self) -> Analyser {
         self.analyser
+    }
+
+    /// Waits until searches see every change up to `seq` of the change log, at most
+    /// `within`; returns whether they do. API writes wait for this, so that a posting closed
+    /// (or changed) before a request starts is never in that request's answer.
+    pub async fn caught_up(&self, seq: i64, within: std::time::Duration) -> bool {
+        let mut rx = self.applied.subscribe();
+        tokio::time::timeout(within, rx.wait_for(|applied| *applied >= seq))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// A searcher on the index as committed now: one per request, used for everything the
+    /// request reads from the index.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
     }
 
     /// Number of documents visible to searches now.

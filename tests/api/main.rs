@@ -18,6 +18,7 @@ mod postings;
 mod properties;
 mod search;
 mod service;
+mod stress;
 mod training;
 mod validation;
 mod wishes;
