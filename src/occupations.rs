@@ -25,8 +25,13 @@ use crate::domain::{TaskDraft, VacancyDraft};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
+    /// The word that names the occupation.
     Head,
+    /// A compound head of it ("kuljettaja" of "kuorma-autonkuljettaja").
     HeadPart,
+    /// A word of the same family as the head ("hitsata" for "hitsaaja"), by Voikko's roots.
+    HeadRoot,
+    /// Any other word of the label.
     Other,
 }
 
@@ -35,6 +40,7 @@ impl Role {
         match self {
             Role::Head => 3.0,
             Role::HeadPart => 1.5,
+            Role::HeadRoot => 1.2,
             Role::Other => 0.6,
         }
     }
@@ -78,6 +84,8 @@ struct Forms {
     bases: Vec<String>,
     tails: Vec<String>,
     modifiers: Vec<String>,
+    /// Word-family roots (Voikko only).
+    roots: Vec<String>,
 }
 
 struct Analysis {
@@ -115,6 +123,7 @@ impl Analysis {
                             bases: q.bases,
                             tails: q.tails,
                             modifiers: q.modifiers,
+                            roots: q.roots,
                         });
                     }
                 }
@@ -124,6 +133,7 @@ impl Analysis {
                     bases,
                     tails: Vec::new(),
                     modifiers: Vec::new(),
+                    roots: Vec::new(),
                 })
             })
             .collect()
@@ -137,6 +147,7 @@ fn merged(per_lang: &[Vec<Option<Forms>>], i: usize) -> Option<Forms> {
         bases: Vec::new(),
         tails: Vec::new(),
         modifiers: Vec::new(),
+        roots: Vec::new(),
     };
     for forms in per_lang.iter() {
         let forms = forms.get(i)?.as_ref()?;
@@ -153,6 +164,11 @@ fn merged(per_lang: &[Vec<Option<Forms>>], i: usize) -> Option<Forms> {
         for m in &forms.modifiers {
             if !out.modifiers.contains(m) {
                 out.modifiers.push(m.clone());
+            }
+        }
+        for r in &forms.roots {
+            if !out.roots.contains(r) {
+                out.roots.push(r.clone());
             }
         }
     }
@@ -214,6 +230,9 @@ impl Occupations {
                 }
                 for t in &head.tails {
                     add(t, Role::HeadPart);
+                }
+                for r in &head.roots {
+                    add(r, Role::HeadRoot);
                 }
                 for w in &others {
                     for b in &w.bases {
@@ -324,12 +343,15 @@ impl Occupations {
                 for word in (0..n_words).filter_map(|i| merged(&per_lang, i)) {
                     // The best role this word plays in each label.
                     let mut best: HashMap<(u32, u8), (f64, bool)> = HashMap::new();
-                    // `part`: 0 the word itself, 1 a compound tail of it, 2 a modifier of it.
+                    // `part`: 0 the word itself, 1 a compound tail of it, 2 a modifier of it, 3
+                    // its word-family root.
                     let mut look = |term: &String, part: u8| {
                         for &(e, n, role, _) in self.postings.get(term).into_iter().flatten() {
                             let role = match (role, part) {
                                 (_, 2) => Role::Other,
                                 (Role::Head, 1) => Role::HeadPart,
+                                (Role::Head | Role::HeadRoot, 3) => Role::HeadRoot,
+                                (_, 3) => continue,
                                 (r, _) => r,
                             };
                             if heads_only && role == Role::Other {
@@ -350,6 +372,9 @@ impl Occupations {
                     }
                     for m in &word.modifiers {
                         look(m, 2);
+                    }
+                    for r in &word.roots {
+                        look(r, 3);
                     }
                     for (key, (w, head)) in best {
                         let s = scores.entry(key).or_default();

@@ -176,6 +176,17 @@ const FILLERS: &[&str] = &[
     "i",
     "på",
     "alalla",
+    "jossa",
+    "joissa",
+    "missä",
+    "saa",
+    "saisi",
+    "saada",
+    "parissa",
+    "kanssa",
+    "sellaista",
+    "sellainen",
+    "jossain",
     "on",
     "olen",
     "oli",
@@ -293,7 +304,9 @@ pub fn understand(desired: &str, avoid: &str, occupations: &Occupations) -> Unde
         .collect();
     u.refused = content_words(&refused_text);
     for w in &u.wanted {
-        for standard in colloquial(w) {
+        let mut more = colloquial(w);
+        more.extend(worker_of_work(w));
+        for standard in more {
             if !u.also.contains(&standard) {
                 u.also.push(standard);
             }
@@ -325,6 +338,17 @@ pub fn understand(desired: &str, avoid: &str, occupations: &Occupations) -> Unde
         }
     }
     u
+}
+
+/// "varastotyötä" also means the one who does it, "varastotyöntekijä": occupations are named
+/// by their worker, work by its place or object plus "työ".
+fn worker_of_work(word: &str) -> Option<String> {
+    let lower = word.to_lowercase();
+    let base = crate::search::analysis::voikko_query_terms(&lower)
+        .and_then(|q| q.bases.into_iter().next())
+        .unwrap_or(lower);
+    let stem = base.strip_suffix("työ")?;
+    (stem.chars().count() >= 3).then(|| format!("{stem}työntekijä"))
 }
 
 /// Confidence of an occupation group read from a description of the work.
