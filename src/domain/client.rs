@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::posting::parse_date;
 use super::{
-    bounded_list, bounded_text, optional_text, HoursRange, LanguageCode, Locality, OccupationCode,
-    Validated, ValidationError,
+    bounded_list, bounded_text, optional_text, parse_date, HoursRange, LanguageCode, Locality,
+    OccupationCode, Validated, ValidationError,
 };
 
 /// What the client wants, in the client's own words and codes. Every field is optional: an

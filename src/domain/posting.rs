@@ -3,11 +3,14 @@
 //! `*Input` types carry the raw fields as they arrive (HTTP body, import line); `*Draft`
 //! types are the validated result that the store accepts.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{bounded_list, bounded_text, optional_text, Locality, Validated, ValidationError};
+use super::{
+    bounded_list, bounded_text, optional_text, parse_date, parse_deadline, Locality, Validated,
+    ValidationError,
+};
 
 /// Upper bound for hours per week: anything above a full week is a typo.
 const MAX_HOURS_PER_WEEK: f64 = 80.0;
@@ -199,41 +202,6 @@ impl LanguageCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Parses a date (`2026-12-31`, read as the end of that day) or an RFC 3339 timestamp.
-pub fn parse_deadline(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
-    let raw = raw.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(dt.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        let end = NaiveTime::from_hms_opt(23, 59, 59).expect("valid time");
-        return Ok(d.and_time(end).and_utc());
-    }
-    // Timestamps as some exports write them: "2022-06-09 20:59:59+00".
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f%#z",
-        "%Y-%m-%d %H:%M:%S%#z",
-        "%Y-%m-%dT%H:%M:%S%.f",
-    ] {
-        if let Ok(dt) = DateTime::parse_from_str(raw, fmt) {
-            return Ok(dt.with_timezone(&Utc));
-        }
-        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(raw, fmt) {
-            return Ok(dt.and_utc());
-        }
-    }
-    Err(ValidationError::new(
-        field,
-        format!("'{raw}' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"),
-    ))
-}
-
-/// Parses a calendar date `YYYY-MM-DD`.
-pub fn parse_date(field: &str, raw: &str) -> Validated<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| ValidationError::new(field, format!("'{raw}' is not a date (YYYY-MM-DD)")))
 }
 
 /// A vacancy as it arrives: the body of `POST /api/v1/vacancies`, or an import line mapped.
@@ -625,11 +593,5 @@ mod tests {
         );
         v.valid_through = Some("2026-12-31".into());
         assert!(VacancyDraft::parse(&v, Source::Api).is_ok());
-    }
-
-    #[test]
-    fn export_timestamps_parse() {
-        assert!(parse_deadline("d", "2022-06-09 20:59:59+00").is_ok());
-        assert!(parse_deadline("d", "2021-11-23 07:24:24.507185+00").is_ok());
     }
 }
