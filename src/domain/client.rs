@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    bounded_list, bounded_text, optional_text, parse_date, HoursRange, LanguageCode, Locality,
-    OccupationCode, Validated, ValidationError,
+    bounded_list, bounded_text, is_blank, optional_text, parse_date, HoursRange, LanguageCode,
+    Locality, OccupationCode, Validated, ValidationError,
 };
 
 /// What the client wants, in the client's own words and codes. Every field is optional: an
@@ -130,11 +130,7 @@ impl ClientDraft {
         let display_name = bounded_text("display_name", &input.display_name, 100)?;
         let home = bounded_text("home_municipality", &input.home_municipality, 100)?;
         let home_municipality = Locality::parse(&home).municipality.unwrap_or(home);
-        let intake_date = match input
-            .intake_date
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-        {
+        let intake_date = match input.intake_date.as_deref().filter(|d| !is_blank(d)) {
             None => today,
             Some(d) => parse_date("intake_date", d)?,
         };

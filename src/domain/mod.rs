@@ -29,7 +29,7 @@ pub use posting::{
     Source, TaskDraft, TaskInput, TaskSite, VacancyDraft, VacancyInput,
 };
 pub use records::{Client, Employer, Task, User, Vacancy};
-pub use text::{bounded_list, bounded_text, optional_text};
+pub use text::{bounded_list, bounded_text, is_blank, optional_text};
 pub use user::{parse_role, Role};
 
 /// A value that failed validation, with the name of the field it came from.

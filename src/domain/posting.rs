@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    bounded_list, bounded_text, optional_text, parse_date, parse_deadline, Locality, Validated,
-    ValidationError,
+    bounded_list, bounded_text, is_blank, optional_text, parse_date, parse_deadline, Locality,
+    Validated, ValidationError,
 };
 
 /// Upper bound for hours per week: anything above a full week is a typo.
@@ -315,31 +315,31 @@ impl VacancyDraft {
         let occupation_code = input
             .occupation_code
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| OccupationCode::parse("occupation_code", c))
             .transpose()?;
         let employment_type = input
             .employment_type
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| EmploymentType::parse("employment_type", c))
             .transpose()?;
         let language = input
             .language
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| LanguageCode::parse("language", c))
             .transpose()?;
         let valid_through = input
             .valid_through
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| parse_deadline("valid_through", c))
             .transpose()?;
         let date_posted = input
             .date_posted
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| parse_deadline("date_posted", c))
             .transpose()?;
         let adjustments_offered = bounded_list(

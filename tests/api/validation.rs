@@ -188,3 +188,46 @@ async fn bad_query_parameters_are_422() {
     let (status, err) = error_of(app.get("/api/v1/vacancies?limit=1000", &coach).await).await;
     assert_eq!((status, err["field"].as_str()), (422, Some("limit")));
 }
+
+#[tokio::test]
+async fn required_text_of_only_invisible_characters_is_422_naming_the_field() {
+    let (app, coach, employer) = setup().await;
+    let client = json!({"display_name": "A", "home_municipality": "Lahti"});
+    let vacancy =
+        json!({"employer_id": employer, "title": "t", "description": "d", "municipality": "Lahti"});
+    let employer_body = json!({"name": "Oy"});
+    let cases: [(&str, &Value, &str); 7] = [
+        ("/api/v1/clients", &client, "display_name"),
+        ("/api/v1/clients", &client, "home_municipality"),
+        ("/api/v1/employers", &employer_body, "name"),
+        ("/api/v1/vacancies", &vacancy, "title"),
+        ("/api/v1/vacancies", &vacancy, "description"),
+        ("/api/v1/vacancies", &vacancy, "municipality"),
+        ("/api/v1/tasks", &vacancy, "title"),
+    ];
+    for (path, base, field) in cases {
+        for blank in [
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{00A0}",
+            "\u{2060}",
+            " \u{200B}\u{00A0} ",
+        ] {
+            let mut body = base.clone();
+            body[field] = json!(blank);
+            let (status, err) = error_of(app.post(path, &coach, &body).await).await;
+            assert_eq!(status, 422, "{path} {field}={blank:?}");
+            assert_eq!(err["field"], field, "{path} {field}={blank:?}");
+        }
+    }
+    let list: Value = app
+        .get("/api/v1/clients", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["total"], 0,
+        "no client without a visible name was stored"
+    );
+}
