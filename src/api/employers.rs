@@ -18,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Body of `POST /api/v1/employers`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EmployerInput {
     /// Trade name.
     pub name: String,

@@ -15,6 +15,7 @@ use super::{
 /// What the client wants, in the client's own words and codes. Every field is optional: an
 /// empty profile still gets matches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Preferences {
     /// The work the client wants, in their own words ("varastotyö, mieluiten aamuvuoroja").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +94,7 @@ impl Preferences {
 
 /// A client as it arrives: the body of `POST /api/v1/clients`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ClientInput {
     /// A pseudonymous name the coach recognises (no personal identity code).
     pub display_name: String,

@@ -150,6 +150,7 @@ impl PlacementType {
 
 /// Body of `POST /api/v1/clients/{id}/events`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventInput {
     /// Event type (a DOMAIN.md stage, `match_interested`, `match_declined` or
     /// `benefits_counselling`).
@@ -371,6 +372,7 @@ pub struct ClientEvent {
 
 /// Body of `POST /api/v1/employer-contacts`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ContactInput {
     /// Employer in the register.
     pub employer_id: i64,
@@ -486,6 +488,7 @@ impl SupportNeeded {
 
 /// The employer's answers on a work-trial (or job) feedback form.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackAnswers {
     /// How well the tasks were managed, 1 (not at all) – 5 (fully).
     pub tasks_managed: i64,

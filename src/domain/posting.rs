@@ -80,6 +80,7 @@ impl OccupationCode {
 
 /// Hours per week, either end open.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HoursRange {
     /// Fewest hours per week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,6 +207,7 @@ impl LanguageCode {
 
 /// A vacancy as it arrives: the body of `POST /api/v1/vacancies`, or an import line mapped.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VacancyInput {
     /// The employer in the register that offers the job.
     pub employer_id: i64,
@@ -403,6 +405,7 @@ impl TaskSite {
 
 /// A subcontracting task as it arrives: the body of `POST /api/v1/tasks`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TaskInput {
     /// The buying employer.
     pub employer_id: i64,

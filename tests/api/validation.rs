@@ -231,3 +231,127 @@ async fn required_text_of_only_invisible_characters_is_422_naming_the_field() {
         "no client without a visible name was stored"
     );
 }
+
+#[tokio::test]
+async fn unknown_fields_in_request_bodies_are_422_naming_the_field() {
+    let (app, coach, employer) = setup().await;
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "A", "home_municipality": "Lahti"}),
+        )
+        .await;
+    let client = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let cases = [
+        (
+            "/api/v1/clients".to_string(),
+            json!({"display_name": "A", "home_municipality": "Lahti", "preferences": {"desird_work": "varasto"}}),
+            "preferences.desird_work",
+        ),
+        (
+            "/api/v1/clients".to_string(),
+            json!({"display_name": "A", "home_municipality": "Lahti", "preferences": {"hours_per_week": {"mni": 5}}}),
+            "preferences.hours_per_week.mni",
+        ),
+        (
+            "/api/v1/clients".to_string(),
+            json!({"display_name": "A", "home_municipality": "Lahti", "diagnosis": "x"}),
+            "diagnosis",
+        ),
+        (
+            "/api/v1/vacancies".to_string(),
+            json!({"employer_id": employer, "title": "t", "description": "d", "municipality": "Lahti", "valid_trough": "2026-12-31"}),
+            "valid_trough",
+        ),
+        (
+            "/api/v1/tasks".to_string(),
+            json!({"employer_id": employer, "title": "t", "description": "d", "municipality": "Lahti", "groupsize": 3}),
+            "groupsize",
+        ),
+        (
+            "/api/v1/employers".to_string(),
+            json!({"name": "Oy", "y_tunnus": "0112038-9"}),
+            "y_tunnus",
+        ),
+        (
+            format!("/api/v1/clients/{client}/events"),
+            json!({"type": "engaged", "when": "2025-01-01"}),
+            "when",
+        ),
+        (
+            "/api/v1/employer-contacts".to_string(),
+            json!({"employer_id": employer, "at": "2025-01-01", "face_to_face": true, "outcom": "x"}),
+            "outcom",
+        ),
+        (
+            format!("/api/v1/clients/{client}/feedback-requests"),
+            json!({"placement_event_id": 1, "note": "x"}),
+            "note",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let (status, err) = error_of(app.post(&path, &coach, &body).await).await;
+        assert_eq!(status, 422, "{path} {body}");
+        assert_eq!(err["field"], field, "{path} {body}");
+        assert!(
+            err["message"].as_str().unwrap().contains("unknown field"),
+            "{path}: {err}"
+        );
+    }
+    let clients: Value = app
+        .get("/api/v1/clients", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(clients["total"], 1, "no client with a typo was stored");
+}
+
+#[tokio::test]
+async fn unknown_fields_in_merge_patches_are_422_naming_the_field() {
+    let (app, coach, employer) = setup().await;
+    let vacancy = app.vacancy(&coach, employer, "t", "d", "Lahti").await;
+    let vacancy = format!("/api/v1/vacancies/{}", vacancy["id"]);
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "A", "home_municipality": "Lahti"}),
+        )
+        .await;
+    let client = format!("/api/v1/clients/{}", r.json::<Value>().await.unwrap()["id"]);
+    let cases = [
+        (
+            &client,
+            json!({"preferences": {"desird_work": "varasto"}}),
+            "preferences.desird_work",
+        ),
+        (
+            &client,
+            json!({"preferences": {"desird_work": null}}),
+            "preferences.desird_work",
+        ),
+        (&client, json!({"displayname": null}), "displayname"),
+        (&vacancy, json!({"titel": "x"}), "titel"),
+        (&vacancy, json!({"valid_trough": null}), "valid_trough"),
+    ];
+    for (path, patch, field) in cases {
+        let (status, err) = error_of(app.patch(path, &coach, &patch).await).await;
+        assert_eq!(status, 422, "{path} {patch}");
+        assert_eq!(err["field"], field, "{path} {patch}");
+    }
+    // Removing a known field that is not set is still fine.
+    let r = app
+        .patch(
+            &client,
+            &coach,
+            &json!({"preferences": {"desired_work": "varastotyö", "avoid": null}}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = app
+        .patch(&vacancy, &coach, &json!({"valid_through": null}))
+        .await;
+    assert_eq!(r.status(), 200);
+}
