@@ -124,3 +124,46 @@ async fn unknown_endpoint_is_a_json_404() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+/// Every `$ref` string in `value`.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_in_the_openapi_document_resolves() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    let broken: Vec<&String> = found
+        .iter()
+        .filter(|r| {
+            let Some(pointer) = r.strip_prefix('#') else {
+                return true;
+            };
+            doc.pointer(pointer).is_none()
+        })
+        .collect();
+    assert!(broken.is_empty(), "unresolved references: {broken:?}");
+}
