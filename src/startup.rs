@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
@@ -103,8 +104,11 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let mut server = HttpServer::new(move || {
+            // The last `wrap` runs first: a panic is answered inside the request's span, with
+            // its id, and logged like any request.
             App::new()
-                .wrap(tracing_actix())
+                .wrap(from_fn(api::catch_panic))
+                .wrap(from_fn(api::request_id))
                 .app_data(state.clone())
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
@@ -163,14 +167,6 @@ pub fn load_model(path: Option<&std::path::Path>) -> anyhow::Result<RankerModel>
         return Ok(RankerModel::load(&active)?);
     }
     Ok(RankerModel::default_model())
-}
-
-fn tracing_actix() -> actix_web::middleware::Logger {
-    // Method, path, status and duration only: no query strings (they can hold search words
-    // typed about a client) and no headers (tokens).
-    actix_web::middleware::Logger::new("%{request}xi -> %s in %Dms")
-        .custom_request_replace("request", |req| format!("{} {}", req.method(), req.path()))
-        .log_target("kohtaamo::http")
 }
 
 /// A matcher over `search` with the reference data of `store`.

@@ -2,6 +2,7 @@
 //! requests into domain types, call the store or the index, and shape the JSON answer.
 
 mod auth;
+mod catch_panic;
 mod clients;
 mod dashboard;
 mod employers;
@@ -13,6 +14,7 @@ mod json;
 mod matches;
 mod openapi;
 mod postings;
+mod request_id;
 mod search;
 
 use std::sync::Arc;
@@ -22,8 +24,10 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use utoipa::{IntoParams, ToSchema};
 
+pub use catch_panic::catch_panic;
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
+pub use request_id::{request_id, REQUEST_ID};
 
 use crate::search::SearchIndex;
 use crate::store::{Page, Store};

@@ -167,3 +167,35 @@ async fn every_reference_in_the_openapi_document_resolves() {
         .collect();
     assert!(broken.is_empty(), "unresolved references: {broken:?}");
 }
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let coach = app.token(kohtaamo::domain::Role::Coach, None).await;
+    let mut seen = Vec::new();
+    for (path, token, status) in [
+        ("/health", "", 200),
+        ("/api/v1/vacancies", coach.as_str(), 200),
+        ("/api/v1/vacancies", "bad-token", 401),
+        ("/api/v1/vacancies/9", coach.as_str(), 404),
+        ("/api/v1/search?limit=0", coach.as_str(), 422),
+        ("/api/v1/nothing-here", coach.as_str(), 404),
+    ] {
+        let r = app.get(path, token).await;
+        assert_eq!(r.status(), status, "{path}");
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert_eq!(id.len(), 32, "{path}: {id}");
+        seen.push(id);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 6, "a new id for every request");
+    let r = app
+        .client
+        .get(app.url("/health"))
+        .header("x-request-id", "caller-7f3a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "caller-7f3a");
+}
