@@ -107,6 +107,7 @@ impl Application {
             // The last `wrap` runs first: a panic is answered inside the request's span, with
             // its id, and logged like any request.
             App::new()
+                .wrap(from_fn(api::json_error_bodies))
                 .wrap(from_fn(api::catch_panic))
                 .wrap(from_fn(api::request_id))
                 .app_data(state.clone())

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::json::{merge_into, ApiJson};
+use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{Client, ClientDraft, ClientInput, Role};
 
@@ -95,7 +96,7 @@ pub async fn patch_client(
 pub async fn list_clients(
     state: web::Data<AppState>,
     caller: Caller,
-    page: web::Query<PageParams>,
+    page: ApiQuery<PageParams>,
 ) -> ApiResult<HttpResponse> {
     coach_only(&caller)?;
     let (limit, offset) = page.checked()?;

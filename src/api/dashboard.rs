@@ -10,12 +10,14 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use actix_web::cookie::{time::Duration as CookieAge, Cookie, SameSite};
+use actix_web::error::InternalError;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
 use super::funnel::{scope, ReportParams};
+use super::query::{parse_query, ApiQuery};
 use super::{auth::Caller, AppState};
 use crate::domain::{Role, User};
 use crate::funnel::{self, FidelityReport, FunnelReport};
@@ -25,8 +27,24 @@ pub const SESSION_COOKIE: &str = "kohtaamo_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard", web::get().to(dashboard))
-        .route("/dashboard/login", web::get().to(login_form))
-        .route("/dashboard/login", web::post().to(login))
+        .service(
+            web::resource("/dashboard/login")
+                // A form that cannot be read is shown as the login page, not as JSON.
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(8 * 1024)
+                        .error_handler(|err, _| {
+                            let page = HttpResponse::BadRequest()
+                                .content_type("text/html; charset=utf-8")
+                                .body(login_page(Some(
+                                    "Lomaketta ei voitu lukea. / The form could not be read.",
+                                )));
+                            InternalError::from_response(err, page).into()
+                        }),
+                )
+                .route(web::get().to(login_form))
+                .route(web::post().to(login)),
+        )
         .route("/dashboard/logout", web::post().to(logout))
         .route("/dashboard/export/{table}", web::get().to(export));
 }
@@ -749,17 +767,30 @@ fn render(v: &View) -> String {
 }
 
 /// The dashboard page.
-pub async fn dashboard(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    params: web::Query<ReportParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let Some(user) = session_user(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/dashboard/login"))
             .finish());
     };
-    let params = params.into_inner();
+    // Read here rather than by an extractor, so a malformed parameter is shown in the page.
+    let params = match parse_query::<ReportParams>(req.query_string()) {
+        Ok(params) => params,
+        Err(ApiError::InvalidParameter { field, message }) => {
+            let raw: HashMap<String, String> = parse_query(req.query_string()).unwrap_or_default();
+            let shown = ReportParams {
+                from: raw.get("from").cloned(),
+                to: raw.get("to").cloned(),
+                coach: None,
+            };
+            let error = FieldError {
+                field: field.unwrap_or_else(|| "from".into()),
+                message,
+            };
+            return error_page(&state, &user, &shown, error).await;
+        }
+        Err(e) => return Err(e),
+    };
     let view = match build_view(&state, user.clone(), params.clone()).await {
         Ok(v) => v,
         Err(ApiError::Forbidden(m)) => {
@@ -811,7 +842,7 @@ pub async fn export(
     req: HttpRequest,
     state: web::Data<AppState>,
     table: web::Path<String>,
-    params: web::Query<ReportParams>,
+    params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let user = session_user(&req, &state)
         .await?

@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
+use super::query::ApiQuery;
 use super::AppState;
 use crate::domain::{parse_date, Role, EARLIEST_DATE};
 use crate::funnel::{self, FidelityReport, FunnelData, FunnelReport, Period};
@@ -101,7 +102,7 @@ pub async fn load(
 pub async fn get_funnel(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<ReportParams>,
+    params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let (data, period, coach) = load(&state, &caller, &params).await?;
     let span = tracing::Span::current();
@@ -118,7 +119,7 @@ pub async fn get_funnel(
 pub async fn get_fidelity(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<ReportParams>,
+    params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let (data, period, coach) = load(&state, &caller, &params).await?;
     let span = tracing::Span::current();

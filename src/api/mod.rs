@@ -14,6 +14,7 @@ mod json;
 mod matches;
 mod openapi;
 mod postings;
+mod query;
 mod request_id;
 mod search;
 
@@ -25,7 +26,7 @@ use tokio::sync::Notify;
 use utoipa::{IntoParams, ToSchema};
 
 pub use catch_panic::catch_panic;
-pub use error::{ApiError, ErrorBody};
+pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use openapi::ApiDoc;
 pub use request_id::{request_id, REQUEST_ID};
 

@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::json::{merge_into, ApiJson};
+use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{
     PostingStatus, Role, Source, Task, TaskDraft, TaskInput, Vacancy, VacancyDraft, VacancyInput,
@@ -202,7 +203,7 @@ pub async fn close_vacancy(
 pub async fn list_vacancies(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<PostingListParams>,
+    params: ApiQuery<PostingListParams>,
 ) -> ApiResult<HttpResponse> {
     let (employer, status, limit, offset) = params.resolve(&caller)?;
     let page = state
@@ -295,7 +296,7 @@ pub async fn close_task(
 pub async fn list_tasks(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<PostingListParams>,
+    params: ApiQuery<PostingListParams>,
 ) -> ApiResult<HttpResponse> {
     let (employer, status, limit, offset) = params.resolve(&caller)?;
     let page = state

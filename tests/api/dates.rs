@@ -152,3 +152,37 @@ async fn body_dates_out_of_range_are_422_naming_the_field() {
         201
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_a_malformed_parameter_in_the_page() {
+    let app = spawn_app().await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let (status, content_type, html) =
+        dashboard(&app, &coordinator, "from=2026-01-01&coach=abc").await;
+    assert_eq!(status, 422);
+    assert!(content_type.starts_with("text/html"));
+    assert!(html.contains(r##"href="#coach""##), "{html}");
+    assert!(
+        html.contains(r#"value="2026-01-01""#),
+        "the form keeps what was sent"
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_login_form_is_shown_as_the_login_page() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/dashboard/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("next=%2Fdashboard")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains(r#"name="token""#));
+}

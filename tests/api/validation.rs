@@ -176,7 +176,14 @@ async fn duplicate_external_id_is_a_409() {
 #[tokio::test]
 async fn bad_query_parameters_are_422() {
     let (app, coach, _) = setup().await;
-    for query in ["limit=0", "limit=101", "kind=employer", "limit=abc"] {
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("kind=employer", "kind"),
+        ("limit=abc", "limit"),
+        ("offset=-1", "offset"),
+        ("limit=5&limit=6", "limit"),
+    ] {
         let (status, err) = error_of(
             app.get(&format!("/api/v1/search?q=x&{query}"), &coach)
                 .await,
@@ -184,6 +191,20 @@ async fn bad_query_parameters_are_422() {
         .await;
         assert_eq!(status, 422, "{query}");
         assert_eq!(err["code"], "invalid_parameter");
+        assert_eq!(err["field"], field, "{query}");
+    }
+    for path in [
+        "/api/v1/vacancies?offset=x",
+        "/api/v1/tasks?status=maybe",
+        "/api/v1/clients?limit=1e3",
+        "/api/v1/employers?limit=%FF",
+        "/api/v1/funnel?coach=abc",
+        "/api/v1/clients/1/matches?kind=job",
+        "/api/v1/employers/1/contacts?limit=many",
+    ] {
+        let (status, err) = error_of(app.get(path, &coach).await).await;
+        assert_eq!(status, 422, "{path}");
+        assert!(err["field"].is_string(), "{path}: {err}");
     }
     let (status, err) = error_of(app.get("/api/v1/vacancies?limit=1000", &coach).await).await;
     assert_eq!((status, err["field"].as_str()), (422, Some("limit")));
@@ -354,4 +375,24 @@ async fn unknown_fields_in_merge_patches_are_422_naming_the_field() {
         .patch(&vacancy, &coach, &json!({"valid_through": null}))
         .await;
     assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_method_a_path_does_not_take_gets_the_json_error_body() {
+    let (app, coach, _) = setup().await;
+    for (path, status, code) in [
+        ("/api/v1/vacancies", 404, "not_found"),
+        ("/dashboard/login", 405, "method_not_allowed"),
+    ] {
+        let r = app
+            .client
+            .put(app.url(path))
+            .bearer_auth(&coach)
+            .send()
+            .await
+            .unwrap();
+        let (got, err) = error_of(r).await;
+        assert_eq!((got, err["code"].as_str()), (status, Some(code)), "{path}");
+        assert!(!err["message"].as_str().unwrap().is_empty());
+    }
 }
