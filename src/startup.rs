@@ -5,15 +5,20 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix_web::dev::{Server, ServerHandle};
+use std::time::Duration;
+
+use actix_http::error::DispatchError;
+use actix_http::{HttpService, KeepAlive};
+use actix_service::{fn_service, map_config, ServiceFactoryExt};
+use actix_web::dev::{AppConfig, Server, ServerHandle};
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{self, ApiDoc, AppState};
+use crate::api::{self, ApiDoc, AppState, HeadGuard};
 use crate::matching::{Geo, Matcher, Taxonomy};
 use crate::occupations::Occupations;
 use crate::rank::RankerModel;
@@ -103,25 +108,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let mut server = HttpServer::new(move || {
-            // The last `wrap` runs first: a panic is answered inside the request's span, with
-            // its id, and logged like any request.
-            App::new()
-                .wrap(from_fn(api::json_error_bodies))
-                .wrap(from_fn(api::catch_panic))
-                .wrap(from_fn(api::request_id))
-                .app_data(state.clone())
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        .url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
-                )
-                .configure(api::configure)
-        })
-        .listen(listener)?;
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
-        let server = server.disable_signals().run();
+        let server = serve(listener, settings.workers, state)?;
         Ok(Self {
             port,
             server,
@@ -152,6 +139,54 @@ impl Application {
         self.store.close().await;
         result
     }
+}
+
+/// The HTTP server on `listener`: HTTP/1.1 through [`HeadGuard`] (so an oversized request head
+/// gets the JSON error body too) to the app, as `actix_web::HttpServer` would build it
+/// otherwise (same keep-alive and timeouts, graceful stop).
+fn serve(
+    listener: TcpListener,
+    workers: Option<usize>,
+    state: web::Data<AppState>,
+) -> std::io::Result<Server> {
+    let addr = listener.local_addr()?;
+    let mut builder = Server::build();
+    let stopping = builder.graceful_shutdown_signal();
+    builder = builder.listen("kohtaamo-http", listener, move || {
+        let state = state.clone();
+        // The last `wrap` runs first: a panic is answered inside the request's span, with its
+        // id, and logged like any request.
+        let app = App::new()
+            .wrap(from_fn(api::json_error_bodies))
+            .wrap(from_fn(api::catch_panic))
+            .wrap(from_fn(api::request_id))
+            .app_data(state)
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
+            )
+            .configure(api::configure);
+        let stopping = stopping.clone();
+        let http = HttpService::build()
+            .graceful_shutdown_signal(move || {
+                let stopping = stopping.clone();
+                async move { stopping.notified().await }
+            })
+            .keep_alive(KeepAlive::default())
+            .client_request_timeout(Duration::from_secs(5))
+            .client_disconnect_timeout(Duration::from_secs(1))
+            .h1_allow_half_closed(true)
+            .local_addr(addr)
+            .h1(map_config(app, |_| AppConfig::default()));
+        fn_service(|io: tokio::net::TcpStream| {
+            let peer = io.peer_addr().ok();
+            std::future::ready(Ok::<_, DispatchError>((HeadGuard::new(io), peer)))
+        })
+        .and_then(http)
+    })?;
+    if let Some(workers) = workers {
+        builder = builder.workers(workers);
+    }
+    Ok(builder.disable_signals().run())
 }
 
 /// Where trained models go, and where `active.json` names the active one.

@@ -45,6 +45,12 @@ pub enum ApiError {
     /// The body is larger than the limit.
     #[error("request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// The request target (path and query string) is longer than the limit.
+    #[error("the request's path and query string are longer than {0} bytes; shorten the query")]
+    UriTooLong(usize),
+    /// The request line and headers are longer than the limit.
+    #[error("the request's headers are longer than {0} bytes")]
+    HeadTooLarge(usize),
     /// Something broke on our side; details go to the log, not to the caller.
     #[error("internal error")]
     Internal(String),
@@ -80,6 +86,8 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UriTooLong(_) => "uri_too_long",
+            ApiError::HeadTooLarge(_) => "request_header_fields_too_large",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -102,6 +110,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            ApiError::HeadTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -15,6 +15,7 @@ mod matches;
 mod openapi;
 mod postings;
 mod query;
+mod request_head;
 mod request_id;
 mod search;
 
@@ -28,6 +29,7 @@ use utoipa::{IntoParams, ToSchema};
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use openapi::ApiDoc;
+pub use request_head::HeadGuard;
 pub use request_id::{request_id, REQUEST_ID};
 
 use crate::search::SearchIndex;
@@ -70,6 +72,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ApiError::NotFound(format!("nothing at {}", req.path())).into()
         }))
         .route("/health", web::get().to(health))
+        .route(request_head::URI_TOO_LONG_PATH, web::to(uri_too_long))
+        .route(request_head::HEAD_TOO_LARGE_PATH, web::to(head_too_large))
         .configure(dashboard::routes)
         .service(
             web::scope("/api/v1")
@@ -101,6 +105,16 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         status: "ok",
         analyser: state.search.analyser().name(),
     })
+}
+
+/// Where [`HeadGuard`] sends a request whose target is too long for the HTTP parser.
+async fn uri_too_long() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::UriTooLong(request_head::MAX_TARGET))
+}
+
+/// Where [`HeadGuard`] sends a request whose head is too large for the HTTP parser.
+async fn head_too_large() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::HeadTooLarge(request_head::MAX_HEAD))
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -396,3 +396,150 @@ async fn a_method_a_path_does_not_take_gets_the_json_error_body() {
         assert!(!err["message"].as_str().unwrap().is_empty());
     }
 }
+
+async fn get_with_query(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    query: &[(&str, String)],
+) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .query(query)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("a response, not a dropped connection")
+}
+
+/// Sends `request` as it is (reqwest refuses targets over 64 KiB) and returns the status and
+/// the JSON body of the answer.
+async fn raw(app: &TestApp, request: String) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://").to_string();
+    let mut socket = tokio::net::TcpStream::connect(&host).await.unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    socket.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("an HTTP answer: {answer:?}"));
+    assert!(
+        answer.to_ascii_lowercase().contains("x-request-id: "),
+        "{answer}"
+    );
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+    (status, body)
+}
+
+#[tokio::test]
+async fn oversized_query_strings_get_the_json_error_body() {
+    let (app, coach, _) = setup().await;
+    let (status, err) =
+        error_of(get_with_query(&app, &coach, "/api/v1/search", &[("q", "a".repeat(1_000))]).await)
+            .await;
+    assert_eq!((status, err["field"].as_str()), (422, Some("q")));
+    // Long, but within what the HTTP parser takes: answered on the kept-alive connection.
+    for (param, size) in [("q", 10_000), ("municipality", 60_000)] {
+        let (status, err) = error_of(
+            get_with_query(&app, &coach, "/api/v1/search", &[(param, "a".repeat(size))]).await,
+        )
+        .await;
+        assert_eq!(status, 414, "{param} of {size} bytes");
+        assert_eq!(err["code"], "uri_too_long", "{param} of {size} bytes");
+        assert!(!err["message"].as_str().unwrap().is_empty());
+    }
+    // Longer than the HTTP parser takes.
+    for (path, size) in [
+        ("/api/v1/search?q=", 100_000),
+        ("/api/v1/search?q=", 200_000),
+        ("/api/v1/funnel?from=", 100_000),
+        ("/dashboard?from=", 100_000),
+    ] {
+        let request = format!(
+            "GET {path}{} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {coach}\r\n\r\n",
+            "a".repeat(size)
+        );
+        let (status, body) = raw(&app, request).await;
+        assert_eq!(status, 414, "{path} {size}");
+        assert_eq!(body["error"]["code"], "uri_too_long", "{path} {size}");
+    }
+    // The service goes on answering, on the same client's kept-alive connections too.
+    app.search(&coach, "varasto").await;
+}
+
+#[tokio::test]
+async fn oversized_headers_get_the_json_error_body() {
+    let (app, coach, _) = setup().await;
+    let request = format!(
+        "GET /api/v1/vacancies HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {coach}\r\ncookie: {}\r\n\r\n",
+        "c".repeat(200_000)
+    );
+    let (status, body) = raw(&app, request).await;
+    assert_eq!(status, 431);
+    assert_eq!(body["error"]["code"], "request_header_fields_too_large");
+    assert_eq!(app.get("/api/v1/vacancies", &coach).await.status(), 200);
+}
+
+/// Sends `requests` in uneven pieces, as a slow client does, and returns the status lines of
+/// the answers.
+async fn exchange(app: &TestApp, requests: &str) -> Vec<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://").to_string();
+    let mut socket = tokio::net::TcpStream::connect(&host).await.unwrap();
+    for piece in requests.as_bytes().chunks(4_099) {
+        socket.write_all(piece).await.unwrap();
+    }
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).await.unwrap();
+    answer
+        .lines()
+        .filter(|l| l.starts_with("HTTP/1.1 "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn chunked_and_long_bodies_arriving_in_pieces_reach_the_service_whole() {
+    let (app, coach, employer) = setup().await;
+    let body = |title: &str| {
+        json!({"employer_id": employer, "title": title,
+            "description": "x".repeat(40_000), "municipality": "Lahti"})
+        .to_string()
+    };
+    let mut chunked = String::new();
+    for piece in body("Chunked").as_bytes().chunks(7_777) {
+        chunked.push_str(&format!("{:x};ext=1\r\n", piece.len()));
+        chunked.push_str(std::str::from_utf8(piece).unwrap());
+        chunked.push_str("\r\n");
+    }
+    chunked.push_str("0\r\n\r\n");
+    let head =
+        format!("host: x\r\nconnection: close\r\nauthorization: Bearer {coach}\r\ncontent-type: application/json");
+    // One request per connection: actix answers only the first of pipelined requests (the
+    // guard's own tests cover pipelining).
+    let request = format!(
+        "POST /api/v1/vacancies HTTP/1.1\r\n{head}\r\ntransfer-encoding: chunked\r\n\r\n{chunked}"
+    );
+    assert_eq!(exchange(&app, &request).await, ["HTTP/1.1 201 Created"]);
+    let long = body("Long");
+    let request = format!(
+        "POST /api/v1/vacancies HTTP/1.1\r\n{head}\r\ncontent-length: {}\r\n\r\n{long}",
+        long.len()
+    );
+    assert_eq!(exchange(&app, &request).await, ["HTTP/1.1 201 Created"]);
+    let list: Value = app
+        .get("/api/v1/vacancies", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+    for item in list["items"].as_array().unwrap() {
+        assert_eq!(item["description"].as_str().unwrap().len(), 40_000);
+    }
+}
