@@ -5,14 +5,20 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix_web::dev::{Server, ServerHandle};
-use actix_web::{web, App, HttpServer};
+use std::time::Duration;
+
+use actix_http::error::DispatchError;
+use actix_http::{HttpService, KeepAlive};
+use actix_service::{fn_service, map_config, ServiceFactoryExt};
+use actix_web::dev::{AppConfig, Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{self, ApiDoc, AppState};
+use crate::api::{self, ApiDoc, AppState, HeadGuard};
 use crate::matching::{Geo, Matcher, Taxonomy};
 use crate::rank::RankerModel;
 use crate::search::{spawn_follower, Analyser, SearchIndex};
@@ -102,21 +108,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .wrap(tracing_actix())
-                .app_data(state.clone())
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        .url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
-                )
-                .configure(api::configure)
-        })
-        .listen(listener)?;
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
-        let server = server.disable_signals().run();
+        let server = serve(listener, settings.workers, state)?;
         Ok(Self {
             port,
             server,
@@ -149,6 +141,54 @@ impl Application {
     }
 }
 
+/// The HTTP server on `listener`: HTTP/1.1 through [`HeadGuard`] (so an oversized request head
+/// gets the JSON error body too) to the app, as `actix_web::HttpServer` would build it
+/// otherwise (same keep-alive and timeouts, graceful stop).
+fn serve(
+    listener: TcpListener,
+    workers: Option<usize>,
+    state: web::Data<AppState>,
+) -> std::io::Result<Server> {
+    let addr = listener.local_addr()?;
+    let mut builder = Server::build();
+    let stopping = builder.graceful_shutdown_signal();
+    builder = builder.listen("kohtaamo-http", listener, move || {
+        let state = state.clone();
+        // The last `wrap` runs first: a panic is answered inside the request's span, with its
+        // id, and logged like any request.
+        let app = App::new()
+            .wrap(from_fn(api::json_error_bodies))
+            .wrap(from_fn(api::catch_panic))
+            .wrap(from_fn(api::request_id))
+            .app_data(state)
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
+            )
+            .configure(api::configure);
+        let stopping = stopping.clone();
+        let http = HttpService::build()
+            .graceful_shutdown_signal(move || {
+                let stopping = stopping.clone();
+                async move { stopping.notified().await }
+            })
+            .keep_alive(KeepAlive::default())
+            .client_request_timeout(Duration::from_secs(5))
+            .client_disconnect_timeout(Duration::from_secs(1))
+            .h1_allow_half_closed(true)
+            .local_addr(addr)
+            .h1(map_config(app, |_| AppConfig::default()));
+        fn_service(|io: tokio::net::TcpStream| {
+            let peer = io.peer_addr().ok();
+            std::future::ready(Ok::<_, DispatchError>((HeadGuard::new(io), peer)))
+        })
+        .and_then(http)
+    })?;
+    if let Some(workers) = workers {
+        builder = builder.workers(workers);
+    }
+    Ok(builder.disable_signals().run())
+}
+
 /// Where trained models go, and where `active.json` names the active one.
 pub const MODELS_DIR: &str = "models";
 
@@ -163,14 +203,6 @@ pub fn load_model(path: Option<&std::path::Path>) -> anyhow::Result<RankerModel>
         return Ok(RankerModel::load(&active)?);
     }
     Ok(RankerModel::default_model())
-}
-
-fn tracing_actix() -> actix_web::middleware::Logger {
-    // Method, path, status and duration only: no query strings (they can hold search words
-    // typed about a client) and no headers (tokens).
-    actix_web::middleware::Logger::new("%{request}xi -> %s in %Dms")
-        .custom_request_replace("request", |req| format!("{} {}", req.method(), req.path()))
-        .log_target("kohtaamo::http")
 }
 
 /// A matcher over `search` with the reference data of `store`.

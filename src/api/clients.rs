@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
-use super::json::{from_value, merge_patch, ApiJson};
+use super::json::{merge_into, ApiJson};
+use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{Client, ClientDraft, ClientInput, Role};
 use crate::matching::Understood;
@@ -96,12 +97,6 @@ pub async fn patch_client(
 ) -> ApiResult<HttpResponse> {
     coach_only(&caller)?;
     let id = id.into_inner();
-    if !body.0.is_object() {
-        return Err(ApiError::invalid(
-            "body",
-            "a PATCH body must be a JSON object",
-        ));
-    }
     let current = state.store.client_for_coach(id, caller.id()).await?;
     let input = ClientInput {
         display_name: current.display_name,
@@ -110,9 +105,7 @@ pub async fn patch_client(
         treatment_team_contact: current.treatment_team_contact,
         preferences: current.preferences,
     };
-    let mut merged = serde_json::to_value(&input).map_err(|e| ApiError::Internal(e.to_string()))?;
-    merge_patch(&mut merged, body.0);
-    let input: ClientInput = from_value(merged)?;
+    let input = merge_into(&input, body.0)?;
     let draft = ClientDraft::parse(&input, today())?;
     let client = state.store.update_client(id, caller.id(), &draft).await?;
     Ok(HttpResponse::Ok().json(ClientView::of(&state, client)))
@@ -124,7 +117,7 @@ pub async fn patch_client(
 pub async fn list_clients(
     state: web::Data<AppState>,
     caller: Caller,
-    page: web::Query<PageParams>,
+    page: ApiQuery<PageParams>,
 ) -> ApiResult<HttpResponse> {
     coach_only(&caller)?;
     let (limit, offset) = page.checked()?;

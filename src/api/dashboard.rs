@@ -10,12 +10,14 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use actix_web::cookie::{time::Duration as CookieAge, Cookie, SameSite};
+use actix_web::error::InternalError;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
 use super::funnel::{scope, ReportParams};
+use super::query::{parse_query, ApiQuery};
 use super::{auth::Caller, AppState};
 use crate::domain::{Role, User};
 use crate::funnel::{self, FidelityReport, FunnelReport};
@@ -25,8 +27,24 @@ pub const SESSION_COOKIE: &str = "kohtaamo_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard", web::get().to(dashboard))
-        .route("/dashboard/login", web::get().to(login_form))
-        .route("/dashboard/login", web::post().to(login))
+        .service(
+            web::resource("/dashboard/login")
+                // A form that cannot be read is shown as the login page, not as JSON.
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(8 * 1024)
+                        .error_handler(|err, _| {
+                            let page = HttpResponse::BadRequest()
+                                .content_type("text/html; charset=utf-8")
+                                .body(login_page(Some(
+                                    "Lomaketta ei voitu lukea. / The form could not be read.",
+                                )));
+                            InternalError::from_response(err, page).into()
+                        }),
+                )
+                .route(web::get().to(login_form))
+                .route(web::post().to(login)),
+        )
         .route("/dashboard/logout", web::post().to(logout))
         .route("/dashboard/export/{table}", web::get().to(export));
 }
@@ -98,6 +116,9 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 form.period label {{ margin-right: .8rem; }}
 .grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 1rem; }}
 .note {{ color: #5b6573; font-size: .85rem; }}
+.error-summary {{ border: 4px solid #a12020; }}
+.error-summary a, .field-error {{ color: #a12020; font-weight: 600; }}
+.field-error {{ margin-right: .8rem; }}
 </style></head><body>{body}</body></html>"#,
         title = esc(title)
     )
@@ -579,26 +600,67 @@ fn chart(f: &FunnelReport) -> String {
     svg
 }
 
-fn render(v: &View) -> String {
-    let qs = query_string(&v.params);
-    let mut body = String::new();
-    let who = match v.user.role {
+/// A period field the page could not use, and why.
+struct FieldError {
+    field: String,
+    message: String,
+}
+
+/// The page header: who is signed in, and the logout button.
+fn header_html(user: &User) -> String {
+    let who = match user.role {
         Role::Coach => "työhönvalmentaja / coach",
         _ => "koordinaattori / coordinator",
     };
-    let _ = write!(
-        body,
+    format!(
         r#"<header><h1>kohtaamo – työllistymisen polku</h1><div>{name} · {who}
-<form method="post" action="/dashboard/logout" style="display:inline"><button type="submit">Kirjaudu ulos</button></form></div></header><main>"#,
-        name = esc(&v.user.name),
-    );
-    let coach_select = if v.user.role == Role::Coordinator {
-        let mut s =
-            String::from(r#"<label>Coach <select name="coach"><option value="">All</option>"#);
-        let mut coaches: Vec<(&i64, &String)> = v.coach_names.iter().collect();
+<form method="post" action="/dashboard/logout" style="display:inline"><button type="submit">Kirjaudu ulos</button></form></div></header>"#,
+        name = esc(&user.name),
+    )
+}
+
+/// The error summary at the top of the page: each problem links to its field.
+fn error_summary(error: Option<&FieldError>) -> String {
+    let Some(e) = error else {
+        return String::new();
+    };
+    format!(
+        r##"<section class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1"><h2 id="error-summary-title">Tarkista tiedot / There is a problem</h2><ul><li><a href="#{field}">{field}: {message}</a></li></ul></section>"##,
+        field = esc(&e.field),
+        message = esc(&e.message),
+    )
+}
+
+/// The period form (and, for a coordinator, the coach select), with the error at its field.
+fn period_form(
+    user: &User,
+    coach_names: &HashMap<i64, String>,
+    params: &ReportParams,
+    error: Option<&FieldError>,
+) -> String {
+    let error_at = |field: &str| {
+        error
+            .filter(|e| e.field == field)
+            .map(|e| {
+                (
+                    format!(r#" aria-describedby="{field}-error" aria-invalid="true""#),
+                    format!(
+                        r#"<span class="field-error" id="{field}-error">{}</span>"#,
+                        esc(&e.message)
+                    ),
+                )
+            })
+            .unwrap_or_default()
+    };
+    let coach_select = if user.role == Role::Coordinator {
+        let (attrs, message) = error_at("coach");
+        let mut s = format!(
+            r#"<label>Coach <select id="coach" name="coach"{attrs}><option value="">All</option>"#
+        );
+        let mut coaches: Vec<(&i64, &String)> = coach_names.iter().collect();
         coaches.sort();
         for (id, name) in coaches {
-            let sel = if v.params.coach == Some(*id) {
+            let sel = if params.coach == Some(*id) {
                 " selected"
             } else {
                 ""
@@ -606,18 +668,48 @@ fn render(v: &View) -> String {
             let _ = write!(s, r#"<option value="{id}"{sel}>{}</option>"#, esc(name));
         }
         s.push_str("</select></label>");
+        s.push_str(&message);
         s
     } else {
         String::new()
     };
+    let (from_attrs, from_error) = error_at("from");
+    let (to_attrs, to_error) = error_at("to");
+    format!(
+        r#"<form class="period" method="get" action="/dashboard">
+<label>From <input type="date" id="from" name="from" value="{from}"{from_attrs}></label>{from_error}
+<label>To <input type="date" id="to" name="to" value="{to}"{to_attrs}></label>{to_error}{coach_select}
+<button type="submit">Show</button></form>"#,
+        from = esc(params.from.as_deref().unwrap_or_default()),
+        to = esc(params.to.as_deref().unwrap_or_default()),
+    )
+}
+
+/// The page when its period cannot be shown: the form as sent, with the problem.
+fn render_error(
+    user: &User,
+    coach_names: &HashMap<i64, String>,
+    params: &ReportParams,
+    error: &FieldError,
+) -> String {
+    let body = format!(
+        "{header}<main>{summary}<section>{form}</section></main>",
+        header = header_html(user),
+        summary = error_summary(Some(error)),
+        form = period_form(user, coach_names, params, Some(error)),
+    );
+    page("Virhe – kohtaamo – dashboard", &body)
+}
+
+fn render(v: &View) -> String {
+    let qs = query_string(&v.params);
+    let mut body = header_html(&v.user);
+    body.push_str("<main>");
     let _ = write!(
         body,
-        r#"<section><form class="period" method="get" action="/dashboard">
-<label>From <input type="date" name="from" value="{from}"></label>
-<label>To <input type="date" name="to" value="{to}"></label>{coach_select}
-<button type="submit">Show</button></form>
+        r#"<section>{form}
 <p class="note">Clients (intake by {to}): <strong data-figure="clients">{clients}</strong> · cohort (intake in period): <strong data-figure="cohort">{cohort}</strong></p></section>"#,
-        from = esc(v.params.from.as_deref().unwrap_or_default()),
+        form = period_form(&v.user, &v.coach_names, &v.params, None),
         to = esc(v.params.to.as_deref().unwrap_or_default()),
         clients = v.funnel.clients,
         cohort = v.funnel.cohort,
@@ -675,22 +767,47 @@ fn render(v: &View) -> String {
 }
 
 /// The dashboard page.
-pub async fn dashboard(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    params: web::Query<ReportParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let Some(user) = session_user(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/dashboard/login"))
             .finish());
     };
-    let view = match build_view(&state, user, params.into_inner()).await {
+    // Read here rather than by an extractor, so a malformed parameter is shown in the page.
+    let params = match parse_query::<ReportParams>(req.query_string()) {
+        Ok(params) => params,
+        Err(ApiError::InvalidParameter { field, message }) => {
+            let raw: HashMap<String, String> = parse_query(req.query_string()).unwrap_or_default();
+            let shown = ReportParams {
+                from: raw.get("from").cloned(),
+                to: raw.get("to").cloned(),
+                coach: None,
+            };
+            let error = FieldError {
+                field: field.unwrap_or_else(|| "from".into()),
+                message,
+            };
+            return error_page(&state, &user, &shown, error).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let view = match build_view(&state, user.clone(), params.clone()).await {
         Ok(v) => v,
         Err(ApiError::Forbidden(m)) => {
             return Ok(HttpResponse::Forbidden()
                 .content_type("text/html; charset=utf-8")
                 .body(login_page(Some(&m))))
+        }
+        Err(ApiError::InvalidParameter {
+            field: Some(field),
+            message,
+        }) => return error_page(&state, &user, &params, FieldError { field, message }).await,
+        Err(ApiError::Validation(v)) => {
+            let error = FieldError {
+                field: v.field,
+                message: v.message,
+            };
+            return error_page(&state, &user, &params, error).await;
         }
         Err(e) => return Err(e),
     };
@@ -700,12 +817,32 @@ pub async fn dashboard(
         .body(render(&view)))
 }
 
+/// The page with the period form and `error`, as a 422.
+async fn error_page(
+    state: &AppState,
+    user: &User,
+    params: &ReportParams,
+    error: FieldError,
+) -> ApiResult<HttpResponse> {
+    let coach_names = state
+        .store
+        .users_with_role(Role::Coach)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(HttpResponse::UnprocessableEntity()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(render_error(user, &coach_names, params, &error)))
+}
+
 /// One table as CSV (`/dashboard/export/{table}.csv`).
 pub async fn export(
     req: HttpRequest,
     state: web::Data<AppState>,
     table: web::Path<String>,
-    params: web::Query<ReportParams>,
+    params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let user = session_user(&req, &state)
         .await?

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
+use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{Employer, EmployerDraft, Role};
 
@@ -18,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Body of `POST /api/v1/employers`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EmployerInput {
     /// Trade name.
     pub name: String,
@@ -77,7 +79,7 @@ pub async fn get_employer(
 pub async fn list_employers(
     state: web::Data<AppState>,
     caller: Caller,
-    page: web::Query<PageParams>,
+    page: ApiQuery<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, offset) = page.checked()?;
     let found = state

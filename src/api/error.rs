@@ -1,7 +1,10 @@
 //! The one mapping from every error to an HTTP status and a JSON body:
 //! `{"error": {"code": "snake_case_code", "message": "…", "field"?: "…"}}`.
 
-use actix_web::http::StatusCode;
+use actix_web::body::{BodySize, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -42,6 +45,12 @@ pub enum ApiError {
     /// The body is larger than the limit.
     #[error("request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// The request target (path and query string) is longer than the limit.
+    #[error("the request's path and query string are longer than {0} bytes; shorten the query")]
+    UriTooLong(usize),
+    /// The request line and headers are longer than the limit.
+    #[error("the request's headers are longer than {0} bytes")]
+    HeadTooLarge(usize),
     /// Something broke on our side; details go to the log, not to the caller.
     #[error("internal error")]
     Internal(String),
@@ -77,6 +86,8 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UriTooLong(_) => "uri_too_long",
+            ApiError::HeadTooLarge(_) => "request_header_fields_too_large",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -99,6 +110,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            ApiError::HeadTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -149,6 +162,67 @@ impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(e.to_string())
     }
+}
+
+/// The code of an error response that actix made on its own.
+fn code_of_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_ACCEPTABLE => "not_acceptable",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid_parameter",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "request_header_fields_too_large",
+        s if s.is_server_error() => "internal_error",
+        _ => "bad_request",
+    }
+}
+
+/// The JSON error body for `status`, with the status's own words as the message.
+pub fn status_error_body(status: StatusCode) -> ErrorBody {
+    ErrorBody {
+        error: ErrorDetail {
+            code: code_of_status(status),
+            message: status
+                .canonical_reason()
+                .unwrap_or("request failed")
+                .to_lowercase(),
+            field: None,
+        },
+    }
+}
+
+/// Middleware (for `actix_web::middleware::from_fn`): an error response that actix made on
+/// its own with an empty body (405 for a method a path does not take, …) gets the JSON error
+/// body; its other headers (`Allow`) stay.
+pub async fn json_error_bodies<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let status = res.status();
+    let empty = matches!(
+        res.response().body().size(),
+        BodySize::None | BodySize::Sized(0)
+    );
+    if !(status.is_client_error() || status.is_server_error()) || !empty {
+        return Ok(res.map_into_left_body());
+    }
+    let (req, old) = res.into_parts();
+    let mut new = HttpResponse::build(status).json(status_error_body(status));
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            new.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    Ok(ServiceResponse::new(req, new).map_into_right_body())
 }
 
 /// Result alias for handlers.

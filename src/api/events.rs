@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::auth::Caller;
 use super::error::ApiResult;
 use super::json::ApiJson;
+use super::query::ApiQuery;
 use super::AppState;
 use crate::domain::{
     ClientEvent, ContactDraft, ContactInput, EmployerContact, EventDraft, EventInput, FeedbackForm,
@@ -118,7 +119,7 @@ pub async fn employer_contacts(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    params: web::Query<HistoryParams>,
+    params: ApiQuery<HistoryParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(
         &[Role::Coach, Role::Coordinator],

@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Body of a feedback request.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackRequest {
     /// The client's `employed` event (work trial or job) whose employer is asked.
     pub placement_event_id: i64,

@@ -11,8 +11,9 @@ use utoipa::IntoParams;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
+use super::query::ApiQuery;
 use super::AppState;
-use crate::domain::{parse_date, Role};
+use crate::domain::{parse_date, Role, EARLIEST_DATE};
 use crate::funnel::{self, FidelityReport, FunnelData, FunnelReport, Period};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -21,11 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Period and coach of a report.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct ReportParams {
-    /// First day, YYYY-MM-DD (default: 364 days before `to`).
+    /// First day, YYYY-MM-DD, 1900-01-01 to 2100-12-31 (default: 364 days before `to`).
     pub from: Option<String>,
-    /// Last day, YYYY-MM-DD (default: today).
+    /// Last day, YYYY-MM-DD, 1900-01-01 to 2100-12-31 (default: today).
     pub to: Option<String>,
     /// One coach's user id (a coach may give only its own; default for a coach).
     pub coach: Option<i64>,
@@ -46,7 +47,8 @@ impl ReportParams {
         };
         let from = match &self.from {
             Some(raw) => param("from", raw)?,
-            None => to - chrono::Duration::days(364),
+            // Never before the earliest date: the figures' date arithmetic stays in range.
+            None => (to - chrono::Duration::days(364)).max(EARLIEST_DATE),
         };
         if from > to {
             return Err(ApiError::InvalidParameter {
@@ -100,7 +102,7 @@ pub async fn load(
 pub async fn get_funnel(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<ReportParams>,
+    params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let (data, period, coach) = load(&state, &caller, &params).await?;
     let span = tracing::Span::current();
@@ -117,7 +119,7 @@ pub async fn get_funnel(
 pub async fn get_fidelity(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<ReportParams>,
+    params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let (data, period, coach) = load(&state, &caller, &params).await?;
     let span = tracing::Span::current();

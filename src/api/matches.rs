@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
 use super::error::ApiResult;
+use super::query::ApiQuery;
 use super::AppState;
 use crate::domain::Role;
 use crate::matching::{self, MatchRequest, ReasonLang, Suggestion};
@@ -47,7 +48,7 @@ pub async fn matches(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    params: web::Query<MatchParams>,
+    params: ApiQuery<MatchParams>,
     request: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Coach], "ask for a client's matches")?;

@@ -2,6 +2,7 @@
 //! requests into domain types, call the store or the index, and shape the JSON answer.
 
 mod auth;
+mod catch_panic;
 mod clients;
 mod dashboard;
 mod employers;
@@ -13,6 +14,9 @@ mod json;
 mod matches;
 mod openapi;
 mod postings;
+mod query;
+mod request_head;
+mod request_id;
 mod search;
 
 use std::sync::Arc;
@@ -22,8 +26,11 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use utoipa::{IntoParams, ToSchema};
 
-pub use error::{ApiError, ErrorBody};
+pub use catch_panic::catch_panic;
+pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use openapi::ApiDoc;
+pub use request_head::HeadGuard;
+pub use request_id::{request_id, REQUEST_ID};
 
 use crate::search::SearchIndex;
 use crate::store::{Page, Store};
@@ -82,6 +89,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ApiError::NotFound(format!("nothing at {}", req.path())).into()
         }))
         .route("/health", web::get().to(health))
+        .route(request_head::URI_TOO_LONG_PATH, web::to(uri_too_long))
+        .route(request_head::HEAD_TOO_LARGE_PATH, web::to(head_too_large))
         .configure(dashboard::routes)
         .service(
             web::scope("/api/v1")
@@ -113,6 +122,16 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         status: "ok",
         analyser: state.search.analyser().name(),
     })
+}
+
+/// Where [`HeadGuard`] sends a request whose target is too long for the HTTP parser.
+async fn uri_too_long() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::UriTooLong(request_head::MAX_TARGET))
+}
+
+/// Where [`HeadGuard`] sends a request whose head is too large for the HTTP parser.
+async fn head_too_large() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::HeadTooLarge(request_head::MAX_HEAD))
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {

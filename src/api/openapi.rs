@@ -40,6 +40,9 @@ use utoipa::{Modify, OpenApi};
         super::funnel::get_funnel,
         super::funnel::get_fidelity,
     ),
+    // Types that appear only as query parameters are referenced but not collected by the
+    // paths: registered here so every `$ref` resolves.
+    components(schemas(crate::search::CandidateKind, crate::search::SearchKind)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

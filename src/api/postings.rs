@@ -10,7 +10,8 @@ use utoipa::IntoParams;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
-use super::json::{from_value, merge_patch, ApiJson};
+use super::json::{merge_into, ApiJson};
+use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{
     PostingStatus, Role, Source, Task, TaskDraft, TaskInput, Vacancy, VacancyDraft, VacancyInput,
@@ -114,23 +115,6 @@ fn task_input(t: &Task) -> TaskInput {
     }
 }
 
-/// Merges a JSON merge patch into the current state and re-reads it as an input.
-fn patched<I: serde::Serialize + serde::de::DeserializeOwned>(
-    current: &I,
-    patch: Value,
-) -> ApiResult<I> {
-    if !patch.is_object() {
-        return Err(ApiError::invalid(
-            "body",
-            "a PATCH body must be a JSON object",
-        ));
-    }
-    let mut merged =
-        serde_json::to_value(current).map_err(|e| ApiError::Internal(e.to_string()))?;
-    merge_patch(&mut merged, patch);
-    from_value(merged)
-}
-
 /// Posts a vacancy.
 #[utoipa::path(post, path = "/api/v1/vacancies", tag = "postings", request_body = VacancyInput,
     responses((status = 201, body = Vacancy), (status = 422, body = super::ErrorBody),
@@ -185,7 +169,7 @@ pub async fn patch_vacancy(
     let id = id.into_inner();
     let current = state.store.vacancy(id).await?;
     let current = visible(&caller, current.employer_id, "vacancy", id, current)?;
-    let input = patched(&vacancy_input(&current), body.0)?;
+    let input = merge_into(&vacancy_input(&current), body.0)?;
     let mut draft = VacancyDraft::parse(&input, Source::Api)?;
     check_posting_employer(&caller, draft.employer_id)?;
     state.occupations.fill_vacancy(&mut draft);
@@ -219,7 +203,7 @@ pub async fn close_vacancy(
 pub async fn list_vacancies(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<PostingListParams>,
+    params: ApiQuery<PostingListParams>,
 ) -> ApiResult<HttpResponse> {
     let (employer, status, limit, offset) = params.resolve(&caller)?;
     let page = state
@@ -278,7 +262,7 @@ pub async fn patch_task(
     let id = id.into_inner();
     let current = state.store.task(id).await?;
     let current = visible(&caller, current.employer_id, "task", id, current)?;
-    let input = patched(&task_input(&current), body.0)?;
+    let input = merge_into(&task_input(&current), body.0)?;
     let mut draft = TaskDraft::parse(&input)?;
     state.occupations.fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
@@ -312,7 +296,7 @@ pub async fn close_task(
 pub async fn list_tasks(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<PostingListParams>,
+    params: ApiQuery<PostingListParams>,
 ) -> ApiResult<HttpResponse> {
     let (employer, status, limit, offset) = params.resolve(&caller)?;
     let page = state

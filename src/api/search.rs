@@ -6,6 +6,7 @@ use utoipa::IntoParams;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
+use super::query::ApiQuery;
 use super::AppState;
 use crate::search::{SearchKind, SearchRequest, SearchResults};
 
@@ -40,7 +41,7 @@ pub struct SearchParams {
 pub async fn search(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<SearchParams>,
+    params: ApiQuery<SearchParams>,
 ) -> ApiResult<HttpResponse> {
     let p = params.into_inner();
     let limit = super::checked_limit(p.limit)? as usize;

@@ -7,15 +7,15 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::posting::parse_date;
 use super::{
-    bounded_list, bounded_text, optional_text, HoursRange, LanguageCode, Locality, OccupationCode,
-    Validated, ValidationError,
+    bounded_list, bounded_text, is_blank, optional_text, parse_date, HoursRange, LanguageCode,
+    Locality, OccupationCode, Validated, ValidationError,
 };
 
 /// What the client wants, in the client's own words and codes. Every field is optional: an
 /// empty profile still gets matches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Preferences {
     /// The work the client wants, in their own words ("varastotyö, mieluiten aamuvuoroja").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,6 +94,7 @@ impl Preferences {
 
 /// A client as it arrives: the body of `POST /api/v1/clients`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ClientInput {
     /// A pseudonymous name the coach recognises (no personal identity code).
     pub display_name: String,
@@ -131,11 +132,7 @@ impl ClientDraft {
         let display_name = bounded_text("display_name", &input.display_name, 100)?;
         let home = bounded_text("home_municipality", &input.home_municipality, 100)?;
         let home_municipality = Locality::parse(&home).municipality.unwrap_or(home);
-        let intake_date = match input
-            .intake_date
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-        {
+        let intake_date = match input.intake_date.as_deref().filter(|d| !is_blank(d)) {
             None => today,
             Some(d) => parse_date("intake_date", d)?,
         };

@@ -4,6 +4,7 @@
 //! from then on. No actix, no sqlx, no tantivy in this module.
 
 mod client;
+mod date;
 mod employer;
 mod event;
 mod municipality;
@@ -13,20 +14,22 @@ mod text;
 mod user;
 
 pub use client::{ClientDraft, ClientInput, Preferences};
+pub use date::{
+    check_date_range, format_timestamp, parse_date, parse_deadline, parse_timestamp, EARLIEST_DATE,
+    LATEST_DATE,
+};
 pub use employer::EmployerDraft;
 pub use event::{
-    format_timestamp, parse_timestamp, ClientEvent, ContactDraft, ContactInput, EmployerContact,
-    EventDraft, EventInput, EventType, FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType,
-    SupportNeeded,
+    ClientEvent, ContactDraft, ContactInput, EmployerContact, EventDraft, EventInput, EventType,
+    FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType, SupportNeeded,
 };
 pub use municipality::{normalize_locality, Locality};
 pub use posting::{
-    parse_date, parse_deadline, EmploymentType, HoursRange, LanguageCode, OccupationCode,
-    OccupationGuess, PostingStatus, Source, TaskDraft, TaskInput, TaskSite, VacancyDraft,
-    VacancyInput,
+    EmploymentType, HoursRange, LanguageCode, OccupationCode, OccupationGuess, PostingStatus,
+    Source, TaskDraft, TaskInput, TaskSite, VacancyDraft, VacancyInput,
 };
 pub use records::{Client, Employer, Task, User, Vacancy};
-pub use text::{bounded_list, bounded_text, optional_text};
+pub use text::{bounded_list, bounded_text, is_blank, optional_text};
 pub use user::{parse_role, Role};
 
 /// A value that failed validation, with the name of the field it came from.

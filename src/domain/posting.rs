@@ -3,11 +3,14 @@
 //! `*Input` types carry the raw fields as they arrive (HTTP body, import line); `*Draft`
 //! types are the validated result that the store accepts.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{bounded_list, bounded_text, optional_text, Locality, Validated, ValidationError};
+use super::{
+    bounded_list, bounded_text, is_blank, optional_text, parse_date, parse_deadline, Locality,
+    Validated, ValidationError,
+};
 
 /// Upper bound for hours per week: anything above a full week is a typo.
 const MAX_HOURS_PER_WEEK: f64 = 80.0;
@@ -77,6 +80,7 @@ impl OccupationCode {
 
 /// Hours per week, either end open.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HoursRange {
     /// Fewest hours per week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,43 +205,9 @@ impl LanguageCode {
     }
 }
 
-/// Parses a date (`2026-12-31`, read as the end of that day) or an RFC 3339 timestamp.
-pub fn parse_deadline(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
-    let raw = raw.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(dt.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        let end = NaiveTime::from_hms_opt(23, 59, 59).expect("valid time");
-        return Ok(d.and_time(end).and_utc());
-    }
-    // Timestamps as some exports write them: "2022-06-09 20:59:59+00".
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f%#z",
-        "%Y-%m-%d %H:%M:%S%#z",
-        "%Y-%m-%dT%H:%M:%S%.f",
-    ] {
-        if let Ok(dt) = DateTime::parse_from_str(raw, fmt) {
-            return Ok(dt.with_timezone(&Utc));
-        }
-        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(raw, fmt) {
-            return Ok(dt.and_utc());
-        }
-    }
-    Err(ValidationError::new(
-        field,
-        format!("'{raw}' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"),
-    ))
-}
-
-/// Parses a calendar date `YYYY-MM-DD`.
-pub fn parse_date(field: &str, raw: &str) -> Validated<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| ValidationError::new(field, format!("'{raw}' is not a date (YYYY-MM-DD)")))
-}
-
 /// A vacancy as it arrives: the body of `POST /api/v1/vacancies`, or an import line mapped.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VacancyInput {
     /// The employer in the register that offers the job.
     pub employer_id: i64,
@@ -347,31 +317,31 @@ impl VacancyDraft {
         let occupation_code = input
             .occupation_code
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| OccupationCode::parse("occupation_code", c))
             .transpose()?;
         let employment_type = input
             .employment_type
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| EmploymentType::parse("employment_type", c))
             .transpose()?;
         let language = input
             .language
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| LanguageCode::parse("language", c))
             .transpose()?;
         let valid_through = input
             .valid_through
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| parse_deadline("valid_through", c))
             .transpose()?;
         let date_posted = input
             .date_posted
             .as_deref()
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| !is_blank(c))
             .map(|c| parse_deadline("date_posted", c))
             .transpose()?;
         let adjustments_offered = bounded_list(
@@ -435,6 +405,7 @@ impl TaskSite {
 
 /// A subcontracting task as it arrives: the body of `POST /api/v1/tasks`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TaskInput {
     /// The buying employer.
     pub employer_id: i64,
@@ -625,11 +596,5 @@ mod tests {
         );
         v.valid_through = Some("2026-12-31".into());
         assert!(VacancyDraft::parse(&v, Source::Api).is_ok());
-    }
-
-    #[test]
-    fn export_timestamps_parse() {
-        assert!(parse_deadline("d", "2022-06-09 20:59:59+00").is_ok());
-        assert!(parse_deadline("d", "2021-11-23 07:24:24.507185+00").is_ok());
     }
 }

@@ -1,12 +1,41 @@
 //! Bounded, trimmed text: the one rule every free-text field follows.
+//!
+//! Text with nothing visible in it counts as empty: besides Unicode white space (which
+//! includes U+00A0 no-break space), the zero-width and other invisible format characters
+//! (U+200B, U+2060, U+FEFF, …) show nothing, so a name made of them is no name.
 
 use super::{Validated, ValidationError};
 
-/// Trims `value` and checks that it is non-empty, at most `max` characters and free of control
-/// characters other than newline and tab.
+/// Characters that show nothing on their own: zero-width spaces and joiners, bidirectional
+/// marks, the byte order mark, soft hyphen, variation selectors, fillers and tags.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Whether `value` has nothing visible in it: only white space, invisible format characters
+/// or control characters (or nothing at all).
+pub fn is_blank(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+}
+
+/// Characters trimmed from both ends: white space and the invisible characters that never
+/// belong at an end (zero-width space, word joiner, byte order mark). Joiners and variation
+/// selectors stay, as they can be part of the last character.
+fn is_trimmed(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Trims `value` and checks that it has something visible in it, is at most `max` characters
+/// and is free of control characters other than newline and tab.
 pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
+    let trimmed = value.trim_matches(is_trimmed);
+    if is_blank(trimmed) {
         return Err(ValidationError::new(field, "must not be empty"));
     }
     let len = trimmed.chars().count();
@@ -25,11 +54,11 @@ pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
     Ok(trimmed.to_string())
 }
 
-/// Like [`bounded_text`], but an absent or blank value is `None`.
+/// Like [`bounded_text`], but an absent or blank (see [`is_blank`]) value is `None`.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Validated<Option<String>> {
     match value {
         None => Ok(None),
-        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) if is_blank(v) => Ok(None),
         Some(v) => bounded_text(field, v, max).map(Some),
     }
 }
@@ -52,7 +81,7 @@ pub fn bounded_list(
     }
     let mut out: Vec<String> = Vec::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
-        if v.trim().is_empty() {
+        if is_blank(v) {
             continue;
         }
         let item = bounded_text(&format!("{field}[{i}]"), v, max_len)?;
@@ -71,6 +100,40 @@ mod tests {
     fn blank_text_is_rejected_with_its_field() {
         let err = bounded_text("title", "   ", 10).unwrap_err();
         assert_eq!(err.field, "title");
+    }
+
+    #[test]
+    fn text_of_only_invisible_characters_is_blank() {
+        for value in [
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{00A0}",
+            "\u{2060}",
+            " \u{200B}\u{00A0}\t\u{FEFF} ",
+        ] {
+            assert_eq!(
+                bounded_text("display_name", value, 100).unwrap_err().field,
+                "display_name",
+                "{value:?}"
+            );
+            assert_eq!(
+                optional_text("note", Some(value), 100),
+                Ok(None),
+                "{value:?}"
+            );
+        }
+        let v = vec!["\u{200B}".into(), "a".into()];
+        assert_eq!(bounded_list("l", &v, 10, 5).unwrap(), vec!["a"]);
+    }
+
+    #[test]
+    fn invisible_ends_are_trimmed_and_inner_joiners_kept() {
+        assert_eq!(
+            bounded_text("t", "\u{FEFF}Aino\u{200B} ", 10).unwrap(),
+            "Aino"
+        );
+        let heart = "Kiitos \u{2764}\u{FE0F}";
+        assert_eq!(bounded_text("t", heart, 20).unwrap(), heart);
     }
 
     #[test]

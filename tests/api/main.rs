@@ -5,6 +5,7 @@ mod access;
 mod cli;
 mod clients;
 mod dashboard;
+mod dates;
 mod devset;
 mod funnel;
 mod funnel_access;

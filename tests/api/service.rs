@@ -124,3 +124,78 @@ async fn unknown_endpoint_is_a_json_404() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+/// Every `$ref` string in `value`.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_in_the_openapi_document_resolves() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    let broken: Vec<&String> = found
+        .iter()
+        .filter(|r| {
+            let Some(pointer) = r.strip_prefix('#') else {
+                return true;
+            };
+            doc.pointer(pointer).is_none()
+        })
+        .collect();
+    assert!(broken.is_empty(), "unresolved references: {broken:?}");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let coach = app.token(kohtaamo::domain::Role::Coach, None).await;
+    let mut seen = Vec::new();
+    for (path, token, status) in [
+        ("/health", "", 200),
+        ("/api/v1/vacancies", coach.as_str(), 200),
+        ("/api/v1/vacancies", "bad-token", 401),
+        ("/api/v1/vacancies/9", coach.as_str(), 404),
+        ("/api/v1/search?limit=0", coach.as_str(), 422),
+        ("/api/v1/nothing-here", coach.as_str(), 404),
+    ] {
+        let r = app.get(path, token).await;
+        assert_eq!(r.status(), status, "{path}");
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert_eq!(id.len(), 32, "{path}: {id}");
+        seen.push(id);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 6, "a new id for every request");
+    let r = app
+        .client
+        .get(app.url("/health"))
+        .header("x-request-id", "caller-7f3a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "caller-7f3a");
+}
