@@ -327,7 +327,8 @@ pub fn job_posting(rng: &mut impl Rng, identifier: &str, employer: &str) -> Stri
         ][rng.gen_range(0..4)],
     );
     let posted = Utc::now() - Duration::days(rng.gen_range(0..45));
-    let valid = posted + Duration::days(rng.gen_range(14..60));
+    // Open to apply for a while yet: generated postings are not already past their last day.
+    let valid = Utc::now() + Duration::days(rng.gen_range(7..60));
     json!({
         "@type": "JobPosting",
         "identifier": identifier,

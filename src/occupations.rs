@@ -88,6 +88,11 @@ struct Forms {
     roots: Vec<String>,
 }
 
+thread_local! {
+    /// One set of analyzers per thread: building them costs far more than classifying a title.
+    static ANALYSIS: std::cell::RefCell<Option<Analysis>> = const { std::cell::RefCell::new(None) };
+}
+
 struct Analysis {
     analyser: Analyser,
     words: HashMap<Lang, TextAnalyzer>,
@@ -328,7 +333,21 @@ impl Occupations {
         if self.entries.is_empty() {
             return Vec::new();
         }
-        let mut a = Analysis::new(self.analyser);
+        ANALYSIS.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if cell.as_ref().is_none_or(|a| a.analyser != self.analyser) {
+                *cell = Some(Analysis::new(self.analyser));
+            }
+            self.classify_with(cell.as_mut().expect("just set"), texts, k)
+        })
+    }
+
+    fn classify_with(
+        &self,
+        a: &mut Analysis,
+        texts: &[(&str, f64)],
+        k: usize,
+    ) -> Vec<OccupationGuess> {
         // (entry, label) -> (score, label words matched, whether the label's head was met)
         let mut scores: HashMap<(u32, u8), (f64, u32, bool)> = HashMap::new();
         for (i, (text, weight)) in texts.iter().enumerate() {

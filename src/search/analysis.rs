@@ -220,6 +220,15 @@ pub fn colloquial(word: &str) -> Vec<String> {
         .collect()
 }
 
+/// The Snowball Finnish stem of a word Voikko does not know, with one analyzer per thread
+/// (building one costs far more than stemming a word).
+fn snowball_fi(word: &str) -> Vec<String> {
+    thread_local! {
+        static FI: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(words(Lang::Fi));
+    }
+    FI.with(|a| terms(&mut a.borrow_mut(), word))
+}
+
 /// Registers every analyzer on `index`.
 pub fn register(index: &Index, analyser: Analyser) {
     let tokenizers = index.tokenizers();
@@ -260,7 +269,7 @@ pub fn voikko_query_terms(word: &str) -> Option<QueryTerms> {
     let a = v.analyse(word);
     if !a.known() {
         return Some(QueryTerms {
-            bases: terms(&mut words(Lang::Fi), word),
+            bases: snowball_fi(word),
             ..QueryTerms::default()
         });
     }
@@ -298,7 +307,7 @@ impl VoikkoTerms {
         let a = self.voikko.analyse(word);
         match self.what {
             Terms::Bases if a.known() => a.bases.clone(),
-            Terms::Bases => terms(&mut words(Lang::Fi), word),
+            Terms::Bases => snowball_fi(word),
             Terms::Parts => a.modifiers.iter().chain(&a.tails).cloned().collect(),
             Terms::Roots => {
                 // A verb is its own root ("hitsata" meets "hitsaaja" -> "hitsata").

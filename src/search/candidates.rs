@@ -17,6 +17,9 @@ use super::analysis::{terms, Lang};
 use super::index::{expired, isco_digits, lang_of_code, KIND_EMPLOYER, KIND_TASK, KIND_VACANCY};
 use super::{Result, SearchIndex};
 
+/// Distinct words of the taxonomy's names used in retrieval.
+const EXTRA_WORDS: usize = 12;
+
 /// Kinds of candidate.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -339,7 +342,11 @@ impl SearchIndex {
     /// Any of the words of `text` and, weighted lower, of `extra`.
     fn words_query(&self, text: &str, extra: &str) -> Option<Box<dyn Query>> {
         let main = self.text_queries(text, false).map(|(_, any)| any);
-        let extra = self.text_queries(extra, false).map(|(_, any)| any);
+        // The names ads use are Finnish labels: read in Finnish only, and no more than a
+        // dozen distinct words (they repeat: "siivooja", "laitossiivooja", …).
+        let extra = self
+            .text_queries_in(extra, false, &[Lang::Fi], EXTRA_WORDS)
+            .map(|(_, any)| any);
         match (main, extra) {
             (None, None) => None,
             (Some(m), None) => Some(m),

@@ -180,16 +180,29 @@ impl SearchIndex {
         q: &str,
         employer: bool,
     ) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
+        self.text_queries_in(q, employer, &Lang::ALL, MAX_WORDS)
+    }
+
+    /// [`SearchIndex::text_queries`] with the words read in `langs` only, at most `max_words`
+    /// distinct words.
+    pub(super) fn text_queries_in(
+        &self,
+        q: &str,
+        employer: bool,
+        langs: &[Lang],
+        max_words: usize,
+    ) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
         let tokenizers = self.index.tokenizers();
         let mut names = tokenizers.get(NAME_ANALYZER)?;
-        let mut analyzers: Vec<(Lang, _)> = Lang::ALL
+        let mut analyzers: Vec<(Lang, _)> = langs
             .iter()
             .filter_map(|&l| tokenizers.get(l.words_analyzer()).map(|a| (l, a)))
             .collect();
         let mut words = terms(&mut names, q);
-        words.dedup();
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|w| seen.insert(w.clone()));
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-        for word in words.into_iter().take(MAX_WORDS) {
+        for word in words.into_iter().take(max_words) {
             let per_lang: Vec<(Lang, Vec<String>)> = analyzers
                 .iter_mut()
                 .map(|(l, a)| (*l, terms(a, &word)))

@@ -309,15 +309,16 @@ impl Signals {
 /// is not also read as "E-kortti" or a plain "ajokortti").
 pub fn read(text: &str) -> Signals {
     let lower = text.to_lowercase();
+    let (automaton, bits) = matcher();
     let mut mask = 0u64;
-    for shift in Shift::ALL {
-        if shift.stems().iter().any(|s| word_starts(&lower, s)) {
-            mask |= shift.bit();
-        }
-    }
-    for licence in Licence::ALL {
-        if licence.stems().iter().any(|s| word_starts(&lower, s)) {
-            mask |= licence.bit();
+    // One pass over the text for every stem (ads are read at every import).
+    for m in automaton.find_overlapping_iter(&lower) {
+        let at_word_start = lower[..m.start()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if at_word_start {
+            mask |= bits[m.pattern().as_usize()];
         }
     }
     // "CE-kortti" contains "e-kort"; "C-kortti" and "CE-kortti" also say "ajokortti".
@@ -334,6 +335,30 @@ pub fn read(text: &str) -> Signals {
         mask &= !Licence::B.bit();
     }
     Signals(mask)
+}
+
+/// Every stem of every shift and licence in one automaton, with the bit each stands for.
+fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<u64>) {
+    static MATCHER: std::sync::OnceLock<(aho_corasick::AhoCorasick, Vec<u64>)> =
+        std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let mut stems: Vec<&str> = Vec::new();
+        let mut bits = Vec::new();
+        for shift in Shift::ALL {
+            for s in shift.stems() {
+                stems.push(s);
+                bits.push(shift.bit());
+            }
+        }
+        for licence in Licence::ALL {
+            for s in licence.stems() {
+                stems.push(s);
+                bits.push(licence.bit());
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(&stems).expect("the stems are plain text");
+        (automaton, bits)
+    })
 }
 
 /// Whether some word of `text` (at the start or after a non-letter) begins with `stem`.
