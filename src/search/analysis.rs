@@ -552,75 +552,30 @@ fn weak_grades(chars: &[char]) -> Vec<String> {
 pub struct CompoundParts;
 
 impl TokenFilter for CompoundParts {
-    type Tokenizer<T: Tokenizer> = CompoundPartsFilter<T>;
+    type Tokenizer<T: Tokenizer> = MapFilter<T, CompoundParts>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        CompoundPartsFilter { inner: tokenizer }
-    }
-}
-
-/// See [`CompoundParts`].
-#[derive(Clone)]
-pub struct CompoundPartsFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for CompoundPartsFilter<T> {
-    type TokenStream<'a> = CompoundPartsStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CompoundPartsStream {
-            tail: self.inner.token_stream(text),
-            pending: Vec::new(),
-            current: Token::default(),
+        MapFilter {
+            inner: tokenizer,
+            map: self,
         }
     }
 }
 
-/// See [`CompoundParts`].
-pub struct CompoundPartsStream<S> {
-    tail: S,
-    pending: Vec<Token>,
-    current: Token,
-}
-
-impl<S: TokenStream> CompoundPartsStream<S> {
-    fn cut(&mut self) {
-        let token = self.tail.token();
-        let bounds: Vec<usize> = token.text.char_indices().map(|(i, _)| i).collect();
+impl TermMap for CompoundParts {
+    fn map(&self, word: &str) -> Vec<String> {
+        let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
         let n = bounds.len();
         if n < MIN_COMPOUND {
-            return;
+            return Vec::new();
         }
-        self.pending.push(token.clone());
-        for &start in &bounds[MIN_HEAD..=n - MIN_PART] {
-            let mut tail = token.clone();
-            tail.text = token.text[start..].to_string();
-            self.pending.push(tail);
-        }
-    }
-}
-
-impl<S: TokenStream> TokenStream for CompoundPartsStream<S> {
-    fn advance(&mut self) -> bool {
-        loop {
-            if let Some(t) = self.pending.pop() {
-                self.current = t;
-                return true;
-            }
-            if !self.tail.advance() {
-                return false;
-            }
-            self.cut();
-        }
-    }
-
-    fn token(&self) -> &Token {
-        &self.current
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        std::iter::once(word.to_string())
+            .chain(
+                bounds[MIN_HEAD..=n - MIN_PART]
+                    .iter()
+                    .map(|&start| word[start..].to_string()),
+            )
+            .collect()
     }
 }
 
