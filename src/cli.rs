@@ -61,6 +61,8 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "KOHTAAMO_WORKERS")]
         workers: Option<usize>,
+        #[command(flatten)]
+        ops: OpsArgs,
     },
     /// Create the database if needed and apply migrations.
     Migrate,
@@ -100,6 +102,20 @@ pub enum Command {
         #[arg(long, requires = "devset")]
         pool: Option<PathBuf>,
     },
+}
+
+/// Readiness of `serve`.
+#[derive(Debug, Args)]
+pub struct OpsArgs {
+    /// `/ready` says ready while the index is at most this many change-log changes behind the
+    /// database.
+    #[arg(long, env = "KOHTAAMO_READY_MAX_LAG", default_value_t = crate::startup::DEFAULT_READY_MAX_LAG)]
+    pub ready_max_lag: u64,
+    /// How often, in milliseconds, the index looks for writes by other processes (imports,
+    /// other nodes); the service's own writes are followed at once.
+    #[arg(long, env = "KOHTAAMO_INDEX_POLL_MS", default_value_t = 500,
+        value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub index_poll_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,7 +163,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             demo,
             workers,
-        } => serve(g, bind, demo, workers).await,
+            ops,
+        } => serve(g, bind, demo, workers, ops).await,
         Command::Migrate => {
             Store::open(&g.database_url).await?.close().await;
             println!("database {} is up to date", g.database_url);
@@ -213,6 +230,7 @@ async fn serve(
     bind: String,
     demo: bool,
     workers: Option<usize>,
+    ops: OpsArgs,
 ) -> anyhow::Result<()> {
     if demo {
         let store = Store::open(&g.database_url).await?;
@@ -227,6 +245,8 @@ async fn serve(
         model: g.model,
         workers,
         analyser: Some(g.analyser),
+        ready_max_lag: ops.ready_max_lag,
+        index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();

@@ -73,6 +73,8 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         model: None,
         workers: Some(1),
         analyser: None,
+        ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
+        index_poll: kohtaamo::search::DEFAULT_POLL,
     }
 }
 

@@ -9,7 +9,9 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "kohtaamo", description = "Open-market job matching for IPS supported employment"),
     paths(
-        super::health,
+        super::health::health,
+        super::health::ready,
+        super::metrics::metrics,
         super::employers::create_employer,
         super::employers::get_employer,
         super::employers::list_employers,

@@ -27,6 +27,8 @@ pub fn settings(dir: &Path) -> Settings {
         model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
         workers: Some(1),
         analyser: None,
+        ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
+        index_poll: kohtaamo::search::DEFAULT_POLL,
     }
 }
 
