@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::api::{Rate, RateLimits};
 use crate::domain::Role;
 use crate::rank::{
     evaluate, fit, split_by_client, ImpressionList, Metrics, RankerModel, N_FEATURES,
@@ -104,9 +106,19 @@ pub enum Command {
     },
 }
 
-/// Readiness of `serve`.
+/// Rate limits and readiness of `serve`.
 #[derive(Debug, Args)]
 pub struct OpsArgs {
+    /// Failed authentications allowed per client address and per account (a token's first 12
+    /// characters), as `N/s`, `N/min` or `N/h`; past it, 429 with `Retry-After`.
+    #[arg(long, env = "KOHTAAMO_RATE_LIMIT_AUTH", default_value = "10/min")]
+    pub rate_limit_auth: Rate,
+    /// Searches and match lists per user, sustained (`N/s`, `N/min` or `N/h`).
+    #[arg(long, env = "KOHTAAMO_RATE_LIMIT_SEARCH", default_value = "10/s")]
+    pub rate_limit_search: Rate,
+    /// Searches and match lists per user at once, before the sustained rate applies.
+    #[arg(long, env = "KOHTAAMO_RATE_LIMIT_SEARCH_BURST", default_value = "30")]
+    pub rate_limit_search_burst: NonZeroU32,
     /// `/ready` says ready while the index is at most this many change-log changes behind the
     /// database.
     #[arg(long, env = "KOHTAAMO_READY_MAX_LAG", default_value_t = crate::startup::DEFAULT_READY_MAX_LAG)]
@@ -245,6 +257,11 @@ async fn serve(
         model: g.model,
         workers,
         analyser: Some(g.analyser),
+        rate_limits: RateLimits {
+            auth_failures: ops.rate_limit_auth,
+            search: ops.rate_limit_search,
+            search_burst: ops.rate_limit_search_burst,
+        },
         ready_max_lag: ops.ready_max_lag,
         index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
     };

@@ -9,8 +9,8 @@ use std::time::Duration;
 use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 use super::health::index_status;
@@ -30,6 +30,9 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    /// Failed authentications (bad or unknown tokens).
+    pub(super) auth_failures: IntCounter,
+    throttled: IntCounterVec,
     database_up: IntGauge,
     change_log_seq: IntGauge,
     index_applied_seq: IntGauge,
@@ -65,6 +68,20 @@ impl Metrics {
             &["method", "route", "status"],
         )
         .expect("valid metric");
+        let auth_failures = IntCounter::new(
+            "kohtaamo_auth_failures_total",
+            "Authentications that failed (unknown or malformed tokens).",
+        )
+        .expect("valid metric");
+        let throttled = IntCounterVec::new(
+            Opts::new(
+                "kohtaamo_rate_limited_total",
+                "Requests refused with 429, by limit: auth (failed authentications) or search \
+                 (searches and match lists).",
+            ),
+            &["limit"],
+        )
+        .expect("valid metric");
         let gauge = |name: &str, help: &str| IntGauge::new(name, help).expect("valid metric");
         let database_up = gauge(
             "kohtaamo_database_up",
@@ -97,6 +114,8 @@ impl Metrics {
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
+            Box::new(auth_failures.clone()),
+            Box::new(throttled.clone()),
             Box::new(database_up.clone()),
             Box::new(change_log_seq.clone()),
             Box::new(index_applied_seq.clone()),
@@ -110,6 +129,8 @@ impl Metrics {
             registry,
             requests,
             latency,
+            auth_failures,
+            throttled,
             database_up,
             change_log_seq,
             index_applied_seq,
@@ -132,6 +153,11 @@ impl Metrics {
         self.latency
             .with_label_values(&labels)
             .observe(took.as_secs_f64());
+    }
+
+    /// Counts a request refused by `limit`.
+    pub(super) fn throttled(&self, limit: &str) {
+        self.throttled.with_label_values(&[limit]).inc();
     }
 
     /// Everything in the text format.
@@ -164,8 +190,8 @@ fn method_label(method: &Method) -> &'static str {
     responses((status = 200, description = "Prometheus text format: `kohtaamo_http_requests_total` \
         and `kohtaamo_http_request_duration_seconds` by method, route pattern and status; \
         `kohtaamo_index_lag_changes`, `kohtaamo_index_documents`, `kohtaamo_change_log_seq`, \
-        `kohtaamo_index_applied_seq`, `kohtaamo_database_up`, `kohtaamo_ranker_model_info` by \
-        version.",
+        `kohtaamo_index_applied_seq`, `kohtaamo_database_up`, `kohtaamo_auth_failures_total`, \
+        `kohtaamo_rate_limited_total` by limit, `kohtaamo_ranker_model_info` by version.",
         content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let m = &state.metrics;

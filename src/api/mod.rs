@@ -12,6 +12,7 @@ mod feedback;
 mod funnel;
 mod health;
 mod json;
+mod limits;
 mod matches;
 mod metrics;
 mod openapi;
@@ -31,6 +32,7 @@ use utoipa::{IntoParams, ToSchema};
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use health::Health;
+pub use limits::{Limiter, Rate, RateLimits};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
@@ -55,6 +57,8 @@ pub struct AppState {
     pub hires: crate::matching::HiresCache,
     /// Request counts and latencies, and what `/metrics` shows.
     pub metrics: Arc<Metrics>,
+    /// Rate limits of failed authentications and of searches and match lists.
+    pub limiter: Arc<Limiter>,
     /// Largest index lag (in change-log changes) at which `/ready` still says ready.
     pub ready_max_lag: u64,
 }

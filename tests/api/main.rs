@@ -18,6 +18,7 @@ mod metrics;
 mod occupations;
 mod postings;
 mod properties;
+mod rate_limits;
 mod readiness;
 mod search;
 mod service;
