@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::api::{Rate, RateLimits};
 use crate::domain::Role;
 use crate::rank::{
     evaluate, fit, split_by_client, ImpressionList, Metrics, RankerModel, N_FEATURES,
@@ -61,6 +63,8 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "KOHTAAMO_WORKERS")]
         workers: Option<usize>,
+        #[command(flatten)]
+        ops: OpsArgs,
     },
     /// Create the database if needed and apply migrations.
     Migrate,
@@ -100,6 +104,30 @@ pub enum Command {
         #[arg(long, requires = "devset")]
         pool: Option<PathBuf>,
     },
+}
+
+/// Rate limits and readiness of `serve`.
+#[derive(Debug, Args)]
+pub struct OpsArgs {
+    /// Failed authentications allowed per client address and per account (a token's first 12
+    /// characters), as `N/s`, `N/min` or `N/h`; past it, 429 with `Retry-After`.
+    #[arg(long, env = "KOHTAAMO_RATE_LIMIT_AUTH", default_value = "10/min")]
+    pub rate_limit_auth: Rate,
+    /// Searches and match lists per user, sustained (`N/s`, `N/min` or `N/h`).
+    #[arg(long, env = "KOHTAAMO_RATE_LIMIT_SEARCH", default_value = "10/s")]
+    pub rate_limit_search: Rate,
+    /// Searches and match lists per user at once, before the sustained rate applies.
+    #[arg(long, env = "KOHTAAMO_RATE_LIMIT_SEARCH_BURST", default_value = "30")]
+    pub rate_limit_search_burst: NonZeroU32,
+    /// `/ready` says ready while the index is at most this many change-log changes behind the
+    /// database.
+    #[arg(long, env = "KOHTAAMO_READY_MAX_LAG", default_value_t = crate::startup::DEFAULT_READY_MAX_LAG)]
+    pub ready_max_lag: u64,
+    /// How often, in milliseconds, the index looks for writes by other processes (imports,
+    /// other nodes); the service's own writes are followed at once.
+    #[arg(long, env = "KOHTAAMO_INDEX_POLL_MS", default_value_t = 500,
+        value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub index_poll_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,7 +175,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             demo,
             workers,
-        } => serve(g, bind, demo, workers).await,
+            ops,
+        } => serve(g, bind, demo, workers, ops).await,
         Command::Migrate => {
             Store::open(&g.database_url).await?.close().await;
             println!("database {} is up to date", g.database_url);
@@ -213,6 +242,7 @@ async fn serve(
     bind: String,
     demo: bool,
     workers: Option<usize>,
+    ops: OpsArgs,
 ) -> anyhow::Result<()> {
     if demo {
         let store = Store::open(&g.database_url).await?;
@@ -227,6 +257,13 @@ async fn serve(
         model: g.model,
         workers,
         analyser: Some(g.analyser),
+        rate_limits: RateLimits {
+            auth_failures: ops.rate_limit_auth,
+            search: ops.rate_limit_search,
+            search_burst: ops.rate_limit_search_burst,
+        },
+        ready_max_lag: ops.ready_max_lag,
+        index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();

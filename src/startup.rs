@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{self, ApiDoc, AppState, HeadGuard};
+use crate::api::{self, ApiDoc, AppState, HeadGuard, Limiter, Metrics, RateLimits};
 use crate::matching::{Geo, Matcher, Taxonomy};
 use crate::rank::RankerModel;
 use crate::search::{spawn_follower, Analyser, SearchIndex};
@@ -39,7 +39,17 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Finnish analyser (`auto`, `voikko`, `snowball`); `None`: `KOHTAAMO_ANALYSER` or auto.
     pub analyser: Option<String>,
+    /// Rate limits of failed authentications and of searches and match lists.
+    pub rate_limits: RateLimits,
+    /// Largest index lag, in change-log changes, at which `/ready` still says ready (1000).
+    pub ready_max_lag: u64,
+    /// How often the index looks for writes by other processes (imports, other nodes); writes
+    /// through this service's API are followed at once. 500 ms.
+    pub index_poll: Duration,
 }
+
+/// Default of [`Settings::ready_max_lag`].
+pub const DEFAULT_READY_MAX_LAG: u64 = 1000;
 
 /// A built, not yet running service.
 pub struct Application {
@@ -85,7 +95,15 @@ impl Application {
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         spawn_expiry(store.clone(), notify.clone(), shutdown_rx.clone());
-        let follower = spawn_follower(indexer, notify.clone(), shutdown_rx);
+        let follower = spawn_follower(
+            indexer,
+            notify.clone(),
+            settings.index_poll,
+            shutdown_rx.clone(),
+        );
+        let metrics = Arc::new(Metrics::new());
+        let limiter = Arc::new(Limiter::new(&settings.rate_limits, metrics.clone()));
+        spawn_limiter_pruning(limiter.clone(), shutdown_rx);
         // The all-coaches figures take seconds to load from a large history; load them for
         // today's reports in the background so the first dashboard visit does not wait.
         let warm = store.clone();
@@ -104,6 +122,9 @@ impl Application {
             matcher,
             occupations,
             hires: Default::default(),
+            metrics,
+            limiter,
+            ready_max_lag: settings.ready_max_lag,
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
@@ -217,6 +238,23 @@ pub async fn build_matcher(
         Taxonomy::new(store.occupations().await?),
         model,
     ))
+}
+
+/// How often the rate limiters forget addresses, accounts and users back at their full limit.
+const PRUNE_LIMITERS_EVERY: Duration = Duration::from_secs(60);
+
+/// Keeps the rate limiters' memory to the addresses, accounts and users limited lately.
+fn spawn_limiter_pruning(limiter: Arc<Limiter>, mut shutdown: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(PRUNE_LIMITERS_EVERY);
+        every.tick().await;
+        loop {
+            tokio::select! {
+                _ = every.tick() => limiter.prune(),
+                _ = shutdown.changed() => return,
+            }
+        }
+    });
 }
 
 /// How often postings past their last day are closed.

@@ -73,6 +73,14 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         model: None,
         workers: Some(1),
         analyser: None,
+        // The benches measure the service, not its rate limits.
+        rate_limits: kohtaamo::api::RateLimits {
+            auth_failures: kohtaamo::api::Rate::per_second(1_000_000),
+            search: kohtaamo::api::Rate::per_second(1_000_000),
+            search_burst: std::num::NonZeroU32::new(1_000_000).unwrap(),
+        },
+        ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
+        index_poll: kohtaamo::search::DEFAULT_POLL,
     }
 }
 

@@ -15,10 +15,12 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::auth::{authenticate, Caller};
 use super::error::{ApiError, ApiResult};
 use super::funnel::{scope, ReportParams};
+use super::limits::retry_after_secs;
 use super::query::{parse_query, ApiQuery};
-use super::{auth::Caller, AppState};
+use super::AppState;
 use crate::domain::{Role, User};
 use crate::funnel::{self, FidelityReport, FunnelReport};
 
@@ -87,7 +89,7 @@ async fn session_user(req: &HttpRequest, state: &AppState) -> ApiResult<Option<U
         });
     let token = bearer.or_else(|| req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()));
     match token.filter(|t| !t.is_empty()) {
-        Some(t) => Ok(state.store.user_by_token(&t).await?),
+        Some(t) => authenticate(state, req.peer_addr().map(|a| a.ip()), &t).await,
         None => Ok(None),
     }
 }
@@ -170,8 +172,11 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-/// Checks the token and keeps it in the session cookie.
+/// Checks the token and keeps it in the session cookie. Failed logins count against the
+/// address and the account like any failed authentication; over the limit, the form says when
+/// to try again (429 with `Retry-After`).
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<LoginForm>,
 ) -> ApiResult<HttpResponse> {
@@ -179,7 +184,20 @@ pub async fn login(
     let user = if token.is_empty() {
         None
     } else {
-        state.store.user_by_token(token).await?
+        match authenticate(&state, req.peer_addr().map(|a| a.ip()), token).await {
+            Ok(user) => user,
+            Err(ApiError::TooManyRequests { retry_after, .. }) => {
+                let secs = retry_after_secs(retry_after);
+                return Ok(HttpResponse::TooManyRequests()
+                    .content_type("text/html; charset=utf-8")
+                    .insert_header((header::RETRY_AFTER, secs))
+                    .body(login_page(Some(&format!(
+                        "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen {secs} sekunnin \
+                         kuluttua. / Too many failed sign-ins; try again in {secs} s."
+                    )))));
+            }
+            Err(e) => return Err(e),
+        }
     };
     match user {
         Some(u) if matches!(u.role, Role::Coordinator | Role::Coach) => {

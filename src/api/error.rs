@@ -51,6 +51,15 @@ pub enum ApiError {
     /// The request line and headers are longer than the limit.
     #[error("the request's headers are longer than {0} bytes")]
     HeadTooLarge(usize),
+    /// Too many requests in too short a time (failed authentications, or searches and match
+    /// lists); answered with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What was limited.
+        message: String,
+        /// Time until a request can pass again.
+        retry_after: std::time::Duration,
+    },
     /// Something broke on our side; details go to the log, not to the caller.
     #[error("internal error")]
     Internal(String),
@@ -88,6 +97,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UriTooLong(_) => "uri_too_long",
             ApiError::HeadTooLarge(_) => "request_header_fields_too_large",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -112,6 +122,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::HeadTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -126,8 +137,17 @@ impl ResponseError for ApiError {
             other => (other.to_string(), None),
         };
         let mut resp = HttpResponse::build(self.status_code());
-        if matches!(self, ApiError::Unauthorized) {
-            resp.insert_header(("WWW-Authenticate", "Bearer"));
+        match self {
+            ApiError::Unauthorized => {
+                resp.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after, .. } => {
+                resp.insert_header((
+                    header::RETRY_AFTER,
+                    super::limits::retry_after_secs(*retry_after),
+                ));
+            }
+            _ => {}
         }
         resp.json(ErrorBody {
             error: ErrorDetail {

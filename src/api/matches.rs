@@ -40,6 +40,7 @@ pub struct MatchList {
 /// Suggestions for a client, ranked, with reasons in Finnish, Swedish or English: the language
 /// `Accept-Language` wants most (quality values count), Finnish when it names none of them.
 /// Every list served is logged with its features so the ranker can learn from what follows.
+/// Searches and match lists together are rate-limited per user (429 with `Retry-After`).
 #[utoipa::path(get, path = "/api/v1/clients/{id}/matches", tag = "matching", params(MatchParams),
     responses((status = 200, body = MatchList), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -51,6 +52,7 @@ pub async fn matches(
     params: ApiQuery<MatchParams>,
     request: HttpRequest,
 ) -> ApiResult<HttpResponse> {
+    state.limiter.expensive(caller.id())?;
     caller.require(&[Role::Coach], "ask for a client's matches")?;
     let limit = super::checked_limit(params.limit)? as usize;
     let client = state

@@ -10,8 +10,11 @@ mod error;
 mod events;
 mod feedback;
 mod funnel;
+mod health;
 mod json;
+mod limits;
 mod matches;
+mod metrics;
 mod openapi;
 mod postings;
 mod query;
@@ -28,6 +31,9 @@ use utoipa::{IntoParams, ToSchema};
 
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
+pub use health::Health;
+pub use limits::{Limiter, Rate, RateLimits};
+pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
 pub use request_id::{request_id, REQUEST_ID};
@@ -49,6 +55,12 @@ pub struct AppState {
     pub occupations: Arc<crate::occupations::Occupations>,
     /// Hires per employer, refreshed at most once a minute (a ranking feature).
     pub hires: crate::matching::HiresCache,
+    /// Request counts and latencies, and what `/metrics` shows.
+    pub metrics: Arc<Metrics>,
+    /// Rate limits of failed authentications and of searches and match lists.
+    pub limiter: Arc<Limiter>,
+    /// Largest index lag (in change-log changes) at which `/ready` still says ready.
+    pub ready_max_lag: u64,
 }
 
 impl AppState {
@@ -88,7 +100,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(|_, req| {
             ApiError::NotFound(format!("nothing at {}", req.path())).into()
         }))
-        .route("/health", web::get().to(health))
+        .route("/health", web::get().to(health::health))
+        .route("/ready", web::get().to(health::ready))
+        .route("/metrics", web::get().to(metrics::metrics))
         .route(request_head::URI_TOO_LONG_PATH, web::to(uri_too_long))
         .route(request_head::HEAD_TOO_LARGE_PATH, web::to(head_too_large))
         .configure(dashboard::routes)
@@ -105,23 +119,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(funnel::routes),
         )
         .default_service(web::to(not_found));
-}
-
-/// Health of the service.
-#[derive(Serialize, ToSchema)]
-pub struct Health {
-    /// Always `ok` when the service answers.
-    pub status: &'static str,
-    /// The Finnish text analyser of the index: `voikko` or `snowball`.
-    pub analyser: &'static str,
-}
-
-#[utoipa::path(get, path = "/health", tag = "service", responses((status = 200, body = Health)))]
-async fn health(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok",
-        analyser: state.search.analyser().name(),
-    })
 }
 
 /// Where [`HeadGuard`] sends a request whose target is too long for the HTTP parser.

@@ -3,7 +3,8 @@
 //! (a `request` span around the rest of the service), and so does the one line logged per
 //! request (target `kohtaamo::http`: method, path, status, duration; never the query string,
 //! which can hold words typed about a client, nor any other header), so a caller's report of
-//! a failure can be found in the log.
+//! a failure can be found in the log. The same middleware counts and times the request in the
+//! service's metrics, by its route pattern ([`super::metrics`]).
 
 use std::time::Instant;
 
@@ -12,8 +13,10 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::Error;
+use actix_web::{web, Error};
 use tracing::Instrument;
+
+use super::AppState;
 
 /// The request id header.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -37,7 +40,8 @@ fn generate() -> String {
 
 /// Middleware (for `actix_web::middleware::from_fn`, outside every other): takes or makes the
 /// request id, handles the request inside a `request` span that carries it, puts it on the
-/// response, also on an error that an inner middleware returned, and logs the request.
+/// response, also on an error that an inner middleware returned, and logs, counts and times the
+/// request.
 pub async fn request_id<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -54,13 +58,22 @@ pub async fn request_id<B: MessageBody + 'static>(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let log = |status: u16| {
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.metrics.clone());
+    // The pattern as the router would match it; a response knows the one it did match.
+    let route = req.match_pattern();
+    let log = |status: u16, route: Option<&str>| {
+        let took = started.elapsed();
         tracing::info!(
             target: "kohtaamo::http",
             parent: &span,
             "{method} {path} -> {status} in {:.1}ms",
-            started.elapsed().as_secs_f64() * 1000.0
+            took.as_secs_f64() * 1000.0
         );
+        if let Some(metrics) = &metrics {
+            metrics.observe(&method, route, status, took);
+        }
     };
     match async { next.call(req).await }
         .instrument(span.clone())
@@ -68,7 +81,8 @@ pub async fn request_id<B: MessageBody + 'static>(
     {
         Ok(mut res) => {
             res.headers_mut().insert(REQUEST_ID, header);
-            log(res.status().as_u16());
+            let route = res.request().match_pattern().or(route);
+            log(res.status().as_u16(), route.as_deref());
             Ok(res)
         }
         // No request to build a response on is left here (the service consumed it), so the
@@ -76,7 +90,7 @@ pub async fn request_id<B: MessageBody + 'static>(
         Err(e) => {
             let mut response = span.in_scope(|| e.error_response());
             response.headers_mut().insert(REQUEST_ID, header);
-            log(response.status().as_u16());
+            log(response.status().as_u16(), route.as_deref());
             Err(InternalError::from_response(e, response).into())
         }
     }

@@ -34,6 +34,7 @@ pub struct SearchParams {
 }
 
 /// Searches open postings. Employer users search their own employer's postings only.
+/// Searches and match lists together are rate-limited per user (429 with `Retry-After`).
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -43,6 +44,7 @@ pub async fn search(
     caller: Caller,
     params: ApiQuery<SearchParams>,
 ) -> ApiResult<HttpResponse> {
+    state.limiter.expensive(caller.id())?;
     let p = params.into_inner();
     let limit = super::checked_limit(p.limit)? as usize;
     let offset = p.offset.unwrap_or(0);

@@ -87,6 +87,18 @@ impl RankerModel {
 
     /// Checks the schema matches this build's features.
     fn checked(self, path: &str) -> Result<Self, ModelError> {
+        match self.usable() {
+            Ok(()) => Ok(self.constrained()),
+            Err(message) => Err(ModelError::Invalid {
+                path: path.to_string(),
+                message,
+            }),
+        }
+    }
+
+    /// Whether this build can score with the model: its features are this build's, in order,
+    /// and every weight is a finite number; the error says what is wrong.
+    pub fn usable(&self) -> Result<(), String> {
         let same_features = self.features.len() == N_FEATURES
             && self
                 .features
@@ -94,14 +106,11 @@ impl RankerModel {
                 .zip(Feature::ALL)
                 .all(|(name, f)| name == f.name());
         if !same_features || self.weights.len() != N_FEATURES {
-            return Err(ModelError::Invalid {
-                path: path.to_string(),
-                message: format!(
-                    "its features {:?} are not this build's {:?}",
-                    self.features,
-                    Self::feature_names()
-                ),
-            });
+            return Err(format!(
+                "its features {:?} are not this build's {:?}",
+                self.features,
+                Self::feature_names()
+            ));
         }
         if self
             .weights
@@ -109,12 +118,9 @@ impl RankerModel {
             .chain([&self.intercept])
             .any(|w| !w.is_finite())
         {
-            return Err(ModelError::Invalid {
-                path: path.to_string(),
-                message: "a weight is not finite".into(),
-            });
+            return Err("a weight is not finite".into());
         }
-        Ok(self.constrained())
+        Ok(())
     }
 
     /// This build's feature names, in model order (a model file's `features`).

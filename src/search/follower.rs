@@ -14,9 +14,10 @@ use crate::store::{Entity, IndexableEmployer, IndexablePosting, Store};
 
 /// Changes applied per index commit while catching up.
 const BATCH: i64 = 2_000;
-/// How often the follower looks at the change log when nobody notified it. Writes from this
-/// process notify at once; this covers other processes (an import, another node).
-const POLL: Duration = Duration::from_millis(500);
+/// How often the follower looks at the change log when nobody notified it, unless told
+/// otherwise. Writes from this process notify at once; this covers other processes (an
+/// import, another node).
+pub const DEFAULT_POLL: Duration = Duration::from_millis(500);
 
 /// Owns the index writer and applies database state to it.
 pub struct Indexer {
@@ -287,10 +288,12 @@ fn rollback(mut writer: IndexWriter) -> IndexWriter {
 }
 
 /// Runs the indexer in the background: syncs at once, then whenever `notify` fires or every
-/// [`POLL`], until `shutdown` turns true. The returned task ends after releasing the writer.
+/// `poll` ([`DEFAULT_POLL`] unless set), until `shutdown` turns true. The returned task ends
+/// after releasing the writer.
 pub fn spawn_follower(
     mut indexer: Indexer,
     notify: Arc<Notify>,
+    poll: Duration,
     mut shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -301,7 +304,7 @@ pub fn spawn_follower(
             }
             tokio::select! {
                 _ = notify.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+                _ = tokio::time::sleep(poll) => {}
                 _ = shutdown.changed() => {}
             }
             if *shutdown.borrow() {

@@ -20,7 +20,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 pub use analysis::Analyser;
 pub use candidates::{Candidate, CandidateDoc, CandidateKind, CandidateSpec};
-pub use follower::{spawn_follower, Indexer};
+pub use follower::{spawn_follower, Indexer, DEFAULT_POLL};
 pub use index::{isco_code, isco_digits, place_key, Fields, SCHEMA_VERSION};
 pub use query::{Hit, SearchKind, SearchRequest, SearchResults};
 
@@ -122,6 +122,11 @@ impl SearchIndex {
         tokio::time::timeout(within, rx.wait_for(|applied| *applied >= seq))
             .await
             .is_ok_and(|r| r.is_ok())
+    }
+
+    /// The change-log sequence that searches see now (-1 before the index's first commit).
+    pub fn applied_seq(&self) -> i64 {
+        *self.applied.borrow()
     }
 
     /// A searcher on the index as committed now: one per request, used for everything the

@@ -1,8 +1,10 @@
 //! Starting the real application on a random port with its own database and index.
 
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use kohtaamo::api::{Rate, RateLimits};
 use kohtaamo::domain::Role;
 use kohtaamo::startup::{AppHandle, Application, Settings};
 use kohtaamo::store::Store;
@@ -27,6 +29,19 @@ pub fn settings(dir: &Path) -> Settings {
         model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
         workers: Some(1),
         analyser: None,
+        rate_limits: unthrottled(),
+        ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
+        index_poll: kohtaamo::search::DEFAULT_POLL,
+    }
+}
+
+/// Limits no test reaches unless it sets its own (every test calls from 127.0.0.1, and some
+/// send bad tokens on purpose).
+pub fn unthrottled() -> RateLimits {
+    RateLimits {
+        auth_failures: Rate::per_second(1_000_000),
+        search: Rate::per_second(1_000_000),
+        search_burst: NonZeroU32::new(1_000_000).unwrap(),
     }
 }
 
