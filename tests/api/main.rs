@@ -16,6 +16,7 @@ mod lifecycle;
 mod matching;
 mod occupations;
 mod postings;
+mod privacy;
 mod properties;
 mod search;
 mod service;
