@@ -106,7 +106,7 @@ pub enum Command {
 pub enum UsersCommand {
     /// Create a user; its API token is printed alone on the last line.
     Add {
-        /// admin, coordinator, coach or employer.
+        /// admin, coordinator, coach, employer or auditor (reads the access log only).
         #[arg(long)]
         role: Role,
         /// Name shown in logs and the dashboard.

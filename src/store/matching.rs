@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Result, Store};
-use crate::domain::MatchFeedback;
+use crate::domain::{MatchFeedback, ServedList, ServedSuggestion};
 
 /// One row of the occupation taxonomy (ISCO-08 groups and ESCO occupations).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -203,6 +203,46 @@ impl Store {
                 },
             )
             .collect())
+    }
+
+    /// The lists served for `client_id`, oldest first (for the client's export).
+    pub async fn served_lists(&self, client_id: i64) -> Result<Vec<ServedList>> {
+        type Row = (String, DateTime<Utc>, String, i64, String, i64, f64, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT list_id, served_at, model_version, position, kind, item_id, score, features \
+             FROM match_impressions WHERE client_id = ? ORDER BY served_at, list_id, position",
+        )
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lists: Vec<ServedList> = Vec::new();
+        let mut last_list = String::new();
+        for (list_id, served_at, model_version, position, kind, id, score, features) in rows {
+            if list_id != last_list || lists.is_empty() {
+                last_list = list_id;
+                lists.push(ServedList {
+                    served_at,
+                    model_version,
+                    suggestions: Vec::new(),
+                });
+            }
+            let kind = ["vacancy", "task", "employer"]
+                .into_iter()
+                .find(|k| *k == kind)
+                .unwrap_or("employer");
+            lists
+                .last_mut()
+                .expect("pushed")
+                .suggestions
+                .push(ServedSuggestion {
+                    position: position.max(0) as usize,
+                    kind,
+                    id,
+                    score,
+                    features: serde_json::from_str(&features).unwrap_or_default(),
+                });
+        }
+        Ok(lists)
     }
 
     /// Number of logged suggestions for a client (feature logging is observable).

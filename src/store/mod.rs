@@ -4,6 +4,7 @@
 //! posting or a client appends a `change_log` row in the same transaction: the search index
 //! follows that log and can always be rebuilt from these tables.
 
+mod access;
 mod changelog;
 mod clients;
 mod employers;
@@ -19,7 +20,9 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use access::{Access, AccessQuery};
 pub use changelog::{Change, Entity};
+pub use clients::CASELOAD_LIST;
 pub use matching::{Impression, LabelledImpression, OccupationRow};
 pub use postings::{ImportOutcome, IndexableEmployer, IndexablePosting, Page};
 pub use reference::MunicipalityRow;
