@@ -61,6 +61,12 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "KOHTAAMO_WORKERS")]
         workers: Option<usize>,
+        /// Days served match lists are kept for the ranker (its labels look 90 days ahead);
+        /// older ones are deleted at start and daily.
+        #[arg(long, env = "KOHTAAMO_IMPRESSION_RETENTION_DAYS",
+              default_value_t = crate::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(1..=3650))]
+        impression_retention_days: u32,
     },
     /// Create the database if needed and apply migrations.
     Migrate,
@@ -147,7 +153,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             demo,
             workers,
-        } => serve(g, bind, demo, workers).await,
+            impression_retention_days,
+        } => serve(g, bind, demo, workers, impression_retention_days).await,
         Command::Migrate => {
             Store::open(&g.database_url).await?.close().await;
             println!("database {} is up to date", g.database_url);
@@ -213,6 +220,7 @@ async fn serve(
     bind: String,
     demo: bool,
     workers: Option<usize>,
+    impression_retention_days: u32,
 ) -> anyhow::Result<()> {
     if demo {
         let store = Store::open(&g.database_url).await?;
@@ -227,6 +235,7 @@ async fn serve(
         model: g.model,
         workers,
         analyser: Some(g.analyser),
+        impression_retention_days,
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();

@@ -73,6 +73,7 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         model: None,
         workers: Some(1),
         analyser: None,
+        impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
     }
 }
 

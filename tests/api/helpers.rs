@@ -27,6 +27,7 @@ pub fn settings(dir: &Path) -> Settings {
         model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
         workers: Some(1),
         analyser: None,
+        impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Privacy by design: the access log and who reads it, a client's export (GDPR art. 15) and
-//! erasure (art. 17), and private database files.
+//! erasure (art. 17), the retention of served match lists, and private database files.
 
 use std::time::{Duration, Instant};
 
@@ -7,7 +7,7 @@ use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
 use crate::funnel::{client, ok_event};
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 
 /// The access log as the auditor reads it with `query`.
 async fn access_log(app: &TestApp, auditor: &str, query: &str) -> Value {
@@ -674,6 +674,149 @@ async fn events_stay_append_only_but_for_the_erasure_of_their_notes() {
     assert!(rewrite.is_err());
     assert!(delete.is_err());
     assert!(log_delete.is_err(), "the access log is append-only too");
+}
+
+#[tokio::test]
+async fn served_lists_are_kept_compactly() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Oy").await;
+    for i in 0..30 {
+        app.vacancy(
+            &coach,
+            employer,
+            &format!("Varastotyöntekijä {i}"),
+            "Keräilyä ja pakkaamista.",
+            "Lahti",
+        )
+        .await;
+    }
+    app.search_until(&coach, "varastotyöntekijä", |r| r["total"] == 30)
+        .await;
+    let c = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "A", "home_municipality": "Lahti",
+                    "preferences": {"desired_work": "varastotyö"}}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let served = served_matches(&app, &coach, c).await;
+
+    let n = served["matches"].as_array().unwrap().len() as i64;
+    assert!(n >= 10, "{n} suggestions");
+    let pool = sqlx::SqlitePool::connect(&app.database_url())
+        .await
+        .unwrap();
+    let (lists, suggestions, bytes): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), SUM(suggestions), SUM(length(items)) FROM match_lists WHERE client_id = ?",
+    )
+    .bind(c)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (old_rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM match_impressions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((lists, suggestions, old_rows), (1, n, 0));
+    assert!(bytes <= 60 * n, "{bytes} bytes for {n} suggestions");
+}
+
+#[tokio::test]
+async fn served_lists_past_the_retention_are_deleted() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    open_vacancy(&app, &coach).await;
+    let c = client(&app, &coach, "A", "2025-01-10").await;
+    served_matches(&app, &coach, c).await;
+    served_matches(&app, &coach, c).await;
+    let dir = app.stop().await;
+    // One list served 40 days ago, one just now; and old-style rows (one row per suggestion,
+    // from before lists were packed) of 40 days ago and of now.
+    let url = format!("sqlite://{}", dir.path().join("kohtaamo.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let old = chrono::Utc::now() - chrono::Duration::days(40);
+    sqlx::query(
+        "UPDATE match_lists SET served_at = ? WHERE id = (SELECT MIN(id) FROM match_lists)",
+    )
+    .bind(old.timestamp_millis())
+    .execute(&pool)
+    .await
+    .unwrap();
+    for (list, at) in [("legacy-old", old), ("legacy-new", chrono::Utc::now())] {
+        sqlx::query(
+            "INSERT INTO match_impressions (list_id, client_id, served_at, model_version, \
+             position, kind, item_id, score, features) \
+             VALUES (?, ?, ?, 'legacy', 0, 'vacancy', 1, 0.5, '[0.5]')",
+        )
+        .bind(list)
+        .bind(c)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let mut settings = crate::helpers::settings(dir.path());
+    settings.impression_retention_days = 30;
+    let app = spawn_app_with(dir, settings).await;
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let lists = loop {
+        let export: Value = app
+            .get(&format!("/api/v1/clients/{c}/export"), &coach)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let lists = export["match_lists"].as_array().unwrap().clone();
+        if lists.len() == 2 || Instant::now() > deadline {
+            break lists;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(lists.len(), 2, "only the recent lists are kept: {lists:?}");
+    for list in &lists {
+        let served =
+            chrono::DateTime::parse_from_rfc3339(list["served_at"].as_str().unwrap()).unwrap();
+        assert!(chrono::Utc::now() - served.to_utc() < chrono::Duration::days(1));
+    }
+    let versions: Vec<&str> = lists
+        .iter()
+        .map(|l| l["model_version"].as_str().unwrap())
+        .collect();
+    assert!(
+        versions.contains(&"legacy"),
+        "old-style rows are still read"
+    );
+    assert_eq!(lists[1]["suggestions"][0]["features"], json!([0.5]));
+}
+
+#[tokio::test]
+async fn the_retention_setting_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("k.db").display());
+    let out = crate::cli::kohtaamo(
+        &db,
+        &dir.path().join("index"),
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--impression-retention-days",
+            "0",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("impression-retention-days"));
 }
 
 #[tokio::test]
