@@ -65,6 +65,12 @@ pub enum Command {
         workers: Option<usize>,
         #[command(flatten)]
         ops: OpsArgs,
+        /// Days served match lists are kept for the ranker (its labels look 90 days ahead);
+        /// older ones are deleted at start and daily.
+        #[arg(long, env = "KOHTAAMO_IMPRESSION_RETENTION_DAYS",
+              default_value_t = crate::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(1..=3650))]
+        impression_retention_days: u32,
     },
     /// Create the database if needed and apply migrations.
     Migrate,
@@ -134,7 +140,7 @@ pub struct OpsArgs {
 pub enum UsersCommand {
     /// Create a user; its API token is printed alone on the last line.
     Add {
-        /// admin, coordinator, coach or employer.
+        /// admin, coordinator, coach, employer or auditor (reads the access log only).
         #[arg(long)]
         role: Role,
         /// Name shown in logs and the dashboard.
@@ -176,7 +182,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             workers,
             ops,
-        } => serve(g, bind, demo, workers, ops).await,
+            impression_retention_days,
+        } => serve(g, bind, demo, workers, ops, impression_retention_days).await,
         Command::Migrate => {
             Store::open(&g.database_url).await?.close().await;
             println!("database {} is up to date", g.database_url);
@@ -243,6 +250,7 @@ async fn serve(
     demo: bool,
     workers: Option<usize>,
     ops: OpsArgs,
+    impression_retention_days: u32,
 ) -> anyhow::Result<()> {
     if demo {
         let store = Store::open(&g.database_url).await?;
@@ -264,6 +272,7 @@ async fn serve(
         },
         ready_max_lag: ops.ready_max_lag,
         index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
+        impression_retention_days,
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();

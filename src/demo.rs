@@ -402,6 +402,7 @@ const DEMO_USERS: &[(Role, &str)] = &[
     (Role::Coach, "demo-coach-aino"),
     (Role::Coach, "demo-coach-mikko"),
     (Role::Employer, "demo-employer"),
+    (Role::Auditor, "demo-auditor"),
 ];
 
 /// A plausible path through the funnel for demo client number `n` (the later ones got
@@ -476,7 +477,7 @@ async fn history(
 /// when it was seeded before. A database with other data is left alone.
 pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
     let mut existing = Vec::new();
-    for role in [Role::Admin, Role::Coordinator, Role::Coach, Role::Employer] {
+    for role in Role::ALL {
         existing.extend(store.users_with_role(role).await?);
     }
     let demo_users: Vec<_> = existing

@@ -46,10 +46,17 @@ pub struct Settings {
     /// How often the index looks for writes by other processes (imports, other nodes); writes
     /// through this service's API are followed at once. 500 ms.
     pub index_poll: Duration,
+    /// Days a served match list is kept for the ranker before it is deleted
+    /// ([`DEFAULT_IMPRESSION_RETENTION_DAYS`] on the command line).
+    pub impression_retention_days: u32,
 }
 
 /// Default of [`Settings::ready_max_lag`].
 pub const DEFAULT_READY_MAX_LAG: u64 = 1000;
+
+/// How long served match lists are kept by default: past the ranker's 90-day label horizon,
+/// with time to train on them.
+pub const DEFAULT_IMPRESSION_RETENTION_DAYS: u32 = 180;
 
 /// A built, not yet running service.
 pub struct Application {
@@ -95,6 +102,8 @@ impl Application {
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         spawn_expiry(store.clone(), notify.clone(), shutdown_rx.clone());
+        let retention = chrono::Duration::days(settings.impression_retention_days.into());
+        spawn_impression_pruning(store.clone(), retention, shutdown_rx.clone());
         let follower = spawn_follower(
             indexer,
             notify.clone(),
@@ -278,6 +287,37 @@ fn spawn_expiry(store: Store, notify: Arc<Notify>, mut shutdown: watch::Receiver
                     notify.notify_one();
                 }
                 Err(e) => tracing::warn!(error = %e, "could not close expired postings"),
+            }
+        }
+    });
+}
+
+/// How often served match lists past their retention are deleted.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Deletes served match lists older than `retention`, at start and then daily: feature logs
+/// are kept only as long as the ranker needs them.
+fn spawn_impression_pruning(
+    store: Store,
+    retention: chrono::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(PRUNE_EVERY);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            match store
+                .prune_impressions(chrono::Utc::now() - retention)
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(suggestions = n, "deleted match lists past their retention")
+                }
+                Err(e) => tracing::warn!(error = %e, "could not delete old match lists"),
             }
         }
     });

@@ -1,29 +1,47 @@
 //! `/api/v1/clients`: a coach's caseload. Only the client's own coach sees a client; for
 //! anyone else the client does not exist (404), and other roles may not ask at all (403).
-//! Every read and change is written to the client access log.
+//! Every read, change and refused attempt is written to the access log. A client's data can
+//! be exported (GDPR art. 15) and erased (art. 17).
 
+use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::access_log::require_logged;
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::json::{merge_into, ApiJson};
 use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
-use crate::domain::{Client, ClientDraft, ClientInput, Role};
+use crate::domain::{
+    AccessAction, AccessEntry, AccessTarget, Client, ClientDraft, ClientEvent, ClientInput,
+    EmployerContact, FeedbackForm, Role, ServedList,
+};
 use crate::matching::Understood;
+use crate::rank::Feature;
+use crate::store::CASELOAD_LIST;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients", web::post().to(create_client))
         .route("/clients", web::get().to(list_clients))
         .route("/clients/{id}", web::get().to(get_client))
-        .route("/clients/{id}", web::patch().to(patch_client));
+        .route("/clients/{id}", web::patch().to(patch_client))
+        .route("/clients/{id}", web::delete().to(erase_client))
+        .route("/clients/{id}/export", web::get().to(export_client));
 }
 
-fn coach_only(caller: &Caller) -> Result<(), ApiError> {
-    caller.require(&[Role::Coach], "read or change client records")
+/// 403 unless the caller is a coach; a refused caller is written to the access log.
+async fn coach_only(
+    state: &AppState,
+    caller: &Caller,
+    action: AccessAction,
+    target: AccessTarget<'_>,
+) -> ApiResult<()> {
+    let what = "read or change client records";
+    require_logged(state, caller, &[Role::Coach], what, action, target).await
 }
 
 /// A client with how their wish was understood, so that the coach can correct the wish.
@@ -59,7 +77,8 @@ pub async fn create_client(
     caller: Caller,
     body: ApiJson<ClientInput>,
 ) -> ApiResult<HttpResponse> {
-    coach_only(&caller)?;
+    let target = AccessTarget::List(CASELOAD_LIST, &[]);
+    coach_only(&state, &caller, AccessAction::Create, target).await?;
     let draft = ClientDraft::parse(&body.0, today())?;
     let client = state.store.create_client(caller.id(), &draft).await?;
     Ok(HttpResponse::Created().json(ClientView::of(&state, client)))
@@ -67,7 +86,8 @@ pub async fn create_client(
 
 /// One of the calling coach's clients.
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
-    responses((status = 200, body = ClientView), (status = 404, body = super::ErrorBody)),
+    responses((status = 200, body = ClientView), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.get_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn get_client(
@@ -75,11 +95,15 @@ pub async fn get_client(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    coach_only(&caller)?;
-    let client = state
-        .store
-        .client_for_coach(id.into_inner(), caller.id())
-        .await?;
+    let id = id.into_inner();
+    coach_only(
+        &state,
+        &caller,
+        AccessAction::Read,
+        AccessTarget::Client(id),
+    )
+    .await?;
+    let client = state.store.client_for_coach(id, caller.id()).await?;
     Ok(HttpResponse::Ok().json(ClientView::of(&state, client)))
 }
 
@@ -95,9 +119,19 @@ pub async fn patch_client(
     id: web::Path<i64>,
     body: ApiJson<Value>,
 ) -> ApiResult<HttpResponse> {
-    coach_only(&caller)?;
     let id = id.into_inner();
-    let current = state.store.client_for_coach(id, caller.id()).await?;
+    coach_only(
+        &state,
+        &caller,
+        AccessAction::Update,
+        AccessTarget::Client(id),
+    )
+    .await?;
+    // The change is logged with the update; a refusal here.
+    let current = state
+        .store
+        .own_client(id, caller.id(), AccessAction::Update)
+        .await?;
     let input = ClientInput {
         display_name: current.display_name,
         home_municipality: current.home_municipality,
@@ -111,19 +145,123 @@ pub async fn patch_client(
     Ok(HttpResponse::Ok().json(ClientView::of(&state, client)))
 }
 
-/// The calling coach's caseload.
+/// The calling coach's caseload (erased clients are no longer on it). The page read is written
+/// to the access log with the clients it shows.
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(PageParams),
-    responses((status = 200, body = ListPage<Client>)), security(("bearer" = [])))]
+    responses((status = 200, body = ListPage<Client>), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn list_clients(
     state: web::Data<AppState>,
     caller: Caller,
     page: ApiQuery<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    coach_only(&caller)?;
+    let target = AccessTarget::List(CASELOAD_LIST, &[]);
+    coach_only(&state, &caller, AccessAction::List, target).await?;
     let (limit, offset) = page.checked()?;
     let found = state
         .store
         .clients_of_coach(caller.id(), limit, offset)
         .await?;
     Ok(HttpResponse::Ok().json(ListPage::new(found, limit, offset)))
+}
+
+/// Everything held on a client (GDPR art. 15), as one document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientExport {
+    /// When the export was made.
+    pub exported_at: DateTime<Utc>,
+    /// The client record with its preferences.
+    pub client: Client,
+    /// Every event, corrected ones too.
+    pub events: Vec<ClientEvent>,
+    /// Employer contacts about the client.
+    pub employer_contacts: Vec<EmployerContact>,
+    /// Feedback forms asked of employers about the client's placements, with their answers.
+    pub feedback_forms: Vec<FeedbackForm>,
+    /// Names of the values in each suggestion's `features`, in order.
+    pub feature_names: Vec<&'static str>,
+    /// Match lists served for the client (kept for a limited time), with the features the
+    /// ranking read.
+    pub match_lists: Vec<ServedList>,
+    /// Who read, changed or tried to reach the client's data, this export included.
+    pub access_log: Vec<AccessEntry>,
+}
+
+/// Everything held on one of the calling coach's clients (GDPR art. 15): the record and
+/// preferences, events, employer contacts about them, feedback forms on their placements, the
+/// match lists served for them and the access log about them. The export is itself logged.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients",
+    responses((status = 200, body = ClientExport), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.export_client", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn export_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    coach_only(
+        &state,
+        &caller,
+        AccessAction::Export,
+        AccessTarget::Client(id),
+    )
+    .await?;
+    let client = state
+        .store
+        .client_for(id, caller.id(), AccessAction::Export)
+        .await?;
+    let export = ClientExport {
+        exported_at: Utc::now(),
+        client,
+        events: state.store.client_events(id).await?,
+        employer_contacts: state.store.contacts_about_client(id).await?,
+        feedback_forms: state.store.feedback_forms_of_client(id).await?,
+        feature_names: Feature::ALL.iter().map(|f| f.name()).collect(),
+        match_lists: state.store.served_lists(id).await?,
+        access_log: state.store.access_log_of_client(id).await?,
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(r#"attachment; filename="client-{id}.json""#),
+        ))
+        .json(export))
+}
+
+/// Erases a client (GDPR art. 17, or the end of retention): the client's own coach, or an
+/// admin. The display name becomes `poistettu-<id>`; the municipality, treatment-team contact,
+/// preferences, event notes, the purpose and outcome of employer contacts about the client and
+/// employers' comments are removed, and unanswered feedback forms withdrawn. The events stay
+/// as pseudonymous records, so the funnel and fidelity figures are unchanged. Afterwards the
+/// client is a 404 everywhere. The erasure is logged.
+#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients",
+    responses((status = 204, description = "erased"), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(name = "api.erase_client", skip_all, fields(user_id = tracing::field::Empty))]
+pub async fn erase_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    require_logged(
+        &state,
+        &caller,
+        &[Role::Coach, Role::Admin],
+        "erase clients",
+        AccessAction::Erase,
+        AccessTarget::Client(id),
+    )
+    .await?;
+    let any_caseload = caller.0.role == Role::Admin;
+    state
+        .store
+        .erase_client(id, caller.id(), any_caseload)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

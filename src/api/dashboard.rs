@@ -4,7 +4,8 @@
 //! cookie scoped to `/dashboard`. Every table can be downloaded as CSV.
 //!
 //! Coordinators see aggregates and per-coach figures and never a client's name; a coach sees
-//! the figures and the clients of its own caseload only.
+//! the figures and the clients of its own caseload only. Every page and download is written
+//! to the access log with the clients it names, and so is a refused visit.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -17,12 +18,16 @@ use serde::Deserialize;
 
 use super::auth::{authenticate, Caller};
 use super::error::{ApiError, ApiResult};
-use super::funnel::{scope, ReportParams};
+use super::funnel::{refusal_reason, scope, ReportParams};
 use super::limits::retry_after_secs;
 use super::query::{parse_query, ApiQuery};
 use super::AppState;
-use crate::domain::{Role, User};
+use crate::domain::{pseudonym, AccessAction, AccessTarget, DenialReason, Role, User};
 use crate::funnel::{self, FidelityReport, FunnelReport};
+use crate::store::Access;
+
+/// The name of the dashboard page in the access log.
+const DASHBOARD_LIST: &str = "dashboard";
 
 /// Name of the session cookie (holds the API token; HttpOnly, SameSite=Lax, path /dashboard).
 pub const SESSION_COOKIE: &str = "kohtaamo_session";
@@ -212,11 +217,16 @@ pub async fn login(
                 .cookie(cookie)
                 .finish())
         }
-        Some(_) => Ok(HttpResponse::Forbidden()
-            .content_type("text/html; charset=utf-8")
-            .body(login_page(Some(
-                "Tämä näkymä on koordinaattoreille ja työhönvalmentajille.",
-            )))),
+        Some(u) => {
+            let target = AccessTarget::List(DASHBOARD_LIST, &[]);
+            let access = Access::denied(u.id, AccessAction::Dashboard, target, DenialReason::Role);
+            state.store.log_access(&access).await?;
+            Ok(HttpResponse::Forbidden()
+                .content_type("text/html; charset=utf-8")
+                .body(login_page(Some(
+                    "Tämä näkymä on koordinaattoreille ja työhönvalmentajille.",
+                ))))
+        }
         None => Ok(HttpResponse::Unauthorized()
             .content_type("text/html; charset=utf-8")
             .body(login_page(Some("Tuntematon avain.")))),
@@ -303,14 +313,12 @@ async fn build_view(state: &AppState, user: User, params: ReportParams) -> ApiRe
     })
     .await?;
     let caseload = if user.role == Role::Coach {
+        // An erased client still counts in the figures but is no longer on the caseload.
         stages
             .into_iter()
-            .map(|(id, stage)| {
-                (
-                    id,
-                    names.get(&id).cloned().unwrap_or_default(),
-                    funnel::stage_label(stage).to_string(),
-                )
+            .filter_map(|(id, stage)| {
+                let name = names.get(&id)?.clone();
+                Some((id, name, funnel::stage_label(stage).to_string()))
             })
             .collect()
     } else {
@@ -533,9 +541,8 @@ fn tables(v: &View) -> Vec<Table> {
         let mut cells = if coach_view {
             vec![names
                 .get(&a.client_id)
-                .copied()
-                .unwrap_or_default()
-                .to_string()]
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| pseudonym(a.client_id))]
         } else {
             vec![a.client_id.to_string(), coach_name(a.coach_id)]
         };
@@ -784,6 +791,43 @@ fn render(v: &View) -> String {
     page("kohtaamo – dashboard", &body)
 }
 
+/// The clients a table names, read from its rows' keys (`client:ID`, `alert:ID`).
+fn clients_named(t: &Table) -> impl Iterator<Item = i64> + '_ {
+    t.keys
+        .iter()
+        .filter_map(|k| {
+            k.strip_prefix("client:")
+                .or_else(|| k.strip_prefix("alert:"))
+        })
+        .filter_map(|id| id.parse().ok())
+}
+
+/// Writes a page view or download of `list` to the access log with the clients `tables`
+/// name.
+async fn log_read(
+    state: &AppState,
+    user: &User,
+    action: AccessAction,
+    list: &str,
+    tables: &[Table],
+) -> ApiResult<()> {
+    let shown: Vec<i64> = tables.iter().flat_map(clients_named).collect();
+    let access = Access::allowed(user.id, action, AccessTarget::List(list, &shown));
+    Ok(state.store.log_access(&access).await?)
+}
+
+/// Writes a refused page view or download of `list` to the access log.
+async fn log_refusal(
+    state: &AppState,
+    user: &User,
+    action: AccessAction,
+    list: &str,
+) -> ApiResult<()> {
+    let reason = refusal_reason(&Caller(user.clone()));
+    let access = Access::denied(user.id, action, AccessTarget::List(list, &[]), reason);
+    Ok(state.store.log_access(&access).await?)
+}
+
 /// The dashboard page.
 pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let Some(user) = session_user(&req, &state).await? else {
@@ -812,9 +856,10 @@ pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResul
     let view = match build_view(&state, user.clone(), params.clone()).await {
         Ok(v) => v,
         Err(ApiError::Forbidden(m)) => {
+            log_refusal(&state, &user, AccessAction::Dashboard, DASHBOARD_LIST).await?;
             return Ok(HttpResponse::Forbidden()
                 .content_type("text/html; charset=utf-8")
-                .body(login_page(Some(&m))))
+                .body(login_page(Some(&m))));
         }
         Err(ApiError::InvalidParameter {
             field: Some(field),
@@ -829,6 +874,8 @@ pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResul
         }
         Err(e) => return Err(e),
     };
+    let action = AccessAction::Dashboard;
+    log_read(&state, &view.user, action, DASHBOARD_LIST, &tables(&view)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -867,11 +914,22 @@ pub async fn export(
         .ok_or(ApiError::Unauthorized)?;
     let name = table.into_inner();
     let id = name.strip_suffix(".csv").unwrap_or(&name).to_string();
-    let view = build_view(&state, user, params.into_inner()).await?;
+    let action = AccessAction::DashboardExport;
+    let view = match build_view(&state, user.clone(), params.into_inner()).await {
+        Err(ApiError::Forbidden(m)) => {
+            // The table asked for is not known yet (nor is it logged verbatim).
+            let list = format!("{DASHBOARD_LIST}/export");
+            log_refusal(&state, &user, action, &list).await?;
+            return Err(ApiError::Forbidden(m));
+        }
+        other => other?,
+    };
     let t = tables(&view)
         .into_iter()
         .find(|t| t.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no table {id}")))?;
+    let list = format!("{DASHBOARD_LIST}/{id}.csv");
+    log_read(&state, &user, action, &list, std::slice::from_ref(&t)).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| ApiError::Internal(format!("csv: {e}"));
     w.write_record(&t.headers).map_err(csv_err)?;

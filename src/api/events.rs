@@ -6,15 +6,17 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access_log::require_logged;
 use super::auth::Caller;
 use super::error::ApiResult;
 use super::json::ApiJson;
 use super::query::ApiQuery;
 use super::AppState;
 use crate::domain::{
-    ClientEvent, ContactDraft, ContactInput, EmployerContact, EventDraft, EventInput, FeedbackForm,
-    Role,
+    AccessAction, AccessTarget, ClientEvent, ContactDraft, ContactInput, EmployerContact,
+    EventDraft, EventInput, FeedbackForm, Role,
 };
+use crate::store::Access;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients/{id}/events", web::post().to(create_event))
@@ -47,12 +49,12 @@ pub async fn create_event(
     id: web::Path<i64>,
     body: ApiJson<EventInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Coach], "record client events")?;
+    let id = id.into_inner();
+    let (action, target) = (AccessAction::RecordEvent, AccessTarget::Client(id));
+    let what = "record client events";
+    require_logged(&state, &caller, &[Role::Coach], what, action, target).await?;
     let draft = EventDraft::parse(&body.0, chrono::Utc::now())?;
-    let event = state
-        .store
-        .record_event(id.into_inner(), caller.id(), &draft)
-        .await?;
+    let event = state.store.record_event(id, caller.id(), &draft).await?;
     Ok(HttpResponse::Created().json(event))
 }
 
@@ -66,10 +68,12 @@ pub async fn list_events(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Coach], "read client events")?;
     let id = id.into_inner();
+    let (action, target) = (AccessAction::ReadEvents, AccessTarget::Client(id));
+    let what = "read client events";
+    require_logged(&state, &caller, &[Role::Coach], what, action, target).await?;
     // Ownership check, and the read goes to the access log.
-    state.store.client_for_coach(id, caller.id()).await?;
+    state.store.client_for(id, caller.id(), action).await?;
     Ok(HttpResponse::Ok().json(ClientHistory {
         client_id: id,
         events: state.store.client_events(id).await?,
@@ -95,7 +99,13 @@ pub async fn create_contact(
     caller: Caller,
     body: ApiJson<ContactInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Coach], "log employer contacts")?;
+    if let Some(client) = body.0.client_id {
+        let (action, target) = (AccessAction::RecordContact, AccessTarget::Client(client));
+        let what = "log employer contacts";
+        require_logged(&state, &caller, &[Role::Coach], what, action, target).await?;
+    } else {
+        caller.require(&[Role::Coach], "log employer contacts")?;
+    }
     let draft = ContactDraft::parse(&body.0, chrono::Utc::now())?;
     let id = state.store.record_contact(caller.id(), &draft).await?;
     Ok(HttpResponse::Created().json(Created { id }))
@@ -132,10 +142,16 @@ pub async fn employer_contacts(
             message: "limit must be between 1 and 500".into(),
         });
     }
+    let id = id.into_inner();
     let viewer = (caller.0.role == Role::Coach).then(|| caller.id());
-    let contacts = state
-        .store
-        .employer_contacts(id.into_inner(), viewer, limit)
-        .await?;
+    let contacts = state.store.employer_contacts(id, viewer, limit).await?;
+    // A coach's own clients are named: that is a read of client data.
+    let shown: Vec<i64> = contacts.iter().filter_map(|c| c.client_id).collect();
+    if !shown.is_empty() {
+        let list = format!("employers/{id}/contacts");
+        let target = AccessTarget::List(&list, &shown);
+        let access = Access::allowed(caller.id(), AccessAction::EmployerContacts, target);
+        state.store.log_access(&access).await?;
+    }
     Ok(HttpResponse::Ok().json(contacts))
 }

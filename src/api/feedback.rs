@@ -5,11 +5,12 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::access_log::require_logged;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
 use super::AppState;
-use crate::domain::{FeedbackAnswers, FeedbackForm, Role};
+use crate::domain::{AccessAction, AccessTarget, FeedbackAnswers, FeedbackForm, Role};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -48,9 +49,11 @@ pub async fn request_feedback(
     id: web::Path<i64>,
     body: ApiJson<FeedbackRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Coach], "ask employers for feedback")?;
     let id = id.into_inner();
-    state.store.client_for_coach(id, caller.id()).await?;
+    let (action, target) = (AccessAction::RequestFeedback, AccessTarget::Client(id));
+    let what = "ask employers for feedback";
+    require_logged(&state, &caller, &[Role::Coach], what, action, target).await?;
+    state.store.client_for(id, caller.id(), action).await?;
     let form = state
         .store
         .request_feedback(id, caller.id(), body.0.placement_event_id)

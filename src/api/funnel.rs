@@ -13,8 +13,12 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::query::ApiQuery;
 use super::AppState;
-use crate::domain::{parse_date, Role, EARLIEST_DATE};
+use crate::domain::{parse_date, AccessAction, AccessTarget, DenialReason, Role, EARLIEST_DATE};
 use crate::funnel::{self, FidelityReport, FunnelData, FunnelReport, Period};
+use crate::store::Access;
+
+/// The name of the fidelity report in the access log: its alerts name clients.
+const FIDELITY_LIST: &str = "fidelity";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/funnel", web::get().to(get_funnel))
@@ -81,6 +85,15 @@ pub fn scope(caller: &Caller, coach: Option<i64>) -> Result<Option<i64>, ApiErro
     }
 }
 
+/// Why `caller` was refused figures: a coach asked for another coach's caseload; any other
+/// role reads none.
+pub fn refusal_reason(caller: &Caller) -> DenialReason {
+    match caller.0.role {
+        Role::Coach => DenialReason::NotOnCaseload,
+        _ => DenialReason::Role,
+    }
+}
+
 /// Loads the rows a report needs.
 pub async fn load(
     state: &AppState,
@@ -110,7 +123,8 @@ pub async fn get_funnel(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// The computable IPS-25 items with scores, and the rapid-search alerts.
+/// The computable IPS-25 items with scores, and the rapid-search alerts. The alerts name
+/// clients, so each read is written to the access log with them.
 #[utoipa::path(get, path = "/api/v1/fidelity", tag = "funnel", params(ReportParams),
     responses((status = 200, body = FidelityReport), (status = 403, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)),
@@ -121,9 +135,25 @@ pub async fn get_fidelity(
     caller: Caller,
     params: ApiQuery<ReportParams>,
 ) -> ApiResult<HttpResponse> {
-    let (data, period, coach) = load(&state, &caller, &params).await?;
+    let action = AccessAction::Fidelity;
+    let (data, period, coach) = match load(&state, &caller, &params).await {
+        Err(ApiError::Forbidden(m)) => {
+            let target = AccessTarget::List(FIDELITY_LIST, &[]);
+            let access = Access::denied(caller.id(), action, target, refusal_reason(&caller));
+            state.store.log_access(&access).await?;
+            return Err(ApiError::Forbidden(m));
+        }
+        other => other?,
+    };
     let span = tracing::Span::current();
     let report =
         web::block(move || span.in_scope(|| funnel::fidelity(&data, period, coach))).await?;
+    // The alerts name clients (by id): that is a read of client data.
+    let shown: Vec<i64> = report.alerts.iter().map(|a| a.client_id).collect();
+    let target = AccessTarget::List(FIDELITY_LIST, &shown);
+    state
+        .store
+        .log_access(&Access::allowed(caller.id(), action, target))
+        .await?;
     Ok(HttpResponse::Ok().json(report))
 }

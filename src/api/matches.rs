@@ -4,11 +4,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access_log::require_logged;
 use super::auth::Caller;
 use super::error::ApiResult;
 use super::query::ApiQuery;
 use super::AppState;
-use crate::domain::Role;
+use crate::domain::{AccessAction, AccessTarget, Role};
 use crate::matching::{self, MatchRequest, ReasonLang, Suggestion};
 use crate::search::CandidateKind;
 
@@ -53,12 +54,12 @@ pub async fn matches(
     request: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     state.limiter.expensive(caller.id())?;
-    caller.require(&[Role::Coach], "ask for a client's matches")?;
+    let id = id.into_inner();
+    let (action, target) = (AccessAction::Matches, AccessTarget::Client(id));
+    let what = "ask for a client's matches";
+    require_logged(&state, &caller, &[Role::Coach], what, action, target).await?;
     let limit = super::checked_limit(params.limit)? as usize;
-    let client = state
-        .store
-        .client_for_coach(id.into_inner(), caller.id())
-        .await?;
+    let client = state.store.client_for(id, caller.id(), action).await?;
     let lang = ReasonLang::from_accept_language(
         request
             .headers()

@@ -1,6 +1,7 @@
 //! HTTP only: routes, extractors, the error mapping and the OpenAPI document. Handlers parse
 //! requests into domain types, call the store or the index, and shape the JSON answer.
 
+mod access_log;
 mod auth;
 mod catch_panic;
 mod clients;
@@ -116,7 +117,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(search::routes)
                 .configure(events::routes)
                 .configure(feedback::routes)
-                .configure(funnel::routes),
+                .configure(funnel::routes)
+                .configure(access_log::routes),
         )
         .default_service(web::to(not_found));
 }

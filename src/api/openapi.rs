@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         super::clients::get_client,
         super::clients::patch_client,
         super::clients::list_clients,
+        super::clients::export_client,
+        super::clients::erase_client,
         super::search::search,
         super::matches::matches,
         super::events::create_event,
@@ -46,6 +48,7 @@ use utoipa::{Modify, OpenApi};
         super::feedback::submit_form,
         super::funnel::get_funnel,
         super::funnel::get_fidelity,
+        super::access_log::access_log,
     ),
     // Types that appear only as query parameters are referenced but not collected by the
     // paths: registered here so every `$ref` resolves.

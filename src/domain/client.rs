@@ -92,6 +92,11 @@ impl Preferences {
     }
 }
 
+/// The display name an erased client keeps: it names the record, not the person.
+pub fn pseudonym(id: i64) -> String {
+    format!("poistettu-{id}")
+}
+
 /// A client as it arrives: the body of `POST /api/v1/clients`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,6 +3,7 @@
 //! Everything here is parsed once at the edge (HTTP body, import line, CLI flag) and is valid
 //! from then on. No actix, no sqlx, no tantivy in this module.
 
+mod access;
 mod client;
 mod date;
 mod employer;
@@ -13,7 +14,8 @@ mod records;
 mod text;
 mod user;
 
-pub use client::{ClientDraft, ClientInput, Preferences};
+pub use access::{AccessAction, AccessEntry, AccessTarget, DenialReason};
+pub use client::{pseudonym, ClientDraft, ClientInput, Preferences};
 pub use date::{
     check_date_range, format_timestamp, parse_date, parse_deadline, parse_timestamp, EARLIEST_DATE,
     LATEST_DATE,
@@ -28,7 +30,7 @@ pub use posting::{
     EmploymentType, HoursRange, LanguageCode, OccupationCode, OccupationGuess, PostingStatus,
     Source, TaskDraft, TaskInput, TaskSite, VacancyDraft, VacancyInput,
 };
-pub use records::{Client, Employer, Task, User, Vacancy};
+pub use records::{Client, Employer, ServedList, ServedSuggestion, Task, User, Vacancy};
 pub use text::{bounded_list, bounded_text, is_blank, optional_text};
 pub use user::{parse_role, Role};
 

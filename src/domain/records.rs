@@ -146,3 +146,30 @@ pub struct User {
     /// For employer users: the employer they act for.
     pub employer_id: Option<i64>,
 }
+
+/// A match list served for a client, as logged for the ranker (and shown in the client's
+/// export).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ServedList {
+    /// When it was served.
+    pub served_at: DateTime<Utc>,
+    /// Version of the ranking model that ordered it.
+    pub model_version: String,
+    /// The suggestions, in the order served.
+    pub suggestions: Vec<ServedSuggestion>,
+}
+
+/// One suggestion of a served list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ServedSuggestion {
+    /// Position in the list, from 0.
+    pub position: usize,
+    /// `vacancy`, `task` or `employer`.
+    pub kind: &'static str,
+    /// Id within the kind.
+    pub id: i64,
+    /// Model score.
+    pub score: f64,
+    /// Feature values in model order (the export names them).
+    pub features: Vec<f64>,
+}

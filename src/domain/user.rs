@@ -1,4 +1,4 @@
-//! Who is calling: the four roles of DESIGN.md.
+//! Who is calling: the four roles of DESIGN.md, and the auditor who reads the access log.
 
 use std::fmt;
 
@@ -16,9 +16,21 @@ pub enum Role {
     Coach,
     /// Posts work for its own employer; never sees clients.
     Employer,
+    /// Reads the access log (who read or changed which client, and who was refused); never a
+    /// client record itself.
+    Auditor,
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Coach,
+        Role::Employer,
+        Role::Auditor,
+    ];
+
     /// The identifier stored in the database and used on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,6 +38,7 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Coach => "coach",
             Role::Employer => "employer",
+            Role::Auditor => "auditor",
         }
     }
 }
@@ -43,8 +56,9 @@ pub fn parse_role(s: &str) -> Result<Role, String> {
         "coordinator" => Ok(Role::Coordinator),
         "coach" => Ok(Role::Coach),
         "employer" => Ok(Role::Employer),
+        "auditor" => Ok(Role::Auditor),
         other => Err(format!(
-            "unknown role '{other}': use admin, coordinator, coach or employer"
+            "unknown role '{other}': use admin, coordinator, coach, employer or auditor"
         )),
     }
 }

@@ -199,14 +199,27 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Creates a missing index directory open to its owner only (0700 on Unix), like the
+/// database it is derived from. An existing one is left as the operator set it.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| SearchError::Io {
+        path: dir.display().to_string(),
+        source: e,
+    })
+}
+
 /// Opens the index in `dir`, creating it when missing. Returns the index and whether it was
 /// created (or recreated because its schema version or its Finnish analyser differs) and so
 /// must be filled.
 pub fn open_or_create(dir: &Path, analyser: Analyser) -> Result<(Index, Fields, bool)> {
-    std::fs::create_dir_all(dir).map_err(|e| SearchError::Io {
-        path: dir.display().to_string(),
-        source: e,
-    })?;
+    create_private_dir(dir)?;
     let (schema, fields) = schema();
     let version_file = dir.join("kohtaamo-schema-version");
     // The version names the analyser: terms of one do not meet queries of the other.

@@ -1,15 +1,20 @@
-//! Clients on coaches' caseloads, and the log of who read them.
+//! Clients on coaches' caseloads: who may see which (every read, change and refusal goes to
+//! the access log), and erasure.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
+use super::access::{write_access, Access};
 use super::changelog::{append, Entity};
 use super::{now, Page, Result, Store, StoreError};
-use crate::domain::{Client, ClientDraft};
+use crate::domain::{pseudonym, AccessAction, AccessTarget, Client, ClientDraft, DenialReason};
 
 const CLIENT_SELECT: &str = "SELECT id, coach_id, display_name, home_municipality, intake_date, \
-    treatment_team_contact, preferences, created_at, updated_at FROM clients";
+    treatment_team_contact, preferences, created_at, updated_at, erased_at FROM clients";
+
+/// The name of the caseload list in the access log (`GET /api/v1/clients`).
+pub const CASELOAD_LIST: &str = "clients";
 
 #[derive(sqlx::FromRow)]
 struct ClientRow {
@@ -22,6 +27,7 @@ struct ClientRow {
     preferences: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    erased_at: Option<String>,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -65,7 +71,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         append(&mut tx, Entity::Client, id, "create", at).await?;
-        log_access(&mut tx, id, coach_id, "create", at).await?;
+        let access = Access::allowed(coach_id, AccessAction::Create, AccessTarget::Client(id));
+        write_access(&mut tx, &access).await?;
         tx.commit().await?;
         self.client_row(id).await
     }
@@ -73,16 +80,64 @@ impl Store {
     /// One client of `coach_id`, logging the read. Another coach's client is `NotFound`.
     #[tracing::instrument(name = "store.client_for_coach", skip(self))]
     pub async fn client_for_coach(&self, id: i64, coach_id: i64) -> Result<Client> {
-        let client = self.client_row(id).await?;
-        if client.coach_id != coach_id {
-            return Err(StoreError::NotFound {
+        self.client_for(id, coach_id, AccessAction::Read).await
+    }
+
+    /// One client of `coach_id` for `action`, written to the access log. Another coach's
+    /// client, an erased client and an id that names none are `NotFound` to the caller and a
+    /// refused attempt, with its reason, in the log.
+    #[tracing::instrument(name = "store.client_for", skip(self), fields(action = action.as_str()))]
+    pub async fn client_for(&self, id: i64, coach_id: i64, action: AccessAction) -> Result<Client> {
+        let client = self.own_client(id, coach_id, action).await?;
+        self.log_access(&Access::allowed(coach_id, action, AccessTarget::Client(id)))
+            .await?;
+        Ok(client)
+    }
+
+    /// [`Store::client_for`] without the allowed row: for a caller that logs the change it
+    /// goes on to make in that change's transaction. A refusal is logged here.
+    pub async fn own_client(&self, id: i64, coach_id: i64, action: AccessAction) -> Result<Client> {
+        let row: Option<ClientRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{CLIENT_SELECT} WHERE id = ?")))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let refused = match &row {
+            None => Some(DenialReason::NoSuchClient),
+            Some(r) if r.erased_at.is_some() => Some(DenialReason::Erased),
+            Some(r) if r.coach_id != coach_id => Some(DenialReason::NotOnCaseload),
+            Some(_) => None,
+        };
+        match (refused, row) {
+            (None, Some(row)) => row.try_into(),
+            (reason, _) => Err(self
+                .refuse(
+                    coach_id,
+                    action,
+                    id,
+                    reason.unwrap_or(DenialReason::NoSuchClient),
+                )
+                .await),
+        }
+    }
+
+    /// Logs a refused attempt on client `id` and returns what the caller is told: the client
+    /// does not exist (or the logging error).
+    async fn refuse(
+        &self,
+        user_id: i64,
+        action: AccessAction,
+        id: i64,
+        reason: DenialReason,
+    ) -> StoreError {
+        let access = Access::denied(user_id, action, AccessTarget::Client(id), reason);
+        match self.log_access(&access).await {
+            Ok(()) => StoreError::NotFound {
                 entity: "client",
                 id,
-            });
+            },
+            Err(e) => e,
         }
-        let mut conn = self.pool.acquire().await?;
-        log_access(&mut conn, id, coach_id, "read", now()).await?;
-        Ok(client)
     }
 
     async fn client_row(&self, id: i64) -> Result<Client> {
@@ -107,7 +162,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE clients SET display_name = ?, home_municipality = ?, intake_date = ?, \
              treatment_team_contact = ?, preferences = ?, updated_at = ? \
-             WHERE id = ? AND coach_id = ?",
+             WHERE id = ? AND coach_id = ? AND erased_at IS NULL",
         )
         .bind(&d.display_name)
         .bind(&d.home_municipality)
@@ -126,67 +181,152 @@ impl Store {
             });
         }
         append(&mut tx, Entity::Client, id, "update", at).await?;
-        log_access(&mut tx, id, coach_id, "update", at).await?;
+        let access = Access::allowed(coach_id, AccessAction::Update, AccessTarget::Client(id));
+        write_access(&mut tx, &access).await?;
         tx.commit().await?;
         self.client_row(id).await
     }
 
-    /// A coach's caseload, newest intake first.
+    /// A coach's caseload, newest intake first (erased clients left out); the page read is
+    /// written to the access log with the clients it shows.
     pub async fn clients_of_coach(
         &self,
         coach_id: i64,
         limit: i64,
         offset: i64,
     ) -> Result<Page<Client>> {
-        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clients WHERE coach_id = ?")
-            .bind(coach_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let (total,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM clients WHERE coach_id = ? AND erased_at IS NULL")
+                .bind(coach_id)
+                .fetch_one(&self.pool)
+                .await?;
         let rows: Vec<ClientRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "{CLIENT_SELECT} WHERE coach_id = ? ORDER BY intake_date DESC, id DESC LIMIT ? OFFSET ?"
+            "{CLIENT_SELECT} WHERE coach_id = ? AND erased_at IS NULL \
+             ORDER BY intake_date DESC, id DESC LIMIT ? OFFSET ?"
         )))
         .bind(coach_id)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page {
-            total,
-            items: rows
-                .into_iter()
-                .map(Client::try_from)
-                .collect::<Result<_>>()?,
-        })
+        let items: Vec<Client> = rows
+            .into_iter()
+            .map(Client::try_from)
+            .collect::<Result<_>>()?;
+        let shown: Vec<i64> = items.iter().map(|c| c.id).collect();
+        self.log_access(&Access::allowed(
+            coach_id,
+            AccessAction::List,
+            AccessTarget::List(CASELOAD_LIST, &shown),
+        ))
+        .await?;
+        Ok(Page { total, items })
     }
 
-    /// How many times the access log records `action` on `client_id` (audit).
-    pub async fn client_access_count(&self, client_id: i64, action: &str) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM client_access_log WHERE client_id = ? AND action = ?",
+    /// Erases client `id` (GDPR art. 17, or the end of retention) on behalf of `user_id`: the
+    /// client's own coach, or, with `any_caseload`, an admin (the caller checks the role).
+    ///
+    /// In one transaction: the display name becomes [`pseudonym`], the municipality,
+    /// treatment-team contact and preferences are cleared; the notes of the client's events
+    /// (the one update the events' trigger lets through, and only for an erased client), the
+    /// purpose and outcome of employer contacts about the client and employers' comments on
+    /// its placements are cleared, and feedback forms not yet answered are withdrawn. The
+    /// events themselves, the answered forms' ratings, the served match lists and the access
+    /// log stay as pseudonymous records: the funnel and fidelity figures count the client as
+    /// before. A change-log row lets derived data follow. Afterwards the client is `NotFound`
+    /// to everyone.
+    #[tracing::instrument(name = "store.erase_client", skip(self))]
+    pub async fn erase_client(&self, id: i64, user_id: i64, any_caseload: bool) -> Result<()> {
+        let at = now();
+        let mut tx = self.write_tx().await?;
+        let row: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT coach_id, erased_at FROM clients WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let refused = match row {
+            None => Some(DenialReason::NoSuchClient),
+            Some((_, Some(_))) => Some(DenialReason::Erased),
+            Some((coach, None)) if coach != user_id && !any_caseload => {
+                Some(DenialReason::NotOnCaseload)
+            }
+            Some(_) => None,
+        };
+        if let Some(reason) = refused {
+            let access = Access::denied(
+                user_id,
+                AccessAction::Erase,
+                AccessTarget::Client(id),
+                reason,
+            );
+            write_access(&mut tx, &access).await?;
+            tx.commit().await?;
+            return Err(StoreError::NotFound {
+                entity: "client",
+                id,
+            });
+        }
+        sqlx::query(
+            "UPDATE clients SET display_name = ?, home_municipality = '', \
+             treatment_team_contact = NULL, preferences = '{}', erased_at = ?, updated_at = ? \
+             WHERE id = ?",
         )
-        .bind(client_id)
-        .bind(action)
-        .fetch_one(&self.pool)
+        .bind(pseudonym(id))
+        .bind(at)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
-        Ok(n)
+        erase_free_text(&mut tx, id).await?;
+        append(&mut tx, Entity::Client, id, "erase", at).await?;
+        let access = Access::allowed(user_id, AccessAction::Erase, AccessTarget::Client(id));
+        write_access(&mut tx, &access).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
-async fn log_access(
-    conn: &mut sqlx::SqliteConnection,
-    client_id: i64,
-    user_id: i64,
-    action: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
+/// Clears the free text about erased client `id` kept outside its record.
+async fn erase_free_text(conn: &mut SqliteConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE client_events SET note = NULL WHERE client_id = ? AND note IS NOT NULL")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
-        "INSERT INTO client_access_log (client_id, user_id, action, at) VALUES (?, ?, ?, ?)",
+        "UPDATE employer_contacts SET purpose = NULL, outcome = NULL \
+         WHERE client_id = ? AND (purpose IS NOT NULL OR outcome IS NOT NULL)",
     )
-    .bind(client_id)
-    .bind(user_id)
-    .bind(action)
-    .bind(at)
-    .execute(conn)
+    .bind(id)
+    .execute(&mut *conn)
     .await?;
+    sqlx::query(
+        "UPDATE feedback_forms SET comment = NULL WHERE client_id = ? AND comment IS NOT NULL",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM feedback_forms WHERE client_id = ? AND submitted_at IS NULL")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
+}
+
+/// Whether `coach_id` may see client `id` now: `Err` with the reason when not.
+pub(super) async fn caseload_check(
+    conn: &mut SqliteConnection,
+    id: i64,
+    coach_id: i64,
+) -> Result<std::result::Result<(), DenialReason>> {
+    let row: Option<(i64, bool)> =
+        sqlx::query_as("SELECT coach_id, erased_at IS NOT NULL FROM clients WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(match row {
+        None => Err(DenialReason::NoSuchClient),
+        Some((_, true)) => Err(DenialReason::Erased),
+        Some((coach, false)) if coach != coach_id => Err(DenialReason::NotOnCaseload),
+        Some(_) => Ok(()),
+    })
 }

@@ -7,10 +7,13 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
+use super::access::{write_access, Access};
+use super::clients::caseload_check;
 use super::{now, Result, Store, StoreError};
 use crate::domain::{
-    format_timestamp, ClientEvent, ContactDraft, EmployerContact, EventDraft, EventType,
-    FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType, SupportNeeded,
+    format_timestamp, AccessAction, AccessTarget, ClientEvent, ContactDraft, EmployerContact,
+    EventDraft, EventType, FeedbackAnswers, FeedbackForm, MatchFeedback, PlacementType,
+    SupportNeeded,
 };
 use crate::funnel::{check_history, ClientFacts, ContactFact, EventFact, FunnelData, Step};
 
@@ -349,7 +352,8 @@ type FactRow = (
 
 impl Store {
     /// Appends an event to a client of `coach_id` after checking the stage rules against the
-    /// client's history up to the event's time. Another coach's client is `NotFound`.
+    /// client's history up to the event's time, and logs the access. Another coach's client
+    /// (or an erased one) is `NotFound`, logged as refused.
     #[tracing::instrument(name = "store.record_event", skip(self, d), fields(kind = d.kind.as_str()))]
     pub async fn record_event(
         &self,
@@ -358,17 +362,19 @@ impl Store {
         d: &EventDraft,
     ) -> Result<ClientEvent> {
         let mut tx = self.write_tx().await?;
-        let owner: Option<(i64,)> = sqlx::query_as("SELECT coach_id FROM clients WHERE id = ?")
-            .bind(client_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if owner.map(|o| o.0) != Some(coach_id) {
+        let target = AccessTarget::Client(client_id);
+        if let Err(reason) = caseload_check(&mut tx, client_id, coach_id).await? {
+            let access = Access::denied(coach_id, AccessAction::RecordEvent, target, reason);
+            write_access(&mut tx, &access).await?;
+            tx.commit().await?;
             return Err(StoreError::NotFound {
                 entity: "client",
                 id: client_id,
             });
         }
         let id = append_event(&mut tx, client_id, coach_id, d).await?;
+        let access = Access::allowed(coach_id, AccessAction::RecordEvent, target);
+        write_access(&mut tx, &access).await?;
         tx.commit().await?;
         self.event(id).await
     }
@@ -409,16 +415,18 @@ impl Store {
             });
         }
         if let Some(client_id) = d.client_id {
-            let owner: Option<(i64,)> = sqlx::query_as("SELECT coach_id FROM clients WHERE id = ?")
-                .bind(client_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if owner.map(|o| o.0) != Some(coach_id) {
+            let target = AccessTarget::Client(client_id);
+            if let Err(reason) = caseload_check(&mut tx, client_id, coach_id).await? {
+                let access = Access::denied(coach_id, AccessAction::RecordContact, target, reason);
+                write_access(&mut tx, &access).await?;
+                tx.commit().await?;
                 return Err(StoreError::InvalidReference {
                     field: "client_id",
                     message: format!("client {client_id} is not on your caseload"),
                 });
             }
+            let access = Access::allowed(coach_id, AccessAction::RecordContact, target);
+            write_access(&mut tx, &access).await?;
             let event = EventDraft {
                 kind: EventType::EmployerContact,
                 at: d.at,
@@ -484,6 +492,35 @@ impl Store {
                     at: stored_time("contact time", &r.at)?,
                     with_client: r.client_id.is_some(),
                     client_id: r.client_id.filter(|_| Some(r.coach_id) == viewer_coach),
+                    id: r.id,
+                    employer_id: r.employer_id,
+                    coach_id: r.coach_id,
+                    coach_name: r.coach_name,
+                    face_to_face: r.face_to_face,
+                    purpose: r.purpose,
+                    outcome: r.outcome,
+                })
+            })
+            .collect()
+    }
+
+    /// Every employer contact about `client_id`, oldest first, with the client named (for
+    /// the client's export; the caller checks that the client is the caller's).
+    pub async fn contacts_about_client(&self, client_id: i64) -> Result<Vec<EmployerContact>> {
+        let rows: Vec<ContactRow> = sqlx::query_as(
+            "SELECT c.id, c.employer_id, c.coach_id, u.name AS coach_name, c.at, c.face_to_face, \
+             c.client_id, c.purpose, c.outcome FROM employer_contacts c \
+             JOIN users u ON u.id = c.coach_id WHERE c.client_id = ? ORDER BY c.at, c.id",
+        )
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(EmployerContact {
+                    at: stored_time("contact time", &r.at)?,
+                    with_client: true,
+                    client_id: r.client_id,
                     id: r.id,
                     employer_id: r.employer_id,
                     coach_id: r.coach_id,
@@ -981,13 +1018,15 @@ impl Store {
             .collect()
     }
 
-    /// Display names of `ids` (for a coach's own alerts on the dashboard).
+    /// Display names of a coach's clients (for its own caseload and alerts on the dashboard);
+    /// erased clients are left out.
     pub async fn client_names(&self, coach_id: i64) -> Result<Vec<(i64, String)>> {
-        Ok(
-            sqlx::query_as("SELECT id, display_name FROM clients WHERE coach_id = ? ORDER BY id")
-                .bind(coach_id)
-                .fetch_all(&self.pool)
-                .await?,
+        Ok(sqlx::query_as(
+            "SELECT id, display_name FROM clients \
+             WHERE coach_id = ? AND erased_at IS NULL ORDER BY id",
         )
+        .bind(coach_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

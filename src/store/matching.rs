@@ -1,10 +1,7 @@
-//! What matching reads and writes: the occupation taxonomy, municipality coordinates, and the
-//! log of served match lists.
-
-use chrono::{DateTime, Utc};
+//! What matching reads: the occupation taxonomy, municipality coordinates and employers'
+//! hires. (The served lists it logs are in `impressions`.)
 
 use super::{Result, Store};
-use crate::domain::MatchFeedback;
 
 /// One row of the occupation taxonomy (ISCO-08 groups and ESCO occupations).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -21,36 +18,6 @@ pub struct OccupationRow {
     pub label_sv: String,
     /// English label.
     pub label_en: String,
-}
-
-/// One suggestion of a served list, as logged.
-#[derive(Debug, Clone)]
-pub struct Impression {
-    /// Position in the list, from 0.
-    pub position: usize,
-    /// `vacancy`, `task` or `employer`.
-    pub kind: &'static str,
-    /// Id within the kind.
-    pub item_id: i64,
-    /// Model score.
-    pub score: f64,
-    /// Feature values, in model order.
-    pub features: Vec<f64>,
-}
-
-/// A logged suggestion with the strongest outcome that followed it.
-#[derive(Debug, Clone)]
-pub struct LabelledImpression {
-    /// List it was served in.
-    pub list_id: String,
-    /// Client.
-    pub client_id: i64,
-    /// Position.
-    pub position: i64,
-    /// Feature values.
-    pub features: Vec<f64>,
-    /// 0 nothing / declined, 1 interested, 2 employer contact or interview, 3 employed.
-    pub grade: u8,
 }
 
 impl Store {
@@ -93,42 +60,6 @@ impl Store {
             .await?)
     }
 
-    /// Logs a served list; returns its id.
-    pub async fn log_match_list(
-        &self,
-        client_id: i64,
-        model_version: &str,
-        served_at: DateTime<Utc>,
-        items: &[Impression],
-    ) -> Result<String> {
-        let list_id = {
-            use rand::RngCore;
-            let mut b = [0u8; 12];
-            rand::rngs::OsRng.fill_bytes(&mut b);
-            hex::encode(b)
-        };
-        let mut tx = self.write_tx().await?;
-        for it in items {
-            sqlx::query(
-                "INSERT INTO match_impressions (list_id, client_id, served_at, model_version, position, \
-                 kind, item_id, score, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&list_id)
-            .bind(client_id)
-            .bind(served_at)
-            .bind(model_version)
-            .bind(it.position as i64)
-            .bind(it.kind)
-            .bind(it.item_id)
-            .bind(it.score)
-            .bind(serde_json::to_string(&it.features).expect("numbers serialize"))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(list_id)
-    }
-
     /// Hires through the service per employer: `employed` events naming the employer, or a
     /// vacancy or task of it; corrected events left out.
     pub async fn employer_hires(&self) -> Result<std::collections::HashMap<i64, u32>> {
@@ -148,70 +79,5 @@ impl Store {
             .into_iter()
             .map(|(e, n)| (e, n.clamp(0, u32::MAX as i64) as u32))
             .collect())
-    }
-
-    /// Every logged suggestion with the strongest outcome that followed it for that client
-    /// within 90 days (see [`Store::match_feedback_events`]): interested 1; an employer contact
-    /// or interview 2; placed, or the employer would hire, 3; declined, the employer would not
-    /// hire, or nothing 0. Employer prospects have no posting to answer about and stay 0.
-    pub async fn labelled_impressions(&self) -> Result<Vec<LabelledImpression>> {
-        type Row = (String, i64, i64, String, String, i64, DateTime<Utc>);
-        let impressions: Vec<Row> = sqlx::query_as(
-            "SELECT list_id, client_id, position, features, kind, item_id, served_at \
-             FROM match_impressions ORDER BY served_at, list_id, position",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let labels = self.match_feedback_events().await?;
-        let mut by_client: std::collections::HashMap<i64, Vec<&MatchFeedback>> = Default::default();
-        for l in &labels {
-            by_client.entry(l.client_id).or_default().push(l);
-        }
-        let horizon = chrono::Duration::days(90);
-        Ok(impressions
-            .into_iter()
-            .map(
-                |(list_id, client_id, position, features, kind, item_id, served_at)| {
-                    let grade = by_client
-                        .get(&client_id)
-                        .into_iter()
-                        .flatten()
-                        // Event times are kept to the second; a list served at 12:00:00.6 and
-                        // answered at once has an answer at 12:00:00.
-                        .filter(|l| l.at >= served_at - chrono::Duration::seconds(1))
-                        .filter(|l| l.at <= served_at + horizon)
-                        .filter(|l| match kind.as_str() {
-                            "vacancy" => l.vacancy_id == Some(item_id),
-                            "task" => l.task_id == Some(item_id),
-                            _ => false,
-                        })
-                        .map(|l| match l.signal {
-                            "placed" | "employer_would_hire" => 3,
-                            "contacted" => 2,
-                            "interested" => 1,
-                            _ => 0,
-                        })
-                        .max()
-                        .unwrap_or(0);
-                    LabelledImpression {
-                        list_id,
-                        client_id,
-                        position,
-                        features: serde_json::from_str(&features).unwrap_or_default(),
-                        grade,
-                    }
-                },
-            )
-            .collect())
-    }
-
-    /// Number of logged suggestions for a client (feature logging is observable).
-    pub async fn impression_count(&self, client_id: i64) -> Result<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM match_impressions WHERE client_id = ?")
-                .bind(client_id)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n)
     }
 }

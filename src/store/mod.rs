@@ -4,10 +4,12 @@
 //! posting or a client appends a `change_log` row in the same transaction: the search index
 //! follows that log and can always be rebuilt from these tables.
 
+mod access;
 mod changelog;
 mod clients;
 mod employers;
 mod events;
+mod impressions;
 mod matching;
 mod postings;
 mod reference;
@@ -19,8 +21,11 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use access::{Access, AccessQuery};
 pub use changelog::{Change, Entity};
-pub use matching::{Impression, LabelledImpression, OccupationRow};
+pub use clients::CASELOAD_LIST;
+pub use impressions::{Impression, LabelledImpression};
+pub use matching::OccupationRow;
 pub use postings::{ImportOutcome, IndexableEmployer, IndexablePosting, Page};
 pub use reference::MunicipalityRow;
 pub use users::hash_token;
@@ -89,7 +94,11 @@ impl Store {
         } else {
             format!("sqlite://{url}")
         };
-        let options = SqliteConnectOptions::from_str(&url)?
+        let options = SqliteConnectOptions::from_str(&url)?;
+        if !(url.contains(":memory:") || url.contains("mode=memory")) {
+            create_private_file(options.get_filename())?;
+        }
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -117,6 +126,47 @@ impl Store {
     /// Closes every connection (used before a restart in tests).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Creates a missing database file readable and writable by its owner only (0600 on Unix):
+/// it holds client records. SQLite gives its `-wal` and `-shm` files the same permissions.
+/// An existing file is left as the operator set it, with a warning when others may read it.
+fn create_private_file(path: &std::path::Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        return Ok(());
+    }
+    let io_error = |e: std::io::Error| {
+        StoreError::Database(sqlx::Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("database file {}: {e}", path.display()),
+        )))
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    match open.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(path)
+                    .map_err(io_error)?
+                    .permissions()
+                    .mode();
+                if mode & 0o077 != 0 {
+                    tracing::warn!(
+                        path = %path.display(),
+                        mode = format!("{:o}", mode & 0o777),
+                        "the database file may be read by other users than its owner"
+                    );
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(io_error(e)),
     }
 }
 

@@ -331,6 +331,7 @@ async fn record(
     Vec<&'static str>,
     Vec<usize>,
     Vec<String>,
+    Vec<i64>,
 ) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let tokens: Vec<String> = futures_join(app, COACHES).await;
@@ -365,9 +366,11 @@ async fn record(
         .map(|_| generate(&mut rng, start, limit))
         .collect();
     let mut coach_ids = vec![0; COACHES];
+    let mut client_ids = Vec::with_capacity(plans.len());
     for (i, p) in plans.iter().enumerate() {
         let token = &tokens[p.coach];
         let id = client(app, token, &format!("Asiakas {i}"), &p.intake.to_string()).await;
+        client_ids.push(id);
         let r = app.get(&format!("/api/v1/clients/{id}"), token).await;
         coach_ids[p.coach] = r.json::<Value>().await.unwrap()["coach_id"]
             .as_i64()
@@ -421,6 +424,7 @@ async fn record(
         vacancy_codes,
         vacancy_employers,
         tokens,
+        client_ids,
     )
 }
 
@@ -801,7 +805,7 @@ fn check_fidelity(t: &Truth, api: &Value, coach: Option<usize>) {
 #[tokio::test]
 async fn funnel_and_fidelity_match_figures_computed_independently_from_a_generated_history() {
     let app = spawn_app().await;
-    let (plans, coach_ids, contacts, vacancy_codes, vacancy_employers, _tokens) =
+    let (plans, coach_ids, contacts, vacancy_codes, vacancy_employers, _tokens, _clients) =
         record(&app, 20_261_122).await;
     let coordinator = app.token(Role::Coordinator, None).await;
     let truth = Truth {
@@ -840,4 +844,74 @@ async fn funnel_and_fidelity_match_figures_computed_independently_from_a_generat
         check_funnel(&truth, &funnel, coach);
         check_fidelity(&truth, &fidelity, coach);
     }
+}
+
+/// Funnel and fidelity for the whole service and for each coach, over the generated period.
+async fn all_figures(app: &TestApp, token: &str, coach_ids: &[i64]) -> Vec<(Value, Value)> {
+    let mut out = Vec::new();
+    let filters =
+        std::iter::once(String::new()).chain(coach_ids.iter().map(|c| format!("&coach={c}")));
+    for filter in filters {
+        let q = format!("from=2024-01-01&to=2025-12-31{filter}");
+        let funnel: Value = app
+            .get(&format!("/api/v1/funnel?{q}"), token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let fidelity: Value = app
+            .get(&format!("/api/v1/fidelity?{q}"), token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        out.push((funnel, fidelity));
+    }
+    out
+}
+
+#[tokio::test]
+async fn erased_clients_still_count_in_the_funnel_and_fidelity_figures() {
+    let app = spawn_app().await;
+    let (plans, coach_ids, contacts, vacancy_codes, vacancy_employers, tokens, clients) =
+        record(&app, 20_261_201).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let admin = app.token(Role::Admin, None).await;
+    let before = all_figures(&app, &coordinator, &coach_ids).await;
+
+    // Every fourth client erased: by its coach (art. 17), or by an admin (end of retention).
+    for (i, (p, id)) in plans.iter().zip(&clients).enumerate() {
+        if i % 4 != 0 {
+            continue;
+        }
+        let token = if i % 8 == 0 { &admin } else { &tokens[p.coach] };
+        let r = app.delete(&format!("/api/v1/clients/{id}"), token).await;
+        assert_eq!(r.status(), 204);
+    }
+    let after = all_figures(&app, &coordinator, &coach_ids).await;
+    let dir = app.stop().await;
+    let fresh_app = crate::helpers::spawn_app_in(dir).await;
+    let fresh = all_figures(&fresh_app, &coordinator, &coach_ids).await;
+
+    assert!(
+        after == before,
+        "the kept figures changed with the erasures"
+    );
+    assert!(
+        fresh == before,
+        "the figures read anew changed with the erasures"
+    );
+    let truth = Truth {
+        plans: &plans,
+        coach_ids: &coach_ids,
+        from: date("2024-01-01"),
+        to: date("2025-12-31"),
+        contacts: &contacts,
+        vacancy_codes: &vacancy_codes,
+        vacancy_employers: &vacancy_employers,
+    };
+    check_funnel(&truth, &fresh[0].0, None);
+    check_fidelity(&truth, &fresh[0].1, None);
+    check_funnel(&truth, &fresh[2].0, Some(1));
+    check_fidelity(&truth, &fresh[2].1, Some(1));
 }

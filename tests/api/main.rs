@@ -17,6 +17,7 @@ mod matching;
 mod metrics;
 mod occupations;
 mod postings;
+mod privacy;
 mod properties;
 mod rate_limits;
 mod readiness;
