@@ -63,8 +63,8 @@ const TEXT_WEIGHT: f64 = 0.15;
 /// The taxonomy and its classifier. Built once from the `occupations` table.
 pub struct Occupations {
     entries: Vec<Entry>,
-    /// Term -> (entry, label number, role, words in that label).
-    postings: HashMap<String, Vec<(u32, u8, Role, u8)>>,
+    /// Term -> (entry, label number, role).
+    postings: HashMap<String, Vec<(u32, u8, Role)>>,
     /// In how many labels each term stands (for its weight).
     spread: HashMap<String, usize>,
     by_code: HashMap<String, u32>,
@@ -201,7 +201,7 @@ impl Occupations {
                 label_en: r.label_en.clone(),
             })
             .collect();
-        let mut postings: HashMap<String, Vec<(u32, u8, Role, u8)>> = HashMap::new();
+        let mut postings: HashMap<String, Vec<(u32, u8, Role)>> = HashMap::new();
         let mut spread: HashMap<String, usize> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             for (n, (lang, label)) in [
@@ -222,11 +222,10 @@ impl Occupations {
                 if let Some(at) = others.iter().position(|w| w.bases == head.bases) {
                     others.remove(at);
                 }
-                let len = words.len().min(255) as u8;
                 let mut add = |term: &String, role: Role| {
                     let list = postings.entry(term.clone()).or_default();
                     if !list.iter().any(|p| p.0 == i as u32 && p.1 == n as u8) {
-                        list.push((i as u32, n as u8, role, len));
+                        list.push((i as u32, n as u8, role));
                         *spread.entry(term.clone()).or_default() += 1;
                     }
                 };
@@ -365,7 +364,7 @@ impl Occupations {
                     // `part`: 0 the word itself, 1 a compound tail of it, 2 a modifier of it, 3
                     // its word-family root.
                     let mut look = |term: &String, part: u8| {
-                        for &(e, n, role, _) in self.postings.get(term).into_iter().flatten() {
+                        for &(e, n, role) in self.postings.get(term).into_iter().flatten() {
                             let role = match (role, part) {
                                 (_, 2) => Role::Other,
                                 (Role::Head, 1) => Role::HeadPart,

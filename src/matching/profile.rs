@@ -223,13 +223,7 @@ impl Profile {
             occupations,
         );
         let words = understood.wanted.join(" ");
-        let refused_in_wish = wish::understand(
-            p.desired_work.as_deref().unwrap_or_default(),
-            "",
-            &Occupations::empty(),
-        )
-        .refused
-        .join(" ");
+        let refused_in_wish = understood.refused_in_wish.join(" ");
         // Roots for the taxonomy: a word less its last letters meets derived forms
         // ("siivous" and "siivooja" share "siivo").
         let roots: Vec<String> = understood

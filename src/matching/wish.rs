@@ -56,6 +56,9 @@ pub struct Understood {
     /// with the wanted words, not shown as the client's.
     #[serde(skip)]
     pub also: Vec<String>,
+    /// The refused words written inside the wish itself (not in `avoid`), as written.
+    #[serde(skip)]
+    pub refused_in_wish: Vec<String>,
 }
 
 /// Words that start a negation, in fi / sv / en.
@@ -262,6 +265,7 @@ pub fn understand(desired: &str, avoid: &str, occupations: &Occupations) -> Unde
             }
         }
     }
+    u.refused_in_wish = content_words(&refused_text);
     for word in words(avoid) {
         if !NEGATIONS.contains(&word.to_lowercase().as_str()) {
             refused_text.push_str(word);
@@ -532,5 +536,9 @@ mod tests {
             &Occupations::new(&[], crate::search::Analyser::Snowball),
         );
         assert_eq!(u.refused, vec!["puhelinmyynti"]);
+        assert!(
+            u.refused_in_wish.is_empty(),
+            "avoid is not refused inside the wish"
+        );
     }
 }
