@@ -134,6 +134,12 @@ async fn head_too_large() -> Result<HttpResponse, ApiError> {
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    // A documented path asked with a method it does not take is a 405 naming those it takes.
+    if let Some(allow) = openapi::allowed_methods(req.path()) {
+        if !allow.contains(&req.method().as_str()) {
+            return Err(ApiError::MethodNotAllowed(allow.join(", ")));
+        }
+    }
     Err(ApiError::NotFound(format!(
         "no such endpoint: {} {}",
         req.method(),
@@ -143,10 +149,13 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
 
 /// Paging of list endpoints.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
     /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 

@@ -280,7 +280,12 @@ async fn the_openapi_document_describes_the_limits_and_the_service_endpoints() {
         ("/api/v1/clients/{id}/matches", "get"),
         ("/api/v1/vacancies", "post"),
     ] {
-        let too_many = &doc["paths"][path][method]["responses"]["429"];
+        let reference = doc["paths"][path][method]["responses"]["429"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path}: 429 is a reference"));
+        let too_many = doc
+            .pointer(reference.trim_start_matches('#'))
+            .expect("the reference resolves");
         assert!(
             too_many["headers"]["Retry-After"].is_object(),
             "{path}: {too_many}"
