@@ -263,12 +263,12 @@ async fn schemathesis_finds_no_server_error_and_no_schema_violation_for_any_role
 
     let mut failed = Vec::new();
     for (role, token) in roles {
-        let st = st.clone();
+        let program = st.clone();
         let config = config.clone();
         let schema = schema.clone();
         let reports = app.dir.path().join(format!("report-{role}"));
         let output = tokio::task::spawn_blocking(move || {
-            Command::new(&st)
+            Command::new(&program)
                 .arg("--config-file")
                 .arg(&config)
                 .args([
