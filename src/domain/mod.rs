@@ -4,6 +4,7 @@
 //! from then on. No actix, no sqlx, no tantivy in this module.
 
 mod access;
+mod account;
 mod client;
 mod date;
 mod employer;
@@ -15,6 +16,10 @@ mod text;
 mod user;
 
 pub use access::{AccessAction, AccessEntry, AccessTarget, DenialReason};
+pub use account::{
+    password_matches, Account, Email, IssuedToken, Password, PasswordHashError, SessionInfo,
+    TokenInfo, MAX_PASSWORD, MIN_PASSWORD,
+};
 pub use client::{pseudonym, ClientDraft, ClientInput, Preferences};
 pub use date::{
     check_date_range, format_timestamp, parse_date, parse_deadline, parse_timestamp, EARLIEST_DATE,
