@@ -275,7 +275,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Duration::from_secs(sessions.session_idle_minutes * 60),
                 Duration::from_secs(sessions.session_max_hours * 60 * 60),
             );
-            serve(g, bind, demo, workers, ops, sessions, impression_retention_days).await
+            serve(
+                g,
+                bind,
+                demo,
+                workers,
+                ops,
+                sessions,
+                impression_retention_days,
+            )
+            .await
         }
         Command::Migrate => {
             Store::open(&g.database_url).await?.close().await;
@@ -403,7 +412,18 @@ async fn users_on(g: &GlobalArgs, store: &Store, command: UsersCommand) -> anyho
             employer,
             email,
             password_stdin,
-        } => users_add(g, store, role, &name, employer, email.as_deref(), password_stdin).await,
+        } => {
+            users_add(
+                g,
+                store,
+                role,
+                &name,
+                employer,
+                email.as_deref(),
+                password_stdin,
+            )
+            .await
+        }
         UsersCommand::List => users_list(store).await,
         UsersCommand::Revoke { user, token: None } => {
             let (tokens, sessions) = store.revoke_user(user).await?;
@@ -443,7 +463,9 @@ async fn users_on(g: &GlobalArgs, store: &Store, command: UsersCommand) -> anyho
         }
         UsersCommand::Link { user } => {
             let link = sign_in_link(g, store, user).await?;
-            println!("one-time sign-in link for user {user} (works once, for {SIGN_IN_LINK_HOURS} h):");
+            println!(
+                "one-time sign-in link for user {user} (works once, for {SIGN_IN_LINK_HOURS} h):"
+            );
             println!("{link}");
             Ok(())
         }
@@ -451,12 +473,15 @@ async fn users_on(g: &GlobalArgs, store: &Store, command: UsersCommand) -> anyho
             user,
             expires_in_days,
         } => {
-            let expires_at = expires_in_days
-                .map(|d| chrono::Utc::now() + chrono::Duration::days(d.into()));
+            let expires_at =
+                expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d.into()));
             let token = store.issue_token(user, expires_at).await?;
             match token.expires_at {
                 Some(at) => println!("token {} for user {user}, valid until {at}", token.prefix),
-                None => println!("token {} for user {user}, valid until revoked", token.prefix),
+                None => println!(
+                    "token {} for user {user}, valid until revoked",
+                    token.prefix
+                ),
             }
             println!("{}", token.token);
             Ok(())
@@ -554,7 +579,9 @@ async fn users_list(store: &Store) -> anyhow::Result<()> {
                 a.name,
                 a.role.to_string(),
                 a.email.unwrap_or_else(|| "-".into()),
-                a.employer_id.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
+                a.employer_id
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 a.active_tokens.to_string(),
                 a.disabled_at
                     .map(|t| t.format("%Y-%m-%d %H:%M").to_string())

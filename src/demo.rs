@@ -11,8 +11,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use crate::domain::{
-    ClientDraft, ClientInput, ContactDraft, ContactInput, EmployerDraft, EventDraft, EventInput,
-    Email, Preferences, Role, TaskDraft, TaskInput,
+    ClientDraft, ClientInput, ContactDraft, ContactInput, Email, EmployerDraft, EventDraft,
+    EventInput, Preferences, Role, TaskDraft, TaskInput,
 };
 use crate::store::{NewAccount, Store, StoreError};
 use crate::web::session::SIGN_IN_LINK_HOURS;

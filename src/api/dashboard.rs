@@ -774,7 +774,16 @@ pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResul
         Err(ApiError::InvalidParameter {
             field: Some(field),
             message,
-        }) => return error_page(&state, &user, csrf_token(&req).as_deref(), &params, FieldError { field, message }).await,
+        }) => {
+            return error_page(
+                &state,
+                &user,
+                csrf_token(&req).as_deref(),
+                &params,
+                FieldError { field, message },
+            )
+            .await
+        }
         Err(ApiError::Validation(v)) => {
             let error = FieldError {
                 field: v.field,

@@ -22,7 +22,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/users/{id}", web::patch().to(patch_user))
         .route("/users/{id}/tokens", web::get().to(list_tokens))
         .route("/users/{id}/tokens", web::post().to(create_token))
-        .route("/users/{id}/tokens/{token_id}", web::delete().to(revoke_token));
+        .route(
+            "/users/{id}/tokens/{token_id}",
+            web::delete().to(revoke_token),
+        );
 }
 
 fn admin_only(caller: &Caller) -> ApiResult<()> {

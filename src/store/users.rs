@@ -52,6 +52,10 @@ pub(crate) fn time_of(secs: i64) -> Result<DateTime<Utc>> {
 }
 
 type UserRow = (i64, String, String, Option<i64>);
+/// A user's row with one more column (its disabled time, a token's id, its password hash …).
+type UserRowAnd<T> = (i64, String, String, Option<i64>, T);
+/// A user's row with its token's id and last use.
+type TokenUserRow = (i64, String, String, Option<i64>, i64, Option<i64>);
 
 pub(crate) fn user_from_row((id, name, role, employer_id): UserRow) -> Result<User> {
     let role = role.parse().map_err(StoreError::Corrupt)?;
@@ -166,12 +170,11 @@ pub(crate) async fn require_user(
     id: i64,
     active: bool,
 ) -> Result<User> {
-    let row: Option<(i64, String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT id, name, role, employer_id, disabled_at FROM users WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let row: Option<UserRowAnd<Option<i64>>> =
+        sqlx::query_as("SELECT id, name, role, employer_id, disabled_at FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     match row {
         None => Err(StoreError::NotFound { entity: "user", id }),
         Some((.., Some(_))) if active => Err(StoreError::Conflict(format!(
@@ -278,7 +281,7 @@ impl Store {
     /// the caller wait for the write.
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
         let at = secs(now());
-        let row: Option<(i64, String, String, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
+        let row: Option<TokenUserRow> = sqlx::query_as(
             "SELECT u.id, u.name, u.role, u.employer_id, t.id, t.last_used_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = ? AND t.revoked_at IS NULL \
@@ -499,7 +502,7 @@ impl Store {
 
     /// The user with address `email` and its password hash, unless the user is disabled.
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<(User, Option<String>)>> {
-        let row: Option<(i64, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
+        let row: Option<UserRowAnd<Option<String>>> = sqlx::query_as(
             "SELECT id, name, role, employer_id, password_hash FROM users \
              WHERE email = ? AND disabled_at IS NULL",
         )

@@ -83,8 +83,7 @@ pub fn check_origin(req: &HttpRequest, config: &SessionConfig) -> Result<(), Pag
         .and_then(|v| v.to_str().ok())
         .map(str::to_ascii_lowercase);
     let from = authority(origin);
-    let ours = from.is_some()
-        && (from == host || from == authority(&config.public_url))
+    let ours = from.is_some() && (from == host || from == authority(&config.public_url))
         || origin.eq_ignore_ascii_case(&config.public_url);
     if ours {
         Ok(())
@@ -196,7 +195,10 @@ mod tests {
         assert!(ok(at("http://127.0.0.1:8080")));
         assert!(!ok(at("https://evil.example")));
         assert!(!ok(at("null")));
-        assert!(ok(TestRequest::post().to_http_request()), "no Origin: token decides");
+        assert!(
+            ok(TestRequest::post().to_http_request()),
+            "no Origin: token decides"
+        );
         assert!(!ok(TestRequest::post()
             .insert_header(("sec-fetch-site", "cross-site"))
             .to_http_request()));

@@ -205,14 +205,16 @@ impl FromRequest for SignedIn {
         let req = req.clone();
         Box::pin(async move {
             let state = app_state(&req)?;
-            current(&req, &state).await?.ok_or_else(|| PageError::SignIn {
-                next: (req.method() == actix_web::http::Method::GET).then(|| {
-                    let uri = req.uri();
-                    uri.path_and_query()
-                        .map(|pq| pq.as_str().to_string())
-                        .unwrap_or_else(|| uri.path().to_string())
-                }),
-            })
+            current(&req, &state)
+                .await?
+                .ok_or_else(|| PageError::SignIn {
+                    next: (req.method() == actix_web::http::Method::GET).then(|| {
+                        let uri = req.uri();
+                        uri.path_and_query()
+                            .map(|pq| pq.as_str().to_string())
+                            .unwrap_or_else(|| uri.path().to_string())
+                    }),
+                })
         })
     }
 }
@@ -289,7 +291,10 @@ impl Beginning {
 pub(crate) async fn end_current(req: &HttpRequest, state: &AppState) -> Result<(), PageError> {
     if let Some(cookie) = req.cookie(state.sessions.cookie_name()) {
         if !cookie.value().is_empty() {
-            state.store.delete_session(&hash_token(cookie.value())).await?;
+            state
+                .store
+                .delete_session(&hash_token(cookie.value()))
+                .await?;
         }
     }
     req.extensions_mut().insert(Looked(None));
@@ -430,7 +435,7 @@ impl ResponseError for PageError {
             PageError::BadRequest(m) => ("Virheellinen pyyntö / Bad request", m.as_str()),
             PageError::NotFound(m) => ("Ei löytynyt / Not found", m.as_str()),
             PageError::TooManyRequests { .. } => (
-                    "Liian monta yritystä / Too many attempts",
+                "Liian monta yritystä / Too many attempts",
                 "Liian monta epäonnistunutta yritystä. Yritä myöhemmin uudelleen. / \
                  Too many failed attempts; try again later.",
             ),
@@ -459,7 +464,10 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/dashboard?from=1")), Some("/dashboard?from=1"));
+        assert_eq!(
+            safe_next(Some("/dashboard?from=1")),
+            Some("/dashboard?from=1")
+        );
         for bad in [
             "https://elsewhere.example/",
             "//elsewhere.example/",
@@ -469,7 +477,10 @@ mod tests {
         ] {
             assert_eq!(safe_next(Some(bad)), None, "{bad:?}");
         }
-        assert_eq!(sign_in_url(Some("/account?x=1&y=2")), "/signin?next=%2Faccount%3Fx%3D1%26y%3D2");
+        assert_eq!(
+            sign_in_url(Some("/account?x=1&y=2")),
+            "/signin?next=%2Faccount%3Fx%3D1%26y%3D2"
+        );
         assert_eq!(sign_in_url(Some("https://x.example")), "/signin");
     }
 

@@ -166,7 +166,10 @@ async fn sign_in(
     let address = peer(&req);
     let account = email_account(raw_email);
     if let Err(t) = state.limiter.before_authentication(address, &account) {
-        return Ok(throttled_page(page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)), &t));
+        return Ok(throttled_page(
+            page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+            &t,
+        ));
     }
     let found = match Email::parse("email", raw_email) {
         Ok(email) => state.store.user_by_email(&email).await?,
@@ -179,10 +182,15 @@ async fn sign_in(
     let candidate = password.to_string();
     let verified = web::block(move || password_matches(hash.as_deref(), &candidate)).await?;
     let Some(user) = user.filter(|_| verified) else {
-        return Ok(match state.limiter.failed_authentication(address, &account) {
-            Err(t) => throttled_page(page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)), &t),
-            Ok(()) => page(StatusCode::UNAUTHORIZED, WRONG.into()),
-        });
+        return Ok(
+            match state.limiter.failed_authentication(address, &account) {
+                Err(t) => throttled_page(
+                    page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+                    &t,
+                ),
+                Ok(()) => page(StatusCode::UNAUTHORIZED, WRONG.into()),
+            },
+        );
     };
     let target = safe_next(next).unwrap_or(AFTER_SIGN_IN).to_string();
     begin_session(&req, &state, &user, &target).await
@@ -292,7 +300,11 @@ async fn sign_in_with_link(
         state.store.delete_session(&old).await?;
     }
     prune_later(&state);
-    tracing::info!(user_id = user.id, session_id, "signed in with a one-time link");
+    tracing::info!(
+        user_id = user.id,
+        session_id,
+        "signed in with a one-time link"
+    );
     let next = query_param(&req, "next");
     let target = match safe_next(next.as_deref()) {
         Some(next) => next.to_string(),
@@ -361,7 +373,11 @@ async fn needs_current(state: &AppState, signed_in: &SignedIn) -> Result<bool, P
     if signed_in.session.via_link {
         return Ok(false);
     }
-    Ok(state.store.password_hash(signed_in.user.id).await?.is_some())
+    Ok(state
+        .store
+        .password_hash(signed_in.user.id)
+        .await?
+        .is_some())
 }
 
 /// `GET /account`.
@@ -516,16 +532,18 @@ async fn set_password(
         let candidate = form.current_password.clone();
         let verified = web::block(move || password_matches(stored.as_deref(), &candidate)).await?;
         if !verified {
-            return Ok(match state.limiter.failed_authentication(address, &account) {
-                Err(t) => throttled_page(
-                    refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
-                    &t,
-                ),
-                Ok(()) => refuse(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Nykyinen salasana on väärin. / The current password is wrong.".into(),
-                ),
-            });
+            return Ok(
+                match state.limiter.failed_authentication(address, &account) {
+                    Err(t) => throttled_page(
+                        refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+                        &t,
+                    ),
+                    Ok(()) => refuse(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Nykyinen salasana on väärin. / The current password is wrong.".into(),
+                    ),
+                },
+            );
         }
     }
     let hash = web::block(move || password.hash())

@@ -2,6 +2,7 @@
 //! a random port with its own temporary database and index.
 
 mod access;
+mod accounts;
 mod cli;
 mod clients;
 mod dashboard;
@@ -23,6 +24,7 @@ mod rate_limits;
 mod readiness;
 mod search;
 mod service;
+mod sessions;
 mod stress;
 mod training;
 mod validation;
