@@ -747,3 +747,31 @@ async fn an_https_public_url_makes_the_cookie_secure_and_host_prefixed() {
     assert!(!session.contains("Domain"), "{session}");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_demo_users_get_addresses_and_one_time_sign_in_links() {
+    let app = spawn_app().await;
+    let store = Store::open(&app.database_url()).await.unwrap();
+    let config = SessionConfig::default();
+
+    let report = kohtaamo::demo::seed(&store, &config).await.unwrap();
+    store.close().await;
+
+    let printed = report.to_string();
+    assert_eq!(report.links.len(), report.tokens.len());
+    assert!(printed.contains("one-time sign-in links"), "{printed}");
+    let (_, email, link) = report
+        .links
+        .iter()
+        .find(|(role, _, _)| *role == Role::Coach)
+        .unwrap();
+    assert_eq!(email, "demo-coach-aino@kohtaamo.example");
+    assert!(printed.contains(link.as_str()));
+    let path = link.strip_prefix("http://127.0.0.1:8080").unwrap();
+    let mut browser = Browser::new(&app);
+    let r = browser.get(path).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/account/password");
+    let page = browser.get("/account").await.text().await.unwrap();
+    assert!(page.contains("demo-coach-aino"), "{page}");
+}
