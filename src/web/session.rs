@@ -301,6 +301,16 @@ pub(crate) async fn end_current(req: &HttpRequest, state: &AppState) -> Result<(
     Ok(())
 }
 
+/// `path` as request logs may show it: a one-time sign-in link's secret is left out (the link
+/// may still work when its use failed, and logs are read by more people than the link was
+/// meant for).
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/signin/link/") {
+        Some(secret) if !secret.is_empty() => "/signin/link/…".to_string(),
+        _ => path.to_string(),
+    }
+}
+
 /// A `next` address that stays on this site: a path of its own (`/…`, not `//…` or `/\…`,
 /// which browsers read as another host), without control characters, at most 2 KiB.
 pub fn safe_next(next: Option<&str>) -> Option<&str> {
@@ -482,6 +492,15 @@ mod tests {
             "/signin?next=%2Faccount%3Fx%3D1%26y%3D2"
         );
         assert_eq!(sign_in_url(Some("https://x.example")), "/signin");
+    }
+
+    #[test]
+    fn a_sign_in_links_secret_stays_out_of_request_logs() {
+        assert_eq!(
+            loggable_path(&format!("/signin/link/{}", "ab".repeat(32))),
+            "/signin/link/…"
+        );
+        assert_eq!(loggable_path("/api/v1/clients/7"), "/api/v1/clients/7");
     }
 
     #[test]

@@ -129,6 +129,7 @@ fn email_account(raw: &str) -> String {
 }
 
 /// `POST /signin`.
+#[tracing::instrument(name = "web.sign_in", skip_all, fields(user_id = tracing::field::Empty))]
 async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -248,6 +249,7 @@ fn prune_later(state: &AppState) {
 }
 
 /// `GET /signin/link/{secret}`.
+#[tracing::instrument(name = "web.sign_in_with_link", skip_all, fields(user_id = tracing::field::Empty))]
 async fn sign_in_with_link(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -315,6 +317,7 @@ async fn sign_in_with_link(
 
 /// `POST /signout`: ends the session (checked by its CSRF token: another site cannot sign the
 /// browser out either).
+#[tracing::instrument(name = "web.sign_out", skip_all, fields(user_id = tracing::field::Empty))]
 async fn sign_out(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -381,6 +384,7 @@ async fn needs_current(state: &AppState, signed_in: &SignedIn) -> Result<bool, P
 }
 
 /// `GET /account`.
+#[tracing::instrument(name = "web.account", skip_all, fields(user_id = tracing::field::Empty))]
 async fn account(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -423,6 +427,7 @@ async fn account(
 struct Nothing {}
 
 /// `POST /account/sign-out-everywhere`: ends every session of the person, this one too.
+#[tracing::instrument(name = "web.sign_out_everywhere", skip_all, fields(user_id = tracing::field::Empty))]
 async fn sign_out_everywhere(
     state: web::Data<AppState>,
     posted: CsrfForm<Nothing>,
@@ -453,6 +458,7 @@ struct PasswordPage<'a> {
 }
 
 /// `GET /account/password`.
+#[tracing::instrument(name = "web.password_form", skip_all, fields(user_id = tracing::field::Empty))]
 async fn password_form(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -484,6 +490,7 @@ struct PasswordFormBody {
 }
 
 /// `POST /account/password`: sets a new password and ends every other session.
+#[tracing::instrument(name = "web.set_password", skip_all, fields(user_id = tracing::field::Empty))]
 async fn set_password(
     req: HttpRequest,
     state: web::Data<AppState>,
