@@ -28,6 +28,21 @@ use super::session::{
 use crate::api::{retry_after_secs, AppState, Throttled};
 use crate::domain::{password_matches, Email, Password, User, MIN_PASSWORD};
 
+/// A turn at password work (argon2id: tens of milliseconds and 19 MiB each), at most as many at
+/// once as there are cores: a burst of sign-in attempts queues here instead of taking a thread
+/// and its memory each. The rate limit is checked again once a turn comes, and a failure is
+/// counted before the turn ends, so attempts sent all at once cannot slip past the limit.
+async fn password_turn() -> Result<tokio::sync::SemaphorePermit<'static>, PageError> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    });
+    SLOTS
+        .acquire()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))
+}
+
 /// Where a person goes after signing in when no page was asked for.
 pub const AFTER_SIGN_IN: &str = "/account";
 
@@ -166,6 +181,7 @@ async fn sign_in(
     let page = |status, error| sign_in_page(&req, &state, status, next, raw_email, Some(error));
     let address = peer(&req);
     let account = email_account(raw_email);
+    let turn = password_turn().await?;
     if let Err(t) = state.limiter.before_authentication(address, &account) {
         return Ok(throttled_page(
             page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
@@ -183,16 +199,18 @@ async fn sign_in(
     let candidate = password.to_string();
     let verified = web::block(move || password_matches(hash.as_deref(), &candidate)).await?;
     let Some(user) = user.filter(|_| verified) else {
-        return Ok(
-            match state.limiter.failed_authentication(address, &account) {
-                Err(t) => throttled_page(
-                    page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
-                    &t,
-                ),
-                Ok(()) => page(StatusCode::UNAUTHORIZED, WRONG.into()),
-            },
-        );
+        // Counted before the turn ends: the next attempt in the queue sees it.
+        let failed = state.limiter.failed_authentication(address, &account);
+        drop(turn);
+        return Ok(match failed {
+            Err(t) => throttled_page(
+                page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+                &t,
+            ),
+            Ok(()) => page(StatusCode::UNAUTHORIZED, WRONG.into()),
+        });
     };
+    drop(turn);
     let target = safe_next(next).unwrap_or(AFTER_SIGN_IN).to_string();
     begin_session(&req, &state, &user, &target).await
 }
@@ -531,6 +549,7 @@ async fn set_password(
     if needs_current {
         let address = peer(&req);
         let account = format!("user:{}", signed_in.user.id);
+        let turn = password_turn().await?;
         if let Err(t) = state.limiter.before_authentication(address, &account) {
             let page = refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after));
             return Ok(throttled_page(page, &t));
@@ -539,23 +558,24 @@ async fn set_password(
         let candidate = form.current_password.clone();
         let verified = web::block(move || password_matches(stored.as_deref(), &candidate)).await?;
         if !verified {
-            return Ok(
-                match state.limiter.failed_authentication(address, &account) {
-                    Err(t) => throttled_page(
-                        refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
-                        &t,
-                    ),
-                    Ok(()) => refuse(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "Nykyinen salasana on väärin. / The current password is wrong.".into(),
-                    ),
-                },
-            );
+            let failed = state.limiter.failed_authentication(address, &account);
+            drop(turn);
+            return Ok(match failed {
+                Err(t) => throttled_page(
+                    refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+                    &t,
+                ),
+                Ok(()) => refuse(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Nykyinen salasana on väärin. / The current password is wrong.".into(),
+                ),
+            });
         }
     }
-    let hash = web::block(move || password.hash())
-        .await?
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let turn = password_turn().await?;
+    let hash = web::block(move || password.hash()).await?;
+    drop(turn);
+    let hash = hash.map_err(|e| PageError::Internal(e.to_string()))?;
     state
         .store
         .set_password(signed_in.user.id, &hash, Some(signed_in.session.id))

@@ -775,3 +775,58 @@ async fn the_demo_users_get_addresses_and_one_time_sign_in_links() {
     let page = browser.get("/account").await.text().await.unwrap();
     assert!(page.contains("demo-coach-aino"), "{page}");
 }
+
+/// Posts the sign-in form of `b` (its token `token`) with `password`.
+async fn guess(b: &mut Browser<'_>, token: String, password: &str) -> StatusCode {
+    let form = [
+        ("email", "aino@example.fi"),
+        ("password", password),
+        ("csrf_token", token.as_str()),
+    ];
+    b.post("/signin", &form).await.status()
+}
+
+#[tokio::test]
+async fn sign_ins_sent_all_at_once_do_not_slip_past_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = settings(dir.path());
+    s.rate_limits = RateLimits {
+        auth_failures: Rate::per_minute(2),
+        ..unthrottled()
+    };
+    let app = spawn_app_with(dir, s).await;
+    person(&app, Role::Coach, "aino@example.fi").await;
+    // Each guess from its own browser, each with its form's token.
+    let mut browsers: Vec<Browser> = (0..9).map(|_| Browser::new(&app)).collect();
+    let mut tokens = Vec::new();
+    for b in &mut browsers {
+        tokens.push(b.token_of("/signin").await);
+    }
+    let (right, wrong) = browsers.split_last_mut().unwrap();
+    // Eight wrong guesses at once; the right password is sent just after them, while they
+    // wait their turns (each takes an argon2id verification).
+    let wrong_guesses = futures_util::future::join_all(
+        wrong
+            .iter_mut()
+            .zip(tokens.clone())
+            .map(|(b, t)| guess(b, t, "väärä salasana!!")),
+    );
+    let right_guess = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        guess(right, tokens[8].clone(), PASSWORD).await
+    };
+    let (wrong_statuses, right_status) = tokio::join!(wrong_guesses, right_guess);
+
+    let refused = wrong_statuses.iter().filter(|s| s.as_u16() == 429).count();
+    assert_eq!(
+        wrong_statuses.iter().filter(|s| s.as_u16() == 401).count(),
+        2,
+        "{wrong_statuses:?}"
+    );
+    assert_eq!(refused, 6, "{wrong_statuses:?}");
+    assert_eq!(
+        right_status.as_u16(),
+        429,
+        "the limit holds for guesses that were already waiting"
+    );
+}
