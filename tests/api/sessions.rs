@@ -830,3 +830,31 @@ async fn sign_ins_sent_all_at_once_do_not_slip_past_the_limit() {
         "the limit holds for guesses that were already waiting"
     );
 }
+
+#[tokio::test]
+async fn the_account_page_lists_the_sessions_and_signs_out_everywhere() {
+    let app = spawn_app().await;
+    person(&app, Role::Coach, "aino@example.fi").await;
+    let mut laptop = Browser::new(&app);
+    let mut phone = Browser::new(&app);
+    laptop.sign_in("aino@example.fi", PASSWORD, "").await;
+    phone.sign_in("aino@example.fi", PASSWORD, "").await;
+
+    let page = laptop.get("/account").await.text().await.unwrap();
+    let token = csrf_token(&page);
+    let r = laptop
+        .post("/account/sign-out-everywhere", &[("csrf_token", &token)])
+        .await;
+
+    assert_eq!(
+        page.matches("<tr").count(),
+        3,
+        "a heading and two sessions: {page}"
+    );
+    assert_eq!(page.matches(r#"aria-current="true""#).count(), 1);
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/signin");
+    assert_eq!(laptop.get("/account").await.status(), 303);
+    assert_eq!(phone.get("/account").await.status(), 303);
+    assert!(stored_session_hashes(&app).await.is_empty());
+}
