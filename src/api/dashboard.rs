@@ -1,7 +1,7 @@
 //! `/dashboard`: the coordinators' and coaches' web page, rendered on the server with no
-//! external assets (the funnel chart is inline SVG, the style inline CSS). The same API tokens
-//! work: as a bearer header, or through the login form, which keeps the token in an HttpOnly
-//! cookie scoped to `/dashboard`. Every table can be downloaded as CSV.
+//! external assets (the funnel chart is inline SVG, the style inline CSS). A browser signs in
+//! at `/signin` (a server-side session, see `crate::web::session`); API tokens work as a
+//! bearer header. Every table can be downloaded as CSV.
 //!
 //! Coordinators see aggregates and per-coach figures and never a client's name; a coach sees
 //! the figures and the clients of its own caseload only. Every page and download is written
@@ -10,50 +10,39 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use actix_web::cookie::{time::Duration as CookieAge, Cookie, SameSite};
-use actix_web::error::InternalError;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
 
 use super::auth::{authenticate, Caller};
 use super::error::{ApiError, ApiResult};
 use super::funnel::{refusal_reason, scope, ReportParams};
-use super::limits::retry_after_secs;
 use super::query::{parse_query, ApiQuery};
 use super::AppState;
-use crate::domain::{pseudonym, AccessAction, AccessTarget, DenialReason, Role, User};
+use crate::domain::{pseudonym, AccessAction, AccessTarget, Role, User};
 use crate::funnel::{self, FidelityReport, FunnelReport};
 use crate::store::Access;
 
 /// The name of the dashboard page in the access log.
 const DASHBOARD_LIST: &str = "dashboard";
 
-/// Name of the session cookie (holds the API token; HttpOnly, SameSite=Lax, path /dashboard).
-pub const SESSION_COOKIE: &str = "kohtaamo_session";
-
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard", web::get().to(dashboard))
+        // The old token login form: browsers sign in at /signin now.
         .service(
             web::resource("/dashboard/login")
-                // A form that cannot be read is shown as the login page, not as JSON.
-                .app_data(
-                    web::FormConfig::default()
-                        .limit(8 * 1024)
-                        .error_handler(|err, _| {
-                            let page = HttpResponse::BadRequest()
-                                .content_type("text/html; charset=utf-8")
-                                .body(login_page(Some(
-                                    "Lomaketta ei voitu lukea. / The form could not be read.",
-                                )));
-                            InternalError::from_response(err, page).into()
-                        }),
-                )
-                .route(web::get().to(login_form))
-                .route(web::post().to(login)),
+                .route(web::get().to(to_sign_in))
+                .route(web::post().to(to_sign_in)),
         )
-        .route("/dashboard/logout", web::post().to(logout))
         .route("/dashboard/export/{table}", web::get().to(export));
+}
+
+/// The sign-in page, coming back to the dashboard.
+const SIGN_IN: &str = "/signin?next=%2Fdashboard";
+
+async fn to_sign_in() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, SIGN_IN))
+        .finish()
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -81,7 +70,7 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into())
 }
 
-/// The user behind the request: bearer header first, then the session cookie.
+/// The user behind the request: bearer header first, then the browser session.
 async fn session_user(req: &HttpRequest, state: &AppState) -> ApiResult<Option<User>> {
     let bearer = req
         .headers()
@@ -92,11 +81,19 @@ async fn session_user(req: &HttpRequest, state: &AppState) -> ApiResult<Option<U
                 .strip_prefix("Bearer ")
                 .map(|t| t.trim().to_string())
         });
-    let token = bearer.or_else(|| req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()));
-    match token.filter(|t| !t.is_empty()) {
+    match bearer.filter(|t| !t.is_empty()) {
         Some(t) => authenticate(state, req.peer_addr().map(|a| a.ip()), &t).await,
-        None => Ok(None),
+        None => match crate::web::session::current(req, state).await {
+            Ok(signed_in) => Ok(signed_in.map(|s| s.user)),
+            Err(e) => Err(ApiError::Internal(e.to_string())),
+        },
     }
+}
+
+/// The CSRF token of the request's session (for the sign-out form), once `session_user`
+/// found one.
+fn csrf_token(req: &HttpRequest) -> Option<String> {
+    crate::web::session::cached(req).map(|s| s.session.csrf_token)
 }
 
 fn page(title: &str, body: &str) -> String {
@@ -138,111 +135,10 @@ fn login_page(message: Option<&str>) -> String {
     page(
         "kohtaamo – kirjaudu",
         &format!(
-            r#"<header><h1>kohtaamo</h1></header><main><section>
-<h2>Kirjaudu / Sign in</h2>{msg}
-<form method="post" action="/dashboard/login">
-<label>API-avain / API token <input type="password" name="token" autocomplete="off" required></label>
-<button type="submit">Kirjaudu</button></form>
-<p class="note">Käytä samaa avainta kuin rajapinnassa (coordinator tai coach).</p>
-</section></main>"#
+            r#"<header><h1>kohtaamo</h1></header><main><section>{msg}
+<p><a href="{SIGN_IN}">Kirjaudu sisään / Sign in</a></p></section></main>"#
         ),
     )
-}
-
-/// The login form.
-pub async fn login_form() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(login_page(None))
-}
-
-/// Login form body.
-#[derive(Deserialize)]
-pub struct LoginForm {
-    token: String,
-    /// Where to go after login: a `/dashboard` address only (no open redirect).
-    #[serde(default)]
-    next: Option<String>,
-}
-
-fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n)
-            if (n == "/dashboard" || n.starts_with("/dashboard?"))
-                && !n.contains(['\\', '\r', '\n']) =>
-        {
-            n
-        }
-        _ => "/dashboard",
-    }
-}
-
-/// Checks the token and keeps it in the session cookie. Failed logins count against the
-/// address and the account like any failed authentication; over the limit, the form says when
-/// to try again (429 with `Retry-After`).
-pub async fn login(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    form: web::Form<LoginForm>,
-) -> ApiResult<HttpResponse> {
-    let token = form.token.trim();
-    let user = if token.is_empty() {
-        None
-    } else {
-        match authenticate(&state, req.peer_addr().map(|a| a.ip()), token).await {
-            Ok(user) => user,
-            Err(ApiError::TooManyRequests { retry_after, .. }) => {
-                let secs = retry_after_secs(retry_after);
-                return Ok(HttpResponse::TooManyRequests()
-                    .content_type("text/html; charset=utf-8")
-                    .insert_header((header::RETRY_AFTER, secs))
-                    .body(login_page(Some(&format!(
-                        "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen {secs} sekunnin \
-                         kuluttua. / Too many failed sign-ins; try again in {secs} s."
-                    )))));
-            }
-            Err(e) => return Err(e),
-        }
-    };
-    match user {
-        Some(u) if matches!(u.role, Role::Coordinator | Role::Coach) => {
-            let cookie = Cookie::build(SESSION_COOKIE, token.to_string())
-                .path("/dashboard")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .max_age(CookieAge::hours(12))
-                .finish();
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
-                .cookie(cookie)
-                .finish())
-        }
-        Some(u) => {
-            let target = AccessTarget::List(DASHBOARD_LIST, &[]);
-            let access = Access::denied(u.id, AccessAction::Dashboard, target, DenialReason::Role);
-            state.store.log_access(&access).await?;
-            Ok(HttpResponse::Forbidden()
-                .content_type("text/html; charset=utf-8")
-                .body(login_page(Some(
-                    "Tämä näkymä on koordinaattoreille ja työhönvalmentajille.",
-                ))))
-        }
-        None => Ok(HttpResponse::Unauthorized()
-            .content_type("text/html; charset=utf-8")
-            .body(login_page(Some("Tuntematon avain.")))),
-    }
-}
-
-/// Ends the session.
-pub async fn logout() -> HttpResponse {
-    let mut cookie = Cookie::build(SESSION_COOKIE, "")
-        .path("/dashboard")
-        .finish();
-    cookie.make_removal();
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/dashboard/login"))
-        .cookie(cookie)
-        .finish()
 }
 
 /// One table of the page, also exported as CSV.
@@ -631,16 +527,22 @@ struct FieldError {
     message: String,
 }
 
-/// The page header: who is signed in, and the logout button.
-fn header_html(user: &User) -> String {
+/// The page header: who is signed in, and (in a browser session) the sign-out button.
+fn header_html(user: &User, csrf: Option<&str>) -> String {
     let who = match user.role {
         Role::Coach => "työhönvalmentaja / coach",
         _ => "koordinaattori / coordinator",
     };
     format!(
         r#"<header><h1>kohtaamo – työllistymisen polku</h1><div>{name} · {who}
-<form method="post" action="/dashboard/logout" style="display:inline"><button type="submit">Kirjaudu ulos</button></form></div></header>"#,
+{logout}</div></header>"#,
         name = esc(&user.name),
+        logout = csrf
+            .map(|t| format!(
+                r#"<form method="post" action="/signout" style="display:inline"><input type="hidden" name="csrf_token" value="{}"><button type="submit">Kirjaudu ulos</button></form>"#,
+                esc(t)
+            ))
+            .unwrap_or_default(),
     )
 }
 
@@ -713,22 +615,23 @@ fn period_form(
 /// The page when its period cannot be shown: the form as sent, with the problem.
 fn render_error(
     user: &User,
+    csrf: Option<&str>,
     coach_names: &HashMap<i64, String>,
     params: &ReportParams,
     error: &FieldError,
 ) -> String {
     let body = format!(
         "{header}<main>{summary}<section>{form}</section></main>",
-        header = header_html(user),
+        header = header_html(user, csrf),
         summary = error_summary(Some(error)),
         form = period_form(user, coach_names, params, Some(error)),
     );
     page("Virhe – kohtaamo – dashboard", &body)
 }
 
-fn render(v: &View) -> String {
+fn render(v: &View, csrf: Option<&str>) -> String {
     let qs = query_string(&v.params);
-    let mut body = header_html(&v.user);
+    let mut body = header_html(&v.user, csrf);
     body.push_str("<main>");
     let _ = write!(
         body,
@@ -831,8 +734,15 @@ async fn log_refusal(
 /// The dashboard page.
 pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let Some(user) = session_user(&req, &state).await? else {
+        let here = match req.query_string() {
+            "" => "/dashboard".to_string(),
+            q => format!("/dashboard?{q}"),
+        };
         return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/dashboard/login"))
+            .insert_header((
+                header::LOCATION,
+                crate::web::session::sign_in_url(Some(&here)),
+            ))
             .finish());
     };
     // Read here rather than by an extractor, so a malformed parameter is shown in the page.
@@ -849,7 +759,7 @@ pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResul
                 field: field.unwrap_or_else(|| "from".into()),
                 message,
             };
-            return error_page(&state, &user, &shown, error).await;
+            return error_page(&state, &user, csrf_token(&req).as_deref(), &shown, error).await;
         }
         Err(e) => return Err(e),
     };
@@ -864,13 +774,22 @@ pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResul
         Err(ApiError::InvalidParameter {
             field: Some(field),
             message,
-        }) => return error_page(&state, &user, &params, FieldError { field, message }).await,
+        }) => {
+            return error_page(
+                &state,
+                &user,
+                csrf_token(&req).as_deref(),
+                &params,
+                FieldError { field, message },
+            )
+            .await
+        }
         Err(ApiError::Validation(v)) => {
             let error = FieldError {
                 field: v.field,
                 message: v.message,
             };
-            return error_page(&state, &user, &params, error).await;
+            return error_page(&state, &user, csrf_token(&req).as_deref(), &params, error).await;
         }
         Err(e) => return Err(e),
     };
@@ -879,13 +798,14 @@ pub async fn dashboard(req: HttpRequest, state: web::Data<AppState>) -> ApiResul
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(render(&view)))
+        .body(render(&view, csrf_token(&req).as_deref())))
 }
 
 /// The page with the period form and `error`, as a 422.
 async fn error_page(
     state: &AppState,
     user: &User,
+    csrf: Option<&str>,
     params: &ReportParams,
     error: FieldError,
 ) -> ApiResult<HttpResponse> {
@@ -899,7 +819,7 @@ async fn error_page(
     Ok(HttpResponse::UnprocessableEntity()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(render_error(user, &coach_names, params, &error)))
+        .body(render_error(user, csrf, &coach_names, params, &error)))
 }
 
 /// One table as CSV (`/dashboard/export/{table}.csv`).

@@ -22,6 +22,7 @@ mod query;
 mod request_head;
 mod request_id;
 mod search;
+mod users;
 
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ use utoipa::{IntoParams, ToSchema};
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use health::Health;
-pub use limits::{Limiter, Rate, RateLimits};
+pub use limits::{retry_after_secs, Limiter, Rate, RateLimits, Throttled};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub limiter: Arc<Limiter>,
     /// Largest index lag (in change-log changes) at which `/ready` still says ready.
     pub ready_max_lag: u64,
+    /// How browser sessions are kept, and the public URL (sign-in links).
+    pub sessions: crate::web::SessionConfig,
 }
 
 impl AppState {
@@ -118,7 +121,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(events::routes)
                 .configure(feedback::routes)
                 .configure(funnel::routes)
-                .configure(access_log::routes),
+                .configure(access_log::routes)
+                .configure(users::routes),
         )
         .default_service(web::to(not_found));
 }

@@ -72,6 +72,13 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi};
         super::funnel::get_funnel,
         super::funnel::get_fidelity,
         super::access_log::access_log,
+        super::users::list_users,
+        super::users::create_user,
+        super::users::get_user,
+        super::users::patch_user,
+        super::users::list_tokens,
+        super::users::create_token,
+        super::users::revoke_token,
     ),
     // Types that appear only as query parameters are referenced but not collected by the
     // paths: registered here so every `$ref` resolves.

@@ -7,6 +7,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 mod access;
+mod account;
 mod client;
 mod date;
 mod employer;
@@ -18,6 +19,10 @@ mod text;
 mod user;
 
 pub use access::{AccessAction, AccessEntry, AccessTarget, DenialReason};
+pub use account::{
+    password_matches, Account, Email, IssuedToken, Password, PasswordHashError, SessionInfo,
+    TokenInfo, MAX_PASSWORD, MIN_PASSWORD,
+};
 pub use client::{pseudonym, ClientDraft, ClientInput, Preferences};
 pub use date::{
     check_date_range, format_timestamp, parse_date, parse_deadline, parse_timestamp, Day,

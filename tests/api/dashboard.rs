@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use crate::funnel::{client, ok_event};
 use crate::helpers::{spawn_app, TestApp};
+use crate::sessions::{person, Browser, PASSWORD};
 
 fn chromium() -> Option<PathBuf> {
     for name in ["chromium", "chromium-browser"] {
@@ -33,29 +34,20 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// Logs in through the dashboard's own POST form (a local page that submits it, so the token
-/// never appears in a URL) and returns the DOM Chromium ends on. `extra` is appended to the
-/// browser's arguments (e.g. a screenshot).
+/// Signs in with a one-time sign-in link that leads on to the dashboard (the session cookie is
+/// set on the way) and returns the DOM Chromium ends on. `extra` is appended to the browser's
+/// arguments (e.g. a screenshot).
 fn browse_logged_in_once(
     chromium: &Path,
     app: &TestApp,
-    token: &str,
+    link: &str,
     query: &str,
     extra: &[String],
 ) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let login = dir.path().join("login.html");
-    std::fs::write(
-        &login,
-        format!(
-            r#"<!doctype html><html><body onload="document.forms[0].submit()">
-<form method="post" action="{}"><input type="hidden" name="token" value="{token}">
-<input type="hidden" name="next" value="/dashboard{query}"></form>
-</body></html>"#,
-            app.url("/dashboard/login")
-        ),
-    )
-    .unwrap();
+    let next: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", &format!("/dashboard{query}"))
+        .finish();
     let profile = dir.path().join("profile");
     // `timeout`: a browser that hangs fails the test instead of stalling CI.
     let out = Command::new("timeout")
@@ -75,7 +67,7 @@ fn browse_logged_in_once(
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
         .arg("--dump-dom")
-        .arg(format!("file://{}", login.display()))
+        .arg(app.url(&format!("{link}?{next}")))
         .output()
         .expect("chromium runs");
     if !out.status.success() {
@@ -89,18 +81,20 @@ fn browse_logged_in_once(
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// [`browse_logged_in_once`], again when Chromium dumped the DOM while the form's navigation
-/// was still under way (it then prints nothing: seen about one run in five on a loaded
-/// machine) or hung (seen once in about forty). The page itself is the same each time.
-fn browse_logged_in(
+/// [`browse_logged_in_once`] as user `user`, again (with a new link) when Chromium dumped the
+/// DOM while the navigation was still under way (it then prints nothing: seen about one run
+/// in five on a loaded machine) or hung (seen once in about forty). The page itself is the
+/// same each time.
+async fn browse_logged_in(
     chromium: &Path,
     app: &TestApp,
-    token: &str,
+    user: i64,
     query: &str,
     extra: &[String],
 ) -> String {
     for attempt in 1..=3 {
-        let dom = browse_logged_in_once(chromium, app, token, query, extra);
+        let link = crate::sessions::link(app, user, chrono::Duration::hours(1)).await;
+        let dom = browse_logged_in_once(chromium, app, &link, query, extra);
         if dom.contains("</html>") {
             return dom;
         }
@@ -121,9 +115,10 @@ fn figure(dom: &str, key: &str) -> Option<String> {
 async fn a_coordinator_sees_the_api_figures_and_a_coach_only_its_own_caseload_in_chromium() {
     let Some(chromium) = chromium() else { return };
     let app = spawn_app().await;
-    let anna = app.token(Role::Coach, None).await;
-    let ben = app.token(Role::Coach, None).await;
-    let coordinator = app.token(Role::Coordinator, None).await;
+    let (_, anna) = person(&app, Role::Coach, "anna@example.fi").await;
+    let (ben_id, ben) = person(&app, Role::Coach, "ben@example.fi").await;
+    let (coordinator_id, coordinator) =
+        person(&app, Role::Coordinator, "koordinaattori@example.fi").await;
     let employer = app.employer(&anna, "Kahvila Oy").await;
     let a1 = client(&app, &anna, "Aino Asiakas", "2025-01-10").await;
     let a2 = client(&app, &anna, "Arvo Asiakas", "2025-02-10").await;
@@ -155,14 +150,15 @@ async fn a_coordinator_sees_the_api_figures_and_a_coach_only_its_own_caseload_in
     let coordinator_dom = browse_logged_in(
         &chromium,
         &app,
-        &coordinator,
+        coordinator_id,
         query,
         &[
             format!("--screenshot={}", shot.display()),
             "--window-size=1200,2400".into(),
         ],
-    );
-    let coach_dom = browse_logged_in(&chromium, &app, &ben, "", &[]);
+    )
+    .await;
+    let coach_dom = browse_logged_in(&chromium, &app, ben_id, "", &[]).await;
 
     assert!(
         coordinator_dom.contains("Suppilo / Funnel"),
@@ -207,6 +203,7 @@ async fn a_coordinator_sees_the_api_figures_and_a_coach_only_its_own_caseload_in
         "and no other coach's client"
     );
     assert_eq!(figure(&coach_dom, "clients").as_deref(), Some("1"));
+    let _ = &ben;
     assert!(
         std::fs::metadata(&shot)
             .map(|m| m.len() > 10_000)
@@ -219,7 +216,7 @@ async fn a_coordinator_sees_the_api_figures_and_a_coach_only_its_own_caseload_in
 }
 
 #[tokio::test]
-async fn the_dashboard_sends_a_caller_without_a_session_to_the_login_form() {
+async fn the_dashboard_sends_a_caller_without_a_session_to_the_sign_in_page() {
     let app = spawn_app().await;
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -227,11 +224,11 @@ async fn the_dashboard_sends_a_caller_without_a_session_to_the_login_form() {
         .unwrap();
 
     let r = no_redirects
-        .get(app.url("/dashboard"))
+        .get(app.url("/dashboard?from=2026-01-01"))
         .send()
         .await
         .unwrap();
-    let bad_login = no_redirects
+    let old_login = no_redirects
         .post(app.url("/dashboard/login"))
         .form(&[("token", "not-a-token")])
         .send()
@@ -239,35 +236,34 @@ async fn the_dashboard_sends_a_caller_without_a_session_to_the_login_form() {
         .unwrap();
 
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/dashboard/login");
-    assert_eq!(bad_login.status(), 401);
+    assert_eq!(
+        r.headers()["location"],
+        "/signin?next=%2Fdashboard%3Ffrom%3D2026-01-01"
+    );
+    assert_eq!(old_login.status(), 303);
+    assert_eq!(old_login.headers()["location"], "/signin?next=%2Fdashboard");
 }
 
 #[tokio::test]
-async fn the_login_form_sets_an_http_only_session_cookie_and_goes_only_to_the_dashboard() {
+async fn a_signed_in_session_shows_the_dashboard_with_a_sign_out_form_that_ends_it() {
     let app = spawn_app().await;
-    let coordinator = app.token(Role::Coordinator, None).await;
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-
-    let r = no_redirects
-        .post(app.url("/dashboard/login"))
-        .form(&[
-            ("token", coordinator.as_str()),
-            ("next", "https://elsewhere.example/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-
+    person(&app, Role::Coordinator, "koordinaattori@example.fi").await;
+    let mut browser = Browser::new(&app);
+    let r = browser
+        .sign_in("koordinaattori@example.fi", PASSWORD, "/dashboard")
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/dashboard");
-    let cookie = r.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.starts_with("kohtaamo_session="));
-    assert!(cookie.contains("HttpOnly"));
-    assert!(cookie.contains("Path=/dashboard"));
+
+    let page = browser.get("/dashboard").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"action="/signout""#), "{html}");
+    let token = crate::sessions::csrf_token(&html);
+    let r = browser.post("/signout", &[("csrf_token", &token)]).await;
+
+    assert_eq!(r.status(), 303);
+    assert_eq!(browser.get("/dashboard").await.status(), 303);
 }
 
 #[tokio::test]

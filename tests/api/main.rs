@@ -2,6 +2,7 @@
 //! a random port with its own temporary database and index.
 
 mod access;
+mod accounts;
 mod cli;
 mod clients;
 mod dashboard;
@@ -25,6 +26,7 @@ mod readiness;
 mod schemathesis;
 mod search;
 mod service;
+mod sessions;
 mod stress;
 mod training;
 mod validation;

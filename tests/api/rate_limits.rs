@@ -177,21 +177,21 @@ async fn an_address_is_served_again_after_retry_after() {
 }
 
 #[tokio::test]
-async fn failed_dashboard_logins_are_limited_like_bad_tokens() {
+async fn failed_sign_ins_are_limited_like_bad_tokens() {
     let app = spawn_with_auth_limit(2).await;
     let coach = app.token(Role::Coach, None).await;
-    let login = |token: String| {
-        app.client
-            .post(app.url("/dashboard/login"))
-            .form(&[("token", token)])
-            .send()
-    };
-    for n in 0..2 {
-        let r = login(wrong_token("d0000000", n)).await.unwrap();
+    crate::sessions::person(&app, Role::Coach, "aino@example.fi").await;
+    let mut browser = crate::sessions::Browser::new(&app);
+    for _ in 0..2 {
+        let r = browser
+            .sign_in("aino@example.fi", "väärä salasana!!", "")
+            .await;
         assert_eq!(r.status(), 401);
     }
 
-    let r = login(wrong_token("d0000000", 2)).await.unwrap();
+    let r = browser
+        .sign_in("aino@example.fi", "väärä salasana!!", "")
+        .await;
 
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
