@@ -113,3 +113,19 @@ async fn a_coordinator_follows_the_figures_and_downloads_a_table_by_keyboard_in_
     )
     .await;
 }
+
+#[tokio::test]
+async fn people_without_the_follow_up_pages_get_pages_that_say_why_in_chromium() {
+    let app = spawn_app().await;
+    let s = seed(&app).await;
+
+    run_suite(
+        &app,
+        "access",
+        &[
+            ("KOHTAAMO_EMPLOYER_TOKEN", s.employer_user.clone()),
+            ("KOHTAAMO_COORDINATOR_TOKEN", s.coordinator.clone()),
+        ],
+    )
+    .await;
+}
