@@ -199,7 +199,7 @@ fn serve(
             .service(
                 SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
             )
-            .configure(crate::web::routes)
+            .configure(crate::web::configure)
             .configure(api::configure);
         let stopping = stopping.clone();
         let http = HttpService::build()

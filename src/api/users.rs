@@ -95,9 +95,7 @@ fn checked_name(raw: &str) -> ApiResult<String> {
 
 /// Every user, oldest first: role, sign-in address, active tokens, disabled or not.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(PageParams),
-    responses((status = 200, body = ListPage<Account>),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = ListPage<Account>), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.list_users", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn list_users(
@@ -113,12 +111,9 @@ pub async fn list_users(
 
 /// Makes a user. With an e-mail address the answer carries a one-time sign-in link (for a
 /// person); without, an API token (for an integration). Either is shown only here.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
-    responses((status = 201, body = CreatedUser),
-        (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody, description = "The e-mail address is taken"),
-        (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/users", tag = "users",
+    request_body(content = UserInput, example = json!({"name": "Aino Valmentaja", "role": "coach", "email": "aino.valmentaja@example.fi"})),
+    responses((status = 201, body = CreatedUser), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_user", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_user(
@@ -190,9 +185,7 @@ pub async fn create_user(
 /// One user.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
     params(("id" = i64, Path, description = "User id")),
-    responses((status = 200, body = Account),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)),
+    responses((status = 200, body = Account), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 pub async fn get_user(
     state: web::Data<AppState>,
@@ -205,13 +198,10 @@ pub async fn get_user(
 
 /// Renames a user, changes its sign-in address, or disables (enables) it. Disabling revokes
 /// every token and ends every session at once; an admin cannot disable itself.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users",
+    request_body(content = UserPatch, example = json!({"disabled": true})),
     params(("id" = i64, Path, description = "User id")),
-    responses((status = 200, body = Account),
-        (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody, description = "The e-mail address is taken, or an admin disabling itself"),
-        (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = Account), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.patch_user", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn patch_user(
@@ -252,9 +242,7 @@ pub async fn patch_user(
 /// active. Never a token itself.
 #[utoipa::path(get, path = "/api/v1/users/{id}/tokens", tag = "users",
     params(("id" = i64, Path, description = "User id")),
-    responses((status = 200, body = Vec<TokenInfo>),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)),
+    responses((status = 200, body = Vec<TokenInfo>), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 pub async fn list_tokens(
     state: web::Data<AppState>,
@@ -268,13 +256,9 @@ pub async fn list_tokens(
 /// Issues another API token for a user, shown once in the answer. A disabled user gets none
 /// (409).
 #[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "users",
-    request_body(content = TokenInput, description = "May be empty (`{}`)"),
+    request_body(content = TokenInput, description = "May be empty (`{}`)", example = json!({"expires_in_days": 90})),
     params(("id" = i64, Path, description = "User id")),
-    responses((status = 201, body = IssuedToken),
-        (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody, description = "The user is disabled"),
-        (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 201, body = IssuedToken), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_token", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_token(
@@ -302,9 +286,7 @@ pub async fn create_token(
 #[utoipa::path(delete, path = "/api/v1/users/{id}/tokens/{token_id}", tag = "users",
     params(("id" = i64, Path, description = "User id"),
         ("token_id" = i64, Path, description = "Token id, as the listing shows it")),
-    responses((status = 204, description = "Revoked"),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)),
+    responses((status = 204, description = "Revoked"), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.revoke_token", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn revoke_token(

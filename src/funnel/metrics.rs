@@ -120,6 +120,60 @@ pub const PATH: [EventType; 5] = [
     EventType::Employed,
 ];
 
+/// A step of the cohort funnel: the main path, ending in a competitive job. Other placements
+/// (a work trial, a wage-subsidised job, …) never reach the last step; they are counted on
+/// their own in [`FunnelReport::cohort_placements`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CohortStep {
+    /// Entered the service (intake): the whole cohort.
+    Engaged,
+    /// Started the rapid job search.
+    JobSearch,
+    /// An employer was contacted for the client.
+    EmployerContact,
+    /// Went to a job interview.
+    Interview,
+    /// Started an open-market paid job.
+    CompetitiveJob,
+}
+
+/// The steps of the cohort funnel, in order.
+pub const COHORT_STEPS: [CohortStep; 5] = [
+    CohortStep::Engaged,
+    CohortStep::JobSearch,
+    CohortStep::EmployerContact,
+    CohortStep::Interview,
+    CohortStep::CompetitiveJob,
+];
+
+impl CohortStep {
+    /// The identifier (as in the JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CohortStep::Engaged => "engaged",
+            CohortStep::JobSearch => "job_search",
+            CohortStep::EmployerContact => "employer_contact",
+            CohortStep::Interview => "interview",
+            CohortStep::CompetitiveJob => "competitive_job",
+        }
+    }
+
+    /// The step `e` shows the client reached, if it is one of the funnel's.
+    fn reached_by(e: &EventFact) -> Option<Self> {
+        match e.kind {
+            EventType::Engaged => Some(CohortStep::Engaged),
+            EventType::JobSearch => Some(CohortStep::JobSearch),
+            EventType::EmployerContact => Some(CohortStep::EmployerContact),
+            EventType::Interview => Some(CohortStep::Interview),
+            EventType::Employed if e.placement == Some(PlacementType::Competitive) => {
+                Some(CohortStep::CompetitiveJob)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Stages that a client can be in, in funnel order.
 pub const STAGES: [EventType; 9] = [
     EventType::Referred,
@@ -187,8 +241,13 @@ struct Timeline<'a> {
     /// Each time the case closed (`true`) or reopened (`false`).
     closures: Vec<(i64, bool)>,
     current_stage: EventType,
+    /// The placement held at the end of the events, if any.
+    current_placement: Option<PlacementType>,
     out_of_work_at_entry: bool,
     furthest_path_step: usize,
+    /// Furthest step of [`COHORT_STEPS`] reached: like `furthest_path_step`, but only a
+    /// competitive placement reaches the last step (a work trial is not a job).
+    furthest_cohort_step: usize,
     first_face_to_face_contact: Option<i64>,
 }
 
@@ -201,6 +260,7 @@ impl<'a> Timeline<'a> {
         // work (the usual case in IPS).
         let mut out_of_work_at_entry = true;
         let mut furthest_path_step = 0;
+        let mut furthest_cohort_step = 0;
         let mut first_face_to_face_contact = None;
         for e in events {
             let was_closed = state.closed;
@@ -234,6 +294,9 @@ impl<'a> Timeline<'a> {
             if let Some(step) = PATH.iter().position(|p| *p == e.kind) {
                 furthest_path_step = furthest_path_step.max(step);
             }
+            if let Some(step) = CohortStep::reached_by(e) {
+                furthest_cohort_step = furthest_cohort_step.max(step as usize);
+            }
         }
         Self {
             client,
@@ -241,14 +304,20 @@ impl<'a> Timeline<'a> {
             placements,
             closures,
             current_stage: state.stage.unwrap_or(EventType::Engaged),
+            current_placement: state.employed,
             out_of_work_at_entry,
             furthest_path_step,
+            furthest_cohort_step,
             first_face_to_face_contact,
         }
     }
 
     fn current_stage(&self) -> EventType {
         self.current_stage
+    }
+
+    fn current_placement(&self) -> Option<PlacementType> {
+        self.current_placement
     }
 
     /// Whether the case stood closed just before `at`.
@@ -271,6 +340,11 @@ impl<'a> Timeline<'a> {
     /// Furthest step of [`PATH`] ever reached (0 = engaged).
     fn furthest_path_step(&self) -> usize {
         self.furthest_path_step
+    }
+
+    /// Furthest step of [`COHORT_STEPS`] ever reached (0 = engaged).
+    fn furthest_cohort_step(&self) -> usize {
+        self.furthest_cohort_step
     }
 
     fn first_face_to_face_contact(&self) -> Option<i64> {
@@ -308,6 +382,30 @@ pub struct StageCount {
     /// Finnish label.
     pub label: &'static str,
     /// Clients whose current stage this is.
+    pub clients: usize,
+}
+
+/// How many of the cohort (clients whose intake falls within the period) reached one step of
+/// the main path, or any later step, by the end of the period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CohortReach {
+    /// The step.
+    pub step: CohortStep,
+    /// Cohort clients who reached it (or a later step).
+    pub clients: usize,
+    /// `clients` over the whole cohort; null for an empty cohort.
+    pub share_of_cohort: Option<f64>,
+    /// `clients` over those who reached the step before; null for the first step and when
+    /// nobody reached the step before.
+    pub from_previous: Option<f64>,
+}
+
+/// Clients by the type of placement.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlacementCount {
+    /// The placement type.
+    pub placement: PlacementType,
+    /// Clients.
     pub clients: usize,
 }
 
@@ -445,6 +543,16 @@ pub struct FunnelReport {
     pub cohort: usize,
     /// Current stage counts (population).
     pub stages: Vec<StageCount>,
+    /// Clients whose current stage is `employed`, by the placement they hold: a work trial is
+    /// not a job.
+    pub employed_by_placement: Vec<PlacementCount>,
+    /// The cohort funnel: of the clients whose intake falls within the period, how many
+    /// reached each step of the main path by its end (only a competitive placement reaches
+    /// `competitive_job`).
+    pub cohort_funnel: Vec<CohortReach>,
+    /// Cohort clients who started a placement of each type by the end of the period (a
+    /// client with several types counts under each).
+    pub cohort_placements: Vec<PlacementCount>,
     /// Step-to-step conversion along the main path (cohort).
     pub conversions: Vec<Conversion>,
     /// Median time in stage.
@@ -501,6 +609,61 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
             stage: *s,
             label: stage_label(*s),
             clients: stage_count.get(s).copied().unwrap_or(0),
+        })
+        .collect();
+
+    let mut holding: HashMap<PlacementType, usize> = HashMap::new();
+    for t in &population {
+        if t.current_stage() == EventType::Employed {
+            if let Some(p) = t.current_placement() {
+                *holding.entry(p).or_default() += 1;
+            }
+        }
+    }
+    let employed_by_placement = PlacementType::ALL
+        .iter()
+        .map(|p| PlacementCount {
+            placement: *p,
+            clients: holding.get(p).copied().unwrap_or(0),
+        })
+        .collect();
+
+    let reached: Vec<usize> = COHORT_STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            cohort
+                .iter()
+                .filter(|t| t.furthest_cohort_step() >= i)
+                .count()
+        })
+        .collect();
+    let cohort_funnel = COHORT_STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, step)| CohortReach {
+            step: *step,
+            clients: reached[i],
+            share_of_cohort: ratio(reached[i], cohort.len()),
+            from_previous: if i == 0 {
+                None
+            } else {
+                ratio(reached[i], reached[i - 1])
+            },
+        })
+        .collect();
+    let cohort_placements = PlacementType::ALL
+        .iter()
+        .map(|kind| PlacementCount {
+            placement: *kind,
+            clients: cohort
+                .iter()
+                .filter(|t| {
+                    t.placements()
+                        .iter()
+                        .any(|p| p.event.placement == Some(*kind))
+                })
+                .count(),
         })
         .collect();
 
@@ -709,6 +872,9 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
         clients: population.len(),
         cohort: cohort.len(),
         stages,
+        employed_by_placement,
+        cohort_funnel,
+        cohort_placements,
         conversions,
         time_in_stage,
         outcomes: Outcomes {
@@ -728,6 +894,18 @@ pub fn current_stages(data: &FunnelData, coach: Option<i64>) -> Vec<(i64, EventT
     timelines(data, coach)
         .iter()
         .map(|t| (t.client.id, t.current_stage()))
+        .collect()
+}
+
+/// Each client's current stage and the placement held now (of `coach`, or everyone), in
+/// client order: the data is already cut at the end of the period.
+pub fn current_cases(
+    data: &FunnelData,
+    coach: Option<i64>,
+) -> Vec<(i64, EventType, Option<PlacementType>)> {
+    timelines(data, coach)
+        .iter()
+        .map(|t| (t.client.id, t.current_stage(), t.current_placement()))
         .collect()
 }
 
@@ -1008,6 +1186,117 @@ mod tests {
     fn median_of_even_count_is_the_mean_of_the_middle_two() {
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&mut []), None);
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn event(id: i64, client_id: i64, kind: EventType, at: &str) -> EventFact {
+        EventFact {
+            id,
+            client_id,
+            kind,
+            at: midnight(day(at)),
+            placement: None,
+            hours_per_week: None,
+            face_to_face: false,
+            out_of_work_at_entry: None,
+            employer_id: None,
+            occupation: None,
+        }
+    }
+
+    fn employed(id: i64, client_id: i64, placement: PlacementType, at: &str) -> EventFact {
+        EventFact {
+            placement: Some(placement),
+            ..event(id, client_id, EventType::Employed, at)
+        }
+    }
+
+    #[test]
+    fn the_cohort_funnel_counts_who_entered_in_the_period_and_a_work_trial_is_no_job() {
+        let client = |id, intake: &str| ClientFacts {
+            id,
+            coach_id: 1,
+            intake: day(intake),
+        };
+        use EventType::*;
+        let data = FunnelData {
+            // 4 entered in the period; client 5 entered before it and is not in the cohort.
+            clients: vec![
+                client(1, "2025-02-01"),
+                client(2, "2025-02-01"),
+                client(3, "2025-03-01"),
+                client(4, "2025-03-01"),
+                client(5, "2024-06-01"),
+            ],
+            events: vec![
+                event(1, 1, JobSearch, "2025-02-02"),
+                event(2, 1, EmployerContact, "2025-02-10"),
+                // Straight to a competitive job: the interview step is counted as passed.
+                employed(3, 1, PlacementType::Competitive, "2025-03-01"),
+                event(4, 2, JobSearch, "2025-02-03"),
+                employed(5, 2, PlacementType::WorkTrial, "2025-03-01"),
+                event(6, 3, JobSearch, "2025-03-02"),
+                employed(7, 3, PlacementType::WorkTrial, "2025-03-05"),
+                event(8, 3, JobEnded, "2025-04-05"),
+                employed(9, 3, PlacementType::WageSubsidised, "2025-04-10"),
+                event(10, 5, JobSearch, "2024-06-02"),
+                employed(11, 5, PlacementType::Competitive, "2024-07-01"),
+            ],
+            contacts: vec![],
+        };
+        let period = Period {
+            from: day("2025-01-01"),
+            to: day("2025-06-30"),
+        };
+
+        let report = funnel(&data, period, None);
+
+        let reached: Vec<(&str, usize)> = report
+            .cohort_funnel
+            .iter()
+            .map(|r| (r.step.as_str(), r.clients))
+            .collect();
+        assert_eq!(
+            reached,
+            [
+                ("engaged", 4),
+                ("job_search", 3),
+                ("employer_contact", 1),
+                ("interview", 1),
+                ("competitive_job", 1)
+            ]
+        );
+        assert_eq!(report.cohort_funnel[0].share_of_cohort, Some(1.0));
+        assert_eq!(report.cohort_funnel[1].from_previous, Some(0.75));
+        assert_eq!(report.cohort_funnel[0].from_previous, None);
+        let placements: HashMap<PlacementType, usize> = report
+            .cohort_placements
+            .iter()
+            .map(|p| (p.placement, p.clients))
+            .collect();
+        assert_eq!(placements[&PlacementType::WorkTrial], 2);
+        assert_eq!(placements[&PlacementType::WageSubsidised], 1);
+        assert_eq!(placements[&PlacementType::Competitive], 1);
+        // Now: 5 holds a competitive job, 2 a work trial, 3 a wage-subsidised job, and 1
+        // (whose placement was entered first) a competitive job.
+        let holding: HashMap<PlacementType, usize> = report
+            .employed_by_placement
+            .iter()
+            .map(|p| (p.placement, p.clients))
+            .collect();
+        assert_eq!(holding[&PlacementType::Competitive], 2);
+        assert_eq!(holding[&PlacementType::WorkTrial], 1);
+        assert_eq!(holding[&PlacementType::WageSubsidised], 1);
+        let employed_now = report
+            .stages
+            .iter()
+            .find(|s| s.stage == EventType::Employed)
+            .unwrap()
+            .clients;
+        assert_eq!(holding.values().sum::<usize>(), employed_now);
     }
 
     #[test]

@@ -44,7 +44,7 @@ async fn password_turn() -> Result<tokio::sync::SemaphorePermit<'static>, PageEr
 }
 
 /// Where a person goes after signing in when no page was asked for.
-pub const AFTER_SIGN_IN: &str = "/account";
+pub const AFTER_SIGN_IN: &str = "/";
 
 /// Registers the sign-in, sign-out and account pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -3,9 +3,9 @@
 
 mod access;
 mod accounts;
+mod browser;
 mod cli;
 mod clients;
-mod dashboard;
 mod dates;
 mod devset;
 mod funnel;
@@ -30,4 +30,5 @@ mod sessions;
 mod stress;
 mod training;
 mod validation;
+mod web;
 mod wishes;

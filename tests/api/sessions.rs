@@ -211,7 +211,7 @@ async fn signing_in_with_a_password_gives_a_session_cookie_not_the_token_and_the
     let r = browser.sign_in("Aino@Example.FI", PASSWORD, "").await;
 
     assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), "/account");
+    assert_eq!(location(&r), "/");
     let set: Vec<_> = r.headers().get_all(SET_COOKIE).iter().collect();
     let session = set
         .iter()
@@ -310,15 +310,16 @@ async fn a_session_ends_when_idle_for_the_idle_limit() {
 
 #[tokio::test]
 async fn a_session_ends_at_its_absolute_limit_however_much_it_is_used() {
-    let app = spawn_with_sessions(Duration::from_secs(3600), Duration::from_secs(3)).await;
+    // Wide margins: a loaded 2-core machine can take a second or more per request.
+    let app = spawn_with_sessions(Duration::from_secs(3600), Duration::from_secs(8)).await;
     person(&app, Role::Coach, "aino@example.fi").await;
     let mut browser = Browser::new(&app);
     browser.sign_in("aino@example.fi", PASSWORD, "").await;
     assert_eq!(browser.get("/account").await.status(), 200);
 
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(browser.get("/account").await.status(), 200);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
     let r = browser.get("/account").await;
 
     assert_eq!(r.status(), 303);
@@ -709,8 +710,8 @@ async fn next_leads_back_to_the_page_asked_for_and_never_to_another_site() {
 
     assert_eq!(location(&page), "/signin?next=%2Faccount");
     assert_eq!(location(&home), "/dashboard?from=2026-01-01");
-    assert_eq!(location(&elsewhere), "/account");
-    assert_eq!(location(&scheme_relative), "/account");
+    assert_eq!(location(&elsewhere), "/");
+    assert_eq!(location(&scheme_relative), "/");
 }
 
 #[tokio::test]
