@@ -149,6 +149,20 @@ pub struct SignedIn {
     pub session: Session,
 }
 
+impl SignedIn {
+    /// A 403 page unless the person has one of `roles` (`what`: what they tried, in words).
+    pub fn require(&self, roles: &[crate::domain::Role], what: &str) -> Result<(), PageError> {
+        if roles.contains(&self.user.role) {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(format!(
+                "Roolisi ({}) ei salli tätä. / The {} role may not {what}.",
+                self.user.role, self.user.role
+            )))
+        }
+    }
+}
+
 /// The outcome of looking the session up, kept for the rest of the request (the page's
 /// extractor and the form's CSRF check read it once).
 #[derive(Clone)]
