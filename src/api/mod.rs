@@ -3,6 +3,7 @@
 
 mod access_log;
 mod auth;
+mod caseload;
 mod catch_panic;
 mod clients;
 mod dashboard;
@@ -112,6 +113,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .configure(employers::routes)
                 .configure(postings::routes)
+                .configure(caseload::routes)
                 .configure(clients::routes)
                 .configure(matches::routes)
                 .configure(search::routes)

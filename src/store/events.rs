@@ -44,17 +44,17 @@ struct EventRow {
     created_at: String,
 }
 
-fn stored_time(what: &str, raw: &str) -> Result<DateTime<Utc>> {
+pub(super) fn stored_time(what: &str, raw: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("{what} '{raw}': {e}")))
 }
 
-fn stored_kind(raw: &str) -> Result<EventType> {
+pub(super) fn stored_kind(raw: &str) -> Result<EventType> {
     EventType::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("event type '{raw}'")))
 }
 
-fn stored_placement(raw: Option<&str>) -> Result<Option<PlacementType>> {
+pub(super) fn stored_placement(raw: Option<&str>) -> Result<Option<PlacementType>> {
     raw.map(|p| {
         PlacementType::parse(p).ok_or_else(|| StoreError::Corrupt(format!("placement '{p}'")))
     })

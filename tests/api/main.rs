@@ -2,6 +2,7 @@
 //! a random port with its own temporary database and index.
 
 mod access;
+mod caseload;
 mod cli;
 mod clients;
 mod dashboard;
