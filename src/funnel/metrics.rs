@@ -149,6 +149,7 @@ pub fn stage_label(kind: EventType) -> &'static str {
         EventType::MatchInterested => "Kiinnostunut ehdotuksesta",
         EventType::MatchDeclined => "Hylkäsi ehdotuksen",
         EventType::BenefitsCounselling => "Etuusneuvonta",
+        EventType::MatchApplied => "Haki ehdotettua työtä",
     }
 }
 

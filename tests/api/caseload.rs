@@ -183,3 +183,53 @@ async fn a_coach_sees_only_its_own_caseload_and_other_roles_none() {
         assert_eq!(r.status(), 403, "{role:?}");
     }
 }
+
+#[tokio::test]
+async fn an_application_for_a_suggestion_is_recorded_without_moving_the_stage() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Pesula Oy").await;
+    let vacancy = app
+        .vacancy(
+            &coach,
+            employer,
+            "Pesulatyöntekijä",
+            "Pyykin lajittelua",
+            "Tampere",
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let id = client(&app, &coach, "Hakija", &days_ago(3)).await;
+    ok_event(&app, &coach, id, json!({"type": "engaged"})).await;
+
+    let (without, body) =
+        crate::funnel::event(&app, &coach, id, json!({"type": "match_applied"})).await;
+    ok_event(
+        &app,
+        &coach,
+        id,
+        json!({"type": "match_applied", "vacancy_id": vacancy}),
+    )
+    .await;
+
+    assert_eq!(without, 422);
+    assert_eq!(body["error"]["field"], "vacancy_id");
+    let caseload: Value = app
+        .get("/api/v1/caseload", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(caseload["clients"][0]["stage"], "engaged");
+    let events: Value = app
+        .get(&format!("/api/v1/clients/{id}/events"), &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        events.to_string().contains("\"match_applied\""),
+        "the application is in the history: {events}"
+    );
+}
