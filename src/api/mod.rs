@@ -31,10 +31,13 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use utoipa::{IntoParams, ToSchema};
 
+pub use auth::Caller;
+pub use caseload::{overview as caseload_overview, CaseloadEntry};
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use health::Health;
 pub use limits::{Limiter, Rate, RateLimits};
+pub use matches::suggestions;
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
