@@ -38,6 +38,7 @@ pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use health::Health;
 pub use limits::{Limiter, Rate, RateLimits};
 pub use matches::suggestions;
+pub use search::{run as run_search, SearchParams};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
