@@ -55,22 +55,42 @@ pub async fn matches(
     params: ApiQuery<MatchParams>,
     request: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    state.limiter.expensive(caller.id())?;
-    let id = id.into_inner();
-    let (action, target) = (AccessAction::Matches, AccessTarget::Client(id));
-    let what = "ask for a client's matches";
-    require_logged(&state, &caller, &[Role::Coach], what, action, target).await?;
     let limit = super::checked_limit(params.limit)? as usize;
-    let client = state.store.client_for(id, caller.id(), action).await?;
     let lang = ReasonLang::from_accept_language(
         request
             .headers()
             .get("accept-language")
             .and_then(|v| v.to_str().ok()),
     );
+    let (client_id, model, suggestions) =
+        suggestions(&state, &caller, id.into_inner(), params.kind, limit, lang).await?;
+    Ok(HttpResponse::Ok().json(MatchList {
+        client_id,
+        model,
+        matches: suggestions,
+    }))
+}
+
+/// Suggestions for client `id` of the calling coach, as the API and the web app serve them:
+/// rate-limited per user, refused roles and other coaches' clients written to the access log,
+/// the read logged, and the list served logged for training. Returns the client id, the
+/// model version and the suggestions.
+pub async fn suggestions(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    kind: Option<CandidateKind>,
+    limit: usize,
+    lang: ReasonLang,
+) -> ApiResult<(i64, String, Vec<Suggestion>)> {
+    state.limiter.expensive(caller.id())?;
+    let (action, target) = (AccessAction::Matches, AccessTarget::Client(id));
+    let what = "ask for a client's matches";
+    require_logged(state, caller, &[Role::Coach], what, action, target).await?;
+    let client = state.store.client_for(id, caller.id(), action).await?;
     let now = chrono::Utc::now();
     let req = MatchRequest {
-        kind: params.kind,
+        kind,
         limit,
         lang,
         now,
@@ -83,9 +103,5 @@ pub async fn matches(
     let suggestions =
         web::block(move || span.in_scope(|| matcher.suggest(&client, &req, &hires))).await??;
     matching::log_in_background(&state.store, client_id, &model.version, now, &suggestions);
-    Ok(HttpResponse::Ok().json(MatchList {
-        client_id,
-        model: model.version.clone(),
-        matches: suggestions,
-    }))
+    Ok((client_id, model.version.clone(), suggestions))
 }

@@ -3,6 +3,7 @@
 
 mod access_log;
 mod auth;
+mod caseload;
 mod catch_panic;
 mod clients;
 mod employers;
@@ -32,15 +33,18 @@ use utoipa::{IntoParams, ToSchema};
 
 // The web app (`crate::web`) shares the API's authentication and the funnel's access rule.
 pub use auth::{authenticate, Caller};
+pub use caseload::{overview as caseload_overview, CaseloadEntry};
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use funnel::{refusal_reason, scope};
 pub use health::Health;
 pub use limits::{retry_after_secs, Limiter, Rate, RateLimits, Throttled};
+pub use matches::suggestions;
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
 pub use request_id::{request_id, REQUEST_ID};
+pub use search::{run as run_search, SearchParams};
 
 use crate::search::SearchIndex;
 use crate::store::{Page, Store};
@@ -116,6 +120,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .configure(employers::routes)
                 .configure(postings::routes)
+                .configure(caseload::routes)
                 .configure(clients::routes)
                 .configure(matches::routes)
                 .configure(search::routes)

@@ -53,6 +53,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi};
         super::postings::patch_task,
         super::postings::close_task,
         super::postings::list_tasks,
+        super::caseload::caseload,
         super::clients::create_client,
         super::clients::get_client,
         super::clients::patch_client,

@@ -53,8 +53,14 @@ pub async fn search(
     caller: Caller,
     params: ApiQuery<SearchParams>,
 ) -> ApiResult<HttpResponse> {
+    let results = run(&state, &caller, params.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(results))
+}
+
+/// A search as the API and the web app run it: rate-limited per user, the same bounds on
+/// `limit`, `offset` and `q`, an employer user's search kept to its own postings.
+pub async fn run(state: &AppState, caller: &Caller, p: SearchParams) -> ApiResult<SearchResults> {
     state.limiter.expensive(caller.id())?;
-    let p = params.into_inner();
     let limit = super::checked_limit(p.limit)? as usize;
     let offset = p.offset.unwrap_or(0);
     if offset > 10_000 {
@@ -91,5 +97,5 @@ pub async fn search(
     let index = state.search.clone();
     let span = tracing::Span::current();
     let results = web::block(move || span.in_scope(|| index.search(&req))).await??;
-    Ok(HttpResponse::Ok().json(results))
+    Ok(results)
 }

@@ -38,13 +38,15 @@ pub enum EventType {
     MatchInterested,
     /// The client turned a suggestion down.
     MatchDeclined,
+    /// The client applied for a suggested vacancy or task.
+    MatchApplied,
     /// Benefits counselling done.
     BenefitsCounselling,
 }
 
 impl EventType {
     /// Every event type, in funnel order.
-    pub const ALL: [EventType; 13] = [
+    pub const ALL: [EventType; 14] = [
         EventType::Referred,
         EventType::Engaged,
         EventType::Profiling,
@@ -58,6 +60,7 @@ impl EventType {
         EventType::MatchInterested,
         EventType::MatchDeclined,
         EventType::BenefitsCounselling,
+        EventType::MatchApplied,
     ];
 
     /// The identifier stored and shown.
@@ -76,6 +79,7 @@ impl EventType {
             EventType::MatchInterested => "match_interested",
             EventType::MatchDeclined => "match_declined",
             EventType::BenefitsCounselling => "benefits_counselling",
+            EventType::MatchApplied => "match_applied",
         }
     }
 
@@ -92,6 +96,7 @@ impl EventType {
             EventType::Profiling
                 | EventType::MatchInterested
                 | EventType::MatchDeclined
+                | EventType::MatchApplied
                 | EventType::BenefitsCounselling
         )
     }
@@ -152,8 +157,9 @@ impl PlacementType {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
-    /// Event type (a DOMAIN.md stage, `match_interested`, `match_declined` or
-    /// `benefits_counselling`).
+    /// Event type: a DOMAIN.md stage, `benefits_counselling`, or the client's answer to a
+    /// suggestion (`match_interested`, `match_declined`, `match_applied`, each naming its
+    /// `vacancy_id` or `task_id`).
     #[serde(rename = "type")]
     #[schema(value_type = EventType)]
     pub kind: Option<String>,
@@ -296,8 +302,10 @@ impl EventDraft {
                 "belongs only on `employed` or `in_work_support`",
             ));
         }
-        if matches!(kind, EventType::MatchInterested | EventType::MatchDeclined)
-            && input.vacancy_id.is_none()
+        if matches!(
+            kind,
+            EventType::MatchInterested | EventType::MatchDeclined | EventType::MatchApplied
+        ) && input.vacancy_id.is_none()
             && input.task_id.is_none()
         {
             return Err(ValidationError::new(

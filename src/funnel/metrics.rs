@@ -203,6 +203,7 @@ pub fn stage_label(kind: EventType) -> &'static str {
         EventType::MatchInterested => "Kiinnostunut ehdotuksesta",
         EventType::MatchDeclined => "Hylkäsi ehdotuksen",
         EventType::BenefitsCounselling => "Etuusneuvonta",
+        EventType::MatchApplied => "Haki ehdotettua työtä",
     }
 }
 
@@ -1131,11 +1132,7 @@ pub fn fidelity(data: &FunnelData, period: Period, coach: Option<i64>) -> Fideli
         })
         .filter_map(|t| {
             let days = (period.to - t.client.intake).num_days();
-            let level = match days {
-                d if d > 30 => "over_30_days",
-                d if d >= 21 => "over_21_days",
-                _ => return None,
-            };
+            let level = super::caseload::rapid_search_level(days)?;
             Some(Alert {
                 client_id: t.client.id,
                 coach_id: t.client.coach_id,

@@ -10,14 +10,15 @@ use super::changelog::{append, Entity};
 use super::{now, Page, Result, Store, StoreError};
 use crate::domain::{pseudonym, AccessAction, AccessTarget, Client, ClientDraft, DenialReason};
 
-const CLIENT_SELECT: &str = "SELECT id, coach_id, display_name, home_municipality, intake_date, \
+pub(super) const CLIENT_SELECT: &str =
+    "SELECT id, coach_id, display_name, home_municipality, intake_date, \
     treatment_team_contact, preferences, created_at, updated_at, erased_at FROM clients";
 
 /// The name of the caseload list in the access log (`GET /api/v1/clients`).
 pub const CASELOAD_LIST: &str = "clients";
 
 #[derive(sqlx::FromRow)]
-struct ClientRow {
+pub(super) struct ClientRow {
     id: i64,
     coach_id: i64,
     display_name: String,

@@ -44,17 +44,17 @@ struct EventRow {
     created_at: String,
 }
 
-fn stored_time(what: &str, raw: &str) -> Result<DateTime<Utc>> {
+pub(super) fn stored_time(what: &str, raw: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("{what} '{raw}': {e}")))
 }
 
-fn stored_kind(raw: &str) -> Result<EventType> {
+pub(super) fn stored_kind(raw: &str) -> Result<EventType> {
     EventType::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("event type '{raw}'")))
 }
 
-fn stored_placement(raw: Option<&str>) -> Result<Option<PlacementType>> {
+pub(super) fn stored_placement(raw: Option<&str>) -> Result<Option<PlacementType>> {
     raw.map(|p| {
         PlacementType::parse(p).ok_or_else(|| StoreError::Corrupt(format!("placement '{p}'")))
     })
@@ -914,8 +914,8 @@ impl Store {
              LEFT JOIN vacancies v ON v.id = e.vacancy_id \
              LEFT JOIN tasks t ON t.id = e.task_id \
              WHERE e.at <= ?1 AND {scope} AND e.id > ?3 AND e.id <= ?4 \
-               AND e.type NOT IN ('match_interested', 'match_declined', 'profiling', \
-                                  'benefits_counselling') \
+               AND e.type NOT IN ('match_interested', 'match_declined', 'match_applied', \
+                                  'profiling', 'benefits_counselling') \
              ORDER BY e.client_id, e.at, e.id"
         )))
         .bind(&until_at)
@@ -981,9 +981,10 @@ impl Store {
             "SELECT e.client_id, e.vacancy_id, e.task_id, \
              CASE e.type WHEN 'match_interested' THEN 'interested' \
                          WHEN 'match_declined' THEN 'declined' \
+                         WHEN 'match_applied' THEN 'applied' \
                          WHEN 'employed' THEN 'placed' ELSE 'contacted' END, e.at \
              FROM client_events e \
-             WHERE e.type IN ('match_interested', 'match_declined', 'employed', \
+             WHERE e.type IN ('match_interested', 'match_declined', 'match_applied', 'employed', \
                               'employer_contact', 'interview') \
                AND (e.vacancy_id IS NOT NULL OR e.task_id IS NOT NULL) \
                AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
@@ -1007,6 +1008,7 @@ impl Store {
                     signal: match signal.as_str() {
                         "interested" => "interested",
                         "declined" => "declined",
+                        "applied" => "applied",
                         "placed" => "placed",
                         "contacted" => "contacted",
                         "employer_would_hire" => "employer_would_hire",

@@ -355,7 +355,8 @@ impl Store {
                     })
                     .map(|l| match l.signal {
                         "placed" | "employer_would_hire" => 3,
-                        "contacted" => 2,
+                        // An application is as strong a sign as the coach's call.
+                        "contacted" | "applied" => 2,
                         "interested" => 1,
                         _ => 0,
                     })

@@ -5,6 +5,7 @@
 //! follows that log and can always be rebuilt from these tables.
 
 mod access;
+mod caseload;
 mod changelog;
 mod clients;
 mod employers;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use access::{Access, AccessQuery};
+pub use caseload::CASELOAD_OVERVIEW;
 pub use changelog::{Change, Entity};
 pub use clients::CASELOAD_LIST;
 pub use impressions::{Impression, LabelledImpression};

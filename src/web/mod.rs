@@ -13,6 +13,7 @@
 //! Every HTML answer carries the security headers of [`security`].
 
 mod assets;
+mod coach;
 pub mod csrf;
 mod dashboard;
 mod exports;
@@ -44,7 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/language", web::post().to(language::switch))
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(signin::routes)
-        .configure(dashboard::routes);
+        .configure(dashboard::routes)
+        .configure(coach::routes);
 }
 
 /// The user behind a request, or `None` when nobody is signed in.
@@ -118,7 +120,10 @@ async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     let Some(user) = signed_in_user(&req, &state).await? else {
         return Ok(sign_in_first(&req));
     };
-    if matches!(user.role, Role::Coordinator | Role::Coach) {
+    if user.role == Role::Coach {
+        return Ok(see_other(coach::CASELOAD_PATH));
+    }
+    if user.role == Role::Coordinator {
         return Ok(see_other(dashboard::DASHBOARD_PATH));
     }
     let page = Page::new(&req, lang, Some(&user), lang.t("not-available-title"));

@@ -114,7 +114,12 @@ pub fn role_name(lang: Lang, role: Role) -> String {
 /// The main navigation of a role; pages not built yet are not linked.
 fn nav_for(role: Role, lang: Lang, path: &str) -> Vec<NavLink> {
     let links: &[(&'static str, &str)] = match role {
-        Role::Coordinator | Role::Coach => &[(super::dashboard::DASHBOARD_PATH, "nav-dashboard")],
+        Role::Coach => &[
+            (super::coach::CASELOAD_PATH, "nav-caseload"),
+            (super::coach::SEARCH_PATH, "nav-search"),
+            (super::dashboard::DASHBOARD_PATH, "nav-dashboard"),
+        ],
+        Role::Coordinator => &[(super::dashboard::DASHBOARD_PATH, "nav-dashboard")],
         _ => &[("/", "nav-home")],
     };
     links

@@ -167,3 +167,71 @@ async fn people_without_the_follow_up_pages_get_pages_that_say_why_in_chromium()
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_coach_works_through_the_caseload_edits_a_wish_and_records_an_answer_in_chromium() {
+    use kohtaamo::domain::Role;
+    use serde_json::{json, Value};
+
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Lahden Palvelut Oy").await;
+    app.vacancy(
+        &coach,
+        employer,
+        "Varastotyöntekijä",
+        "Keräilyä ja pakkaamista varastossa aamuvuorossa.",
+        "Lahti",
+    )
+    .await;
+    app.vacancy(
+        &coach,
+        employer,
+        "Siivooja",
+        "Toimistojen siivousta iltaisin.",
+        "Lahti",
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    let client = |name: &str, days: i64, wish: &str| {
+        json!({"display_name": name, "home_municipality": "Lahti",
+               "intake_date": (today - chrono::Duration::days(days)).to_string(),
+               "preferences": {"desired_work": wish}})
+    };
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &client("Asiakas Varasto", 5, "varastotyö"),
+        )
+        .await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/clients/{id}/events"),
+        &coach,
+        &json!({"type": "engaged"}),
+    )
+    .await;
+    app.post(
+        "/api/v1/clients",
+        &coach,
+        &client("Odottava Asiakas", 40, "keittiö"),
+    )
+    .await;
+
+    run_suite(
+        &app,
+        "coach",
+        &[
+            (
+                "KOHTAAMO_COACH_EMAIL",
+                sign_in_details(&app, &coach, "valmentaja@example.fi").await,
+            ),
+            ("KOHTAAMO_PASSWORD", PASSWORD.into()),
+            ("KOHTAAMO_CLIENT_ID", id.to_string()),
+            ("KOHTAAMO_OVERDUE_CLIENT", "Odottava Asiakas".into()),
+            ("KOHTAAMO_CLEANING_TITLE", "Siivooja".into()),
+        ],
+    )
+    .await;
+}

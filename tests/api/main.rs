@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod browser;
+mod caseload;
 mod cli;
 mod clients;
 mod dates;
@@ -31,4 +32,5 @@ mod stress;
 mod training;
 mod validation;
 mod web;
+mod web_coach;
 mod wishes;

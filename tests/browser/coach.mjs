@@ -1,0 +1,96 @@
+// The coach's day in Chromium: sign in, the caseload with who needs action on top, a client's
+// page, the wish edited in the form (by keyboard) and the suggestions changing with it, one
+// suggestion marked interested and found in the timeline, a new client registered with a
+// form error first (nothing typed lost), the printable shortlist and the search page.
+//
+// Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_COACH_EMAIL, KOHTAAMO_PASSWORD,
+// KOHTAAMO_CLIENT_ID (a client wishing for warehouse work), KOHTAAMO_OVERDUE_CLIENT (the name
+// of a client past the 30-day clock), KOHTAAMO_CLEANING_TITLE (a cleaning vacancy's title).
+
+import {
+  check,
+  checkEqual,
+  checkPage,
+  focused,
+  openSession,
+  runSuite,
+  setting,
+  signIn,
+  tabUntil,
+  url,
+} from "./lib/harness.mjs";
+
+const SUITE = "coach";
+
+/** The title of the first suggestion on a client page. */
+const firstSuggestion = (page) => page.locator(".match .match__title").first().textContent();
+
+await runSuite(SUITE, async () => {
+  const clientId = setting("KOHTAAMO_CLIENT_ID");
+  const cleaning = setting("KOHTAAMO_CLEANING_TITLE");
+  const coach = await openSession("coach");
+  try {
+    const { page } = coach;
+    await signIn(coach, SUITE, setting("KOHTAAMO_COACH_EMAIL"), setting("KOHTAAMO_PASSWORD"), "signin");
+    checkEqual(new URL(page.url()).pathname, "/caseload", "a coach starts at the caseload");
+    const needs = await page.locator(".worklist").innerText();
+    check(needs.includes(setting("KOHTAAMO_OVERDUE_CLIENT")), "the overdue client is among those needing action");
+    check(/yli 30 päivän rajan/.test(needs), `the reason is in words: ${needs}`);
+    await checkPage(coach, SUITE, "caseload");
+
+    await page.goto(url(`/clients/${clientId}`));
+    const before = await firstSuggestion(page);
+    check(before !== cleaning, `before the edit the first suggestion is not cleaning work (${before})`);
+    await checkPage(coach, SUITE, "client");
+
+    // The wish, edited by keyboard: Tab to the field, replace the text, submit with Enter.
+    await page.goto(url(`/clients/${clientId}/edit`));
+    await checkPage(coach, SUITE, "client-edit");
+    await tabUntil(page, () => document.activeElement?.id === "desired_work", "the wish field", 120);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("siivous");
+    await tabUntil(page, () => document.activeElement?.type === "submit", "the save button", 40);
+    await Promise.all([page.waitForURL(new RegExp(`/clients/${clientId}\\?saved=1`)), page.keyboard.press("Enter")]);
+    await page.locator(".notice").waitFor();
+    checkEqual(await firstSuggestion(page), cleaning, "after the edit the first suggestion is the cleaning job");
+
+    // One click: the client is interested in the first suggestion; the timeline shows it.
+    const first = page.locator(".match").first();
+    await Promise.all([
+      page.waitForURL(/done=interested/),
+      first.locator('button[name="answer"][value="interested"]').click(),
+    ]);
+    const timeline = await page.locator("#timeline").innerText();
+    check(timeline.includes("Kiinnostui ehdotuksesta"), `the answer is in the timeline: ${timeline}`);
+    check(timeline.includes(cleaning), "the timeline names the vacancy");
+    await checkPage(coach, SUITE, "client-answered");
+
+    // A new client: a form error first, then saved; what was typed stays.
+    await page.goto(url("/clients/new"));
+    await page.locator("#display_name").fill("Uusi Asiakas");
+    await page.locator("#home_municipality").fill("Lahti");
+    await page.locator("#desired_work").fill("keittiötyö, ei iltaisin");
+    await page.locator("#max_commute_km").fill("kymmenen");
+    await Promise.all([page.waitForLoadState("load"), page.locator('form.client-form button[type="submit"]').click()]);
+    await page.locator(".error-summary").waitFor();
+    check(
+      await page.evaluate(() => document.activeElement?.classList.contains("error-summary")),
+      `the error summary takes focus, not ${await focused(page)}`,
+    );
+    checkEqual(await page.locator("#desired_work").inputValue(), "keittiötyö, ei iltaisin", "the wish typed is kept");
+    await checkPage(coach, SUITE, "client-new-error");
+    await page.locator("#max_commute_km").fill("10");
+    await Promise.all([page.waitForURL(/\/clients\/\d+$/), page.locator('form.client-form button[type="submit"]').click()]);
+    checkEqual(await page.locator("h1").textContent(), "Uusi Asiakas", "the new client's page");
+
+    await page.goto(url(`/clients/${clientId}/shortlist`));
+    check((await page.locator("main").innerText()).includes("Sinä päätät"), "the shortlist leaves the choice to the client");
+    await checkPage(coach, SUITE, "shortlist");
+
+    await page.goto(url("/search?q=siivous&kind=vacancy"));
+    check((await page.locator(".results").innerText()).includes(cleaning), "search finds the cleaning job");
+    await checkPage(coach, SUITE, "search");
+  } finally {
+    await coach.close();
+  }
+});
