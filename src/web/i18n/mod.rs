@@ -126,11 +126,31 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    const CATALOGUES: [(&str, &str); 3] = [
-        ("fi", include_str!("fi/main.ftl")),
-        ("sv", include_str!("sv/main.ftl")),
-        ("en", include_str!("en/main.ftl")),
-    ];
+    /// Every catalogue file of each language, read as one text (the loader reads every
+    /// `.ftl` file of a language's folder).
+    static CATALOGUES: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| {
+            ["fi", "sv", "en"]
+                .into_iter()
+                .map(|lang| {
+                    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("src/web/i18n")
+                        .join(lang);
+                    let mut files: Vec<_> = std::fs::read_dir(&dir)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                        .collect();
+                    files.sort();
+                    let text = files
+                        .iter()
+                        .map(|p| std::fs::read_to_string(p).unwrap())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    (lang, text)
+                })
+                .collect()
+        });
 
     fn ids(ftl: &str) -> BTreeSet<&str> {
         ftl.lines()
@@ -141,7 +161,7 @@ mod tests {
 
     #[test]
     fn every_message_is_in_every_language() {
-        let fi = ids(CATALOGUES[0].1);
+        let fi = ids(&CATALOGUES[0].1);
         assert!(fi.len() > 100, "the Finnish catalogue was read");
         for (lang, ftl) in &CATALOGUES[1..] {
             let other = ids(ftl);
@@ -154,7 +174,7 @@ mod tests {
 
     #[test]
     fn every_message_the_templates_use_exists() {
-        let fi = ids(CATALOGUES[0].1);
+        let fi = ids(&CATALOGUES[0].1);
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let mut stack = vec![dir];
         let mut checked = 0;
