@@ -194,6 +194,7 @@ fn serve(
             .service(
                 SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
             )
+            .configure(crate::web::configure)
             .configure(api::configure);
         let stopping = stopping.clone();
         let http = HttpService::build()

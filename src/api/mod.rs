@@ -5,7 +5,6 @@ mod access_log;
 mod auth;
 mod catch_panic;
 mod clients;
-mod dashboard;
 mod employers;
 mod error;
 mod events;
@@ -30,10 +29,13 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use utoipa::{IntoParams, ToSchema};
 
+// The web app (`crate::web`) shares the API's authentication and the funnel's access rule.
+pub use auth::{authenticate, Caller};
 pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
+pub use funnel::{refusal_reason, scope};
 pub use health::Health;
-pub use limits::{Limiter, Rate, RateLimits};
+pub use limits::{retry_after_secs, Limiter, Rate, RateLimits};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
@@ -106,7 +108,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics::metrics))
         .route(request_head::URI_TOO_LONG_PATH, web::to(uri_too_long))
         .route(request_head::HEAD_TOO_LARGE_PATH, web::to(head_too_large))
-        .configure(dashboard::routes)
         .service(
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::openapi_json))

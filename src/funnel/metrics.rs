@@ -897,6 +897,18 @@ pub fn current_stages(data: &FunnelData, coach: Option<i64>) -> Vec<(i64, EventT
         .collect()
 }
 
+/// Each client's current stage and the placement held now (of `coach`, or everyone), in
+/// client order: the data is already cut at the end of the period.
+pub fn current_cases(
+    data: &FunnelData,
+    coach: Option<i64>,
+) -> Vec<(i64, EventType, Option<PlacementType>)> {
+    timelines(data, coach)
+        .iter()
+        .map(|t| (t.client.id, t.current_stage(), t.current_placement()))
+        .collect()
+}
+
 /// One computable IPS-25 item.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FidelityItem {

@@ -2,9 +2,9 @@
 //! a random port with its own temporary database and index.
 
 mod access;
+mod browser;
 mod cli;
 mod clients;
-mod dashboard;
 mod dates;
 mod devset;
 mod funnel;
@@ -26,4 +26,5 @@ mod service;
 mod stress;
 mod training;
 mod validation;
+mod web;
 mod wishes;

@@ -200,7 +200,10 @@ async fn failed_dashboard_logins_are_limited_like_bad_tokens() {
         .unwrap()
         .starts_with("text/html"));
     let page = r.text().await.unwrap();
-    assert!(page.contains("Too many failed sign-ins"), "{page}");
+    assert!(
+        page.contains("Liian monta epäonnistunutta kirjautumista"),
+        "{page}"
+    );
     // The address is the same one the API sees.
     assert_too_many(app.get("/api/v1/vacancies", &coach).await, 60).await;
 }

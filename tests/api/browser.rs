@@ -1,0 +1,115 @@
+//! The web app in a real browser: each suite is one file under `tests/browser/` (Playwright's
+//! `playwright-core` driving Debian's Chromium, axe-core on every page, screenshots at 1366
+//! and 390 px in `target/screenshots/`), started here against the real app with seeded data
+//! and its users' credentials. A suite waits for conditions and never retries; its output is
+//! printed, and it must exit 0.
+//!
+//! Locally, a missing `node`, `npm ci --prefix tests/browser` or Chromium skips with a notice;
+//! with `CI` set it fails (`.ci/run` installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::helpers::{spawn_app, TestApp};
+use crate::web::{seed, FROM, TO};
+
+/// How long one suite may run before it counts as hung.
+const SUITE_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
+}
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Node, the suites' packages and Chromium, when all are there.
+fn tools() -> Option<(PathBuf, PathBuf)> {
+    let chromium = std::env::var_os("KOHTAAMO_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let node = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("node"))
+            .find(|p| p.is_file())
+    });
+    let modules = browser_dir().join("node_modules");
+    let missing: Vec<String> = [
+        (node.is_none(), "node".to_string()),
+        (
+            !modules.join("playwright-core").is_dir() || !modules.join("axe-core").is_dir(),
+            "tests/browser/node_modules (npm ci --prefix tests/browser)".to_string(),
+        ),
+        (!chromium.is_file(), chromium.display().to_string()),
+    ]
+    .into_iter()
+    .filter_map(|(gone, what)| gone.then_some(what))
+    .collect();
+    if missing.is_empty() {
+        return node.map(|n| (n, chromium));
+    }
+    if in_ci() {
+        panic!("the browser tests need {}", missing.join(", "));
+    }
+    eprintln!(
+        "NOTICE: skipping a browser test: missing {}",
+        missing.join(", ")
+    );
+    None
+}
+
+/// Runs `tests/browser/{suite}.mjs` against `app` with `env`; prints its output and fails the
+/// test unless it exits 0 in time.
+async fn run_suite(app: &TestApp, suite: &str, env: &[(&str, String)]) {
+    let Some((node, chromium)) = tools() else {
+        return;
+    };
+    let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let mut command = tokio::process::Command::new(node);
+    command
+        .arg(browser_dir().join(format!("{suite}.mjs")))
+        .current_dir(browser_dir())
+        .env("KOHTAAMO_URL", &app.address)
+        .env("KOHTAAMO_CHROMIUM", chromium)
+        .env("KOHTAAMO_SCREENSHOTS", &screenshots)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let child = command.spawn().expect("node starts");
+    let output = tokio::time::timeout(SUITE_TIMEOUT, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("browser suite {suite} did not finish in {SUITE_TIMEOUT:?}"))
+        .expect("node ran");
+    println!("{}", String::from_utf8_lossy(&output.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "browser suite {suite} failed ({}); its output is above",
+        output.status
+    );
+}
+
+#[tokio::test]
+async fn a_coordinator_follows_the_figures_and_downloads_a_table_by_keyboard_in_chromium() {
+    let app = spawn_app().await;
+    let s = seed(&app).await;
+
+    run_suite(
+        &app,
+        "coordinator",
+        &[
+            ("KOHTAAMO_COORDINATOR_TOKEN", s.coordinator.clone()),
+            ("KOHTAAMO_COACH_TOKEN", s.aino.clone()),
+            ("KOHTAAMO_COACH_CLIENT", s.aino_client.0.clone()),
+            ("KOHTAAMO_FROM", FROM.into()),
+            ("KOHTAAMO_TO", TO.into()),
+        ],
+    )
+    .await;
+}
