@@ -13,6 +13,7 @@
 
 mod assets;
 mod dashboard;
+mod employer;
 mod exports;
 pub mod format;
 pub mod i18n;
@@ -42,7 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/language", web::post().to(language::switch))
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(token_login::routes)
-        .configure(dashboard::routes);
+        .configure(dashboard::routes)
+        .configure(employer::routes);
 }
 
 /// The user behind a request, or `None` when nobody is signed in.
@@ -87,6 +89,9 @@ async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     };
     if matches!(user.role, Role::Coordinator | Role::Coach) {
         return Ok(see_other(dashboard::DASHBOARD_PATH));
+    }
+    if user.role == Role::Employer {
+        return Ok(see_other(employer::HOME_PATH));
     }
     let page = Page::new(&req, lang, Some(&user), lang.t("not-available-title"));
     let body = MessagePage {

@@ -113,6 +113,10 @@ pub fn role_name(lang: Lang, role: Role) -> String {
 fn nav_for(role: Role, lang: Lang, path: &str) -> Vec<NavLink> {
     let links: &[(&'static str, &str)] = match role {
         Role::Coordinator | Role::Coach => &[(super::dashboard::DASHBOARD_PATH, "nav-dashboard")],
+        Role::Employer => &[
+            (super::employer::HOME_PATH, "emp-nav-postings"),
+            (super::employer::FEEDBACK_PATH, "emp-nav-feedback"),
+        ],
         _ => &[("/", "nav-home")],
     };
     links

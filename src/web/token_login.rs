@@ -120,14 +120,19 @@ async fn login(
         Err(e) => return Err(e.into()),
     };
     match user {
-        Some(u) if matches!(u.role, Role::Coordinator | Role::Coach) => {
+        Some(u) if matches!(u.role, Role::Coordinator | Role::Coach | Role::Employer) => {
+            // An employer's pages are its own postings, not the dashboard.
+            let next: &str = match u.role {
+                Role::Employer if next == DASHBOARD_PATH => "/",
+                _ => &next,
+            };
             let cookie = Cookie::build(SESSION_COOKIE, token)
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Lax)
                 .max_age(CookieAge::hours(12))
                 .finish();
-            let mut resp = see_other(&next);
+            let mut resp = see_other(next);
             resp.add_cookie(&cookie)
                 .map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(resp)

@@ -113,3 +113,23 @@ async fn a_coordinator_follows_the_figures_and_downloads_a_table_by_keyboard_in_
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_employer_posts_by_keyboard_answers_feedback_and_a_coach_finds_the_task_at_once_in_chromium(
+) {
+    let w = crate::web_employer::world().await;
+    let client_name = "Salainen Sanna";
+    let (client, _, _) = crate::web_employer::work_trial(&w, client_name).await;
+
+    run_suite(
+        &w.app,
+        "employer",
+        &[
+            ("KOHTAAMO_EMPLOYER_TOKEN", w.employer.clone()),
+            ("KOHTAAMO_COACH_TOKEN", w.coach.clone()),
+            ("KOHTAAMO_CLIENT_ID", client.to_string()),
+            ("KOHTAAMO_CLIENT_NAME", client_name.into()),
+        ],
+    )
+    .await;
+}

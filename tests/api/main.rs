@@ -27,4 +27,5 @@ mod stress;
 mod training;
 mod validation;
 mod web;
+mod web_employer;
 mod wishes;
