@@ -1040,6 +1040,64 @@ mod tests {
     }
 
     #[test]
+    fn every_word_the_figures_need_is_in_every_catalogue() {
+        use crate::domain::PlacementType;
+        use crate::funnel::{FunnelData, COHORT_STEPS, STAGES};
+        let period = Period {
+            from: d("2025-01-01"),
+            to: d("2025-06-30"),
+        };
+        let fidelity = funnel::fidelity(&FunnelData::default(), period, None);
+        let checked = Checked {
+            period,
+            coach: None,
+        };
+        let mut ids: Vec<String> = Vec::new();
+        for stage in STAGES.iter().chain([&EventType::Profiling]) {
+            ids.push(format!("stage-{}", stage.as_str()));
+        }
+        for p in PlacementType::ALL {
+            ids.push(format!("placement-{}", p.as_str()));
+        }
+        for step in COHORT_STEPS {
+            ids.push(format!("step-{}", step.as_str()));
+        }
+        for i in &fidelity.items {
+            for suffix in ["", "-meaning", "-unit"] {
+                ids.push(format!("fidelity-{}{suffix}", i.item));
+            }
+        }
+        for level in ["over_21_days", "over_30_days"] {
+            ids.push(format!("alert-{level}"));
+        }
+        for lang in Lang::ALL {
+            let figures = Figures {
+                funnel: funnel::funnel(&FunnelData::default(), period, None),
+                fidelity: fidelity.clone(),
+                coach_names: HashMap::new(),
+                caseload: Vec::new(),
+                names: HashMap::new(),
+            };
+            let mut all = ids.clone();
+            for role in [Role::Coordinator, Role::Coach] {
+                for t in tables(lang, role, &checked, &figures) {
+                    all.push(format!("table-{}", t.id));
+                    all.push(format!("table-{}-note", t.id));
+                    let file = lang.t(&format!("file-{}", t.id));
+                    assert!(
+                        file.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                        "{file} is a plain file name"
+                    );
+                }
+            }
+            for id in all {
+                assert_ne!(lang.t(&id), id, "{} lacks {id}", lang.code());
+            }
+        }
+    }
+
+    #[test]
     fn a_repeated_parameter_is_read_once() {
         let input = PeriodInput::from_query("from=2025-01-01&from=x&coach=");
         assert_eq!(input.from.as_deref(), Some("2025-01-01"));

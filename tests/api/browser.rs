@@ -115,6 +115,22 @@ async fn a_coordinator_follows_the_figures_and_downloads_a_table_by_keyboard_in_
 }
 
 #[tokio::test]
+async fn people_without_the_follow_up_pages_get_pages_that_say_why_in_chromium() {
+    let app = spawn_app().await;
+    let s = seed(&app).await;
+
+    run_suite(
+        &app,
+        "access",
+        &[
+            ("KOHTAAMO_EMPLOYER_TOKEN", s.employer_user.clone()),
+            ("KOHTAAMO_COORDINATOR_TOKEN", s.coordinator.clone()),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn an_employer_posts_by_keyboard_answers_feedback_and_a_coach_finds_the_task_at_once_in_chromium(
 ) {
     let w = crate::web_employer::world().await;

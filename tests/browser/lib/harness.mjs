@@ -61,9 +61,10 @@ export function checkEqual(actual, expected, what) {
 
 /**
  * A browser session with its own fresh profile (no cookies from another user).
+ * `headers` go with every request (e.g. a bearer token, for users who sign in another way).
  * Call `close()` when done.
  */
-export async function openSession(label) {
+export async function openSession(label, { headers } = {}) {
   const profile = mkdtempSync(join(tmpdir(), `kohtaamo-${label}-`));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: setting("KOHTAAMO_CHROMIUM", "/usr/bin/chromium"),
@@ -72,6 +73,7 @@ export async function openSession(label) {
     viewport: { width: WIDTHS[0].width, height: WIDTHS[0].height },
     acceptDownloads: true,
     locale: "fi-FI",
+    extraHTTPHeaders: headers,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
