@@ -751,3 +751,57 @@ async fn every_form_of_the_employer_pages_carries_the_csrf_field() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_every_form_has_csrf(&r.text().await.unwrap(), "a vacancy form with errors");
 }
+
+#[tokio::test]
+async fn every_employer_page_has_all_its_words_in_swedish_and_english() {
+    let w = world().await;
+    let (_, vacancy, form) = work_trial(&w, "Asiakas Aamu").await;
+    let task = id_in(
+        &location(&w.submit("/employer/tasks", &w.employer, &TASK).await),
+        "tasks",
+    );
+    let pages = [
+        "/employer".to_string(),
+        "/employer/vacancies/new".to_string(),
+        format!("/employer/vacancies/{vacancy}"),
+        format!("/employer/vacancies/{vacancy}/close"),
+        "/employer/tasks/new".to_string(),
+        format!("/employer/tasks/{task}"),
+        "/employer/feedback".to_string(),
+        format!("/employer/feedback/{form}"),
+    ];
+
+    for (lang, heading) in [("sv", "Egna annonser"), ("en", "Your postings")] {
+        for path in &pages {
+            let r = w
+                .web
+                .get(w.app.url(path))
+                .bearer_auth(&w.employer)
+                .header(ACCEPT_LANGUAGE, lang)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{lang} {path}");
+            let body = r.text().await.unwrap();
+            assert!(
+                body.contains(&format!(r#"<html lang="{lang}">"#)),
+                "{lang} {path}"
+            );
+            // A message missing from a catalogue shows as its id.
+            let text = body.replace(r#"class="emp-form""#, "");
+            assert!(
+                !text.contains("emp-"),
+                "{lang} {path} lacks a message: {body}"
+            );
+        }
+        let r = w
+            .web
+            .get(w.app.url("/employer"))
+            .bearer_auth(&w.employer)
+            .header(ACCEPT_LANGUAGE, lang)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.text().await.unwrap().contains(heading), "{lang}");
+    }
+}
