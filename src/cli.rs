@@ -4,19 +4,22 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{Rate, RateLimits};
-use crate::domain::Role;
+use crate::domain::{Email, Password, Role};
 use crate::rank::{
     evaluate, fit, split_by_client, ImpressionList, Metrics, RankerModel, N_FEATURES,
 };
 use crate::search::{SearchError, SearchIndex};
 use crate::startup::{Application, Settings};
-use crate::store::{Store, DEFAULT_DATABASE_URL};
+use crate::store::{NewAccount, Store, DEFAULT_DATABASE_URL, TOKEN_PREFIX_CHARS};
+use crate::web::session::SIGN_IN_LINK_HOURS;
+use crate::web::SessionConfig;
 
 /// kohtaamo: open-market job matching for IPS supported employment.
 #[derive(Debug, Parser)]
@@ -48,6 +51,24 @@ pub struct GlobalArgs {
     /// Finnish analyser: `auto` (Voikko when installed), `voikko` or `snowball`.
     #[arg(long, global = true, env = "KOHTAAMO_ANALYSER", default_value = "auto")]
     pub analyser: String,
+    /// The address people reach the service at: the base of sign-in links; `https://` makes
+    /// the session cookie `Secure` (named with the `__Host-` prefix).
+    #[arg(long, global = true, env = "KOHTAAMO_PUBLIC_URL",
+          default_value = crate::web::session::DEFAULT_PUBLIC_URL, value_parser = parse_public_url)]
+    pub public_url: String,
+}
+
+/// A public URL: `http://` or `https://` and a host.
+fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{raw:?} must start with http:// or https://"))?;
+    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("{raw:?} names no host"));
+    }
+    Ok(url.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +86,8 @@ pub enum Command {
         workers: Option<usize>,
         #[command(flatten)]
         ops: OpsArgs,
+        #[command(flatten)]
+        sessions: SessionArgs,
         /// Days served match lists are kept for the ranker (its labels look 90 days ahead);
         /// older ones are deleted at start and daily.
         #[arg(long, env = "KOHTAAMO_IMPRESSION_RETENTION_DAYS",
@@ -136,6 +159,21 @@ pub struct OpsArgs {
     pub index_poll_ms: u64,
 }
 
+/// Browser sessions of `serve`.
+#[derive(Debug, Args)]
+pub struct SessionArgs {
+    /// A browser session unused this many minutes has ended (checked on the server).
+    #[arg(long, env = "KOHTAAMO_SESSION_IDLE_MINUTES",
+          default_value_t = crate::web::session::DEFAULT_SESSION_IDLE_MINUTES,
+          value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+    pub session_idle_minutes: u64,
+    /// A browser session this many hours old has ended, however much it is used.
+    #[arg(long, env = "KOHTAAMO_SESSION_MAX_HOURS",
+          default_value_t = crate::web::session::DEFAULT_SESSION_MAX_HOURS,
+          value_parser = clap::value_parser!(u64).range(1..=30 * 24))]
+    pub session_max_hours: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// Create a user; its API token is printed alone on the last line.
@@ -149,6 +187,53 @@ pub enum UsersCommand {
         /// For employer users: the employer (id in the register) they post for.
         #[arg(long)]
         employer: Option<i64>,
+        /// Address the person signs in with in the browser. Without `--password-stdin` a
+        /// one-time sign-in link is printed too (the person sets a password through it).
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password (at least 12 characters) from the first line of standard input.
+        #[arg(long, requires = "email")]
+        password_stdin: bool,
+    },
+    /// List every user: id, name, role, e-mail, employer, active tokens, disabled.
+    List,
+    /// Revoke every API token of a user and end its browser sessions (or, with `--token`, one
+    /// token).
+    Revoke {
+        /// The user's id.
+        #[arg(long)]
+        user: i64,
+        /// Only the token that begins with this prefix (as `users list`/the API show it).
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Disable a user: every token is revoked and every session ended at once; nothing it
+    /// holds works until it is enabled and given new ones.
+    Disable {
+        /// The user's id.
+        #[arg(long)]
+        user: i64,
+    },
+    /// Enable a disabled user again (issue a token or a sign-in link afterwards).
+    Enable {
+        /// The user's id.
+        #[arg(long)]
+        user: i64,
+    },
+    /// Print a one-time sign-in link (valid 24 h, works once), alone on the last line.
+    Link {
+        /// The user's id.
+        #[arg(long)]
+        user: i64,
+    },
+    /// Issue another API token for a user; printed alone on the last line.
+    Token {
+        /// The user's id.
+        #[arg(long)]
+        user: i64,
+        /// Days until the token stops working (never, when not given).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
     },
 }
 
@@ -182,21 +267,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             workers,
             ops,
+            sessions,
             impression_retention_days,
-        } => serve(g, bind, demo, workers, ops, impression_retention_days).await,
+        } => {
+            let sessions = SessionConfig::new(
+                &g.public_url,
+                Duration::from_secs(sessions.session_idle_minutes * 60),
+                Duration::from_secs(sessions.session_max_hours * 60 * 60),
+            );
+            serve(
+                g,
+                bind,
+                demo,
+                workers,
+                ops,
+                sessions,
+                impression_retention_days,
+            )
+            .await
+        }
         Command::Migrate => {
             Store::open(&g.database_url).await?.close().await;
             println!("database {} is up to date", g.database_url);
             Ok(())
         }
-        Command::Users {
-            command:
-                UsersCommand::Add {
-                    role,
-                    name,
-                    employer,
-                },
-        } => users_add(&g, role, &name, employer).await,
+        Command::Users { command } => users(&g, command).await,
         Command::Import {
             command: ImportCommand::Vacancies { file },
         } => import_vacancies(&g, &file).await,
@@ -250,11 +345,12 @@ async fn serve(
     demo: bool,
     workers: Option<usize>,
     ops: OpsArgs,
+    sessions: SessionConfig,
     impression_retention_days: u32,
 ) -> anyhow::Result<()> {
     if demo {
         let store = Store::open(&g.database_url).await?;
-        let report = crate::demo::seed(&store).await?;
+        let report = crate::demo::seed(&store, &sessions).await?;
         store.close().await;
         println!("{report}");
     }
@@ -273,6 +369,7 @@ async fn serve(
         ready_max_lag: ops.ready_max_lag,
         index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
         impression_retention_days,
+        sessions,
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();
@@ -300,11 +397,115 @@ fn host_of(bind: &str) -> &str {
     bind.rsplit_once(':').map(|(h, _)| h).unwrap_or(bind)
 }
 
+async fn users(g: &GlobalArgs, command: UsersCommand) -> anyhow::Result<()> {
+    let store = Store::open(&g.database_url).await?;
+    let result = users_on(g, &store, command).await;
+    store.close().await;
+    result
+}
+
+async fn users_on(g: &GlobalArgs, store: &Store, command: UsersCommand) -> anyhow::Result<()> {
+    match command {
+        UsersCommand::Add {
+            role,
+            name,
+            employer,
+            email,
+            password_stdin,
+        } => {
+            users_add(
+                g,
+                store,
+                role,
+                &name,
+                employer,
+                email.as_deref(),
+                password_stdin,
+            )
+            .await
+        }
+        UsersCommand::List => users_list(store).await,
+        UsersCommand::Revoke { user, token: None } => {
+            let (tokens, sessions) = store.revoke_user(user).await?;
+            println!("user {user}: revoked {tokens} tokens, ended {sessions} sessions");
+            Ok(())
+        }
+        UsersCommand::Revoke {
+            user,
+            token: Some(prefix),
+        } => {
+            let prefix = prefix.trim();
+            if prefix.chars().count() != TOKEN_PREFIX_CHARS {
+                anyhow::bail!(
+                    "--token takes the token's first {TOKEN_PREFIX_CHARS} characters, as `users \
+                     list` and the admin API show them (kht_ and 8 hex digits)"
+                );
+            }
+            store.account(user).await?;
+            match store.revoke_token_by_prefix(user, prefix).await? {
+                0 => anyhow::bail!("user {user} has no active token beginning {prefix}"),
+                n => println!("user {user}: revoked {n} token(s) beginning {prefix}"),
+            }
+            Ok(())
+        }
+        UsersCommand::Disable { user } => {
+            store.set_disabled(user, true).await?;
+            println!("user {user} is disabled: its tokens are revoked and its sessions ended");
+            Ok(())
+        }
+        UsersCommand::Enable { user } => {
+            store.set_disabled(user, false).await?;
+            println!(
+                "user {user} is enabled; give it a token (users token) or a sign-in link \
+                 (users link)"
+            );
+            Ok(())
+        }
+        UsersCommand::Link { user } => {
+            let link = sign_in_link(g, store, user).await?;
+            println!(
+                "one-time sign-in link for user {user} (works once, for {SIGN_IN_LINK_HOURS} h):"
+            );
+            println!("{link}");
+            Ok(())
+        }
+        UsersCommand::Token {
+            user,
+            expires_in_days,
+        } => {
+            let expires_at =
+                expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d.into()));
+            let token = store.issue_token(user, expires_at).await?;
+            match token.expires_at {
+                Some(at) => println!("token {} for user {user}, valid until {at}", token.prefix),
+                None => println!(
+                    "token {} for user {user}, valid until revoked",
+                    token.prefix
+                ),
+            }
+            println!("{}", token.token);
+            Ok(())
+        }
+    }
+}
+
+/// A one-time sign-in link for `user`, based on the public URL.
+async fn sign_in_link(g: &GlobalArgs, store: &Store, user: i64) -> anyhow::Result<String> {
+    let expires = chrono::Utc::now() + chrono::Duration::hours(SIGN_IN_LINK_HOURS);
+    let secret = store.create_sign_in_link(user, expires).await?;
+    let config = SessionConfig::new(&g.public_url, Duration::ZERO, Duration::ZERO);
+    Ok(config.sign_in_link(&secret))
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn users_add(
     g: &GlobalArgs,
+    store: &Store,
     role: Role,
     name: &str,
     employer: Option<i64>,
+    email: Option<&str>,
+    password_stdin: bool,
 ) -> anyhow::Result<()> {
     if role == Role::Employer && employer.is_none() {
         anyhow::bail!("an employer user needs --employer ID (the employer it posts for)");
@@ -316,11 +517,93 @@ async fn users_add(
     if name.is_empty() || name.chars().count() > 100 {
         anyhow::bail!("--name must be 1–100 characters");
     }
-    let store = Store::open(&g.database_url).await?;
-    let (user, token) = store.create_user(name, role, employer).await?;
-    store.close().await;
+    let email = email
+        .map(|e| Email::parse("--email", e))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password_hash = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let password = Password::parse("password", line).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Some(password.hash()?)
+    } else {
+        None
+    };
+    let has_password = password_hash.is_some();
+    let (user, token) = store
+        .create_account(&NewAccount {
+            name,
+            role,
+            employer_id: employer,
+            email: email.as_ref(),
+            password_hash,
+            with_token: true,
+            token_expires_at: None,
+        })
+        .await?;
+    let token = token.context("no token was issued")?;
     println!("created {} user {} (id {})", user.role, user.name, user.id);
-    println!("{token}");
+    if let Some(email) = &email {
+        if has_password {
+            println!("signs in as {email} with the password given");
+        } else {
+            let link = sign_in_link(g, store, user.id).await?;
+            println!("one-time sign-in link for {email} (works once, for {SIGN_IN_LINK_HOURS} h): {link}");
+        }
+    }
+    println!("{}", token.token);
+    Ok(())
+}
+
+async fn users_list(store: &Store) -> anyhow::Result<()> {
+    let mut rows = vec![[
+        "id".to_string(),
+        "name".into(),
+        "role".into(),
+        "email".into(),
+        "employer".into(),
+        "active tokens".into(),
+        "disabled".into(),
+    ]];
+    let mut offset = 0;
+    loop {
+        let page = store.accounts(100, offset).await?;
+        let n = page.items.len() as i64;
+        for a in page.items {
+            rows.push([
+                a.id.to_string(),
+                a.name,
+                a.role.to_string(),
+                a.email.unwrap_or_else(|| "-".into()),
+                a.employer_id
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                a.active_tokens.to_string(),
+                a.disabled_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        offset += n;
+        if n == 0 || offset >= page.total {
+            break;
+        }
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
     Ok(())
 }
 

@@ -11,10 +11,12 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use crate::domain::{
-    ClientDraft, ClientInput, ContactDraft, ContactInput, EmployerDraft, EventDraft, EventInput,
-    Preferences, Role, TaskDraft, TaskInput,
+    ClientDraft, ClientInput, ContactDraft, ContactInput, Email, EmployerDraft, EventDraft,
+    EventInput, Preferences, Role, TaskDraft, TaskInput,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{NewAccount, Store, StoreError};
+use crate::web::session::SIGN_IN_LINK_HOURS;
+use crate::web::SessionConfig;
 
 /// An occupation the generator writes ads for.
 struct Occupation {
@@ -371,6 +373,8 @@ pub struct DemoReport {
     pub vacancies: u64,
     /// (role, name, token) of each demo user.
     pub tokens: Vec<(Role, String, String)>,
+    /// (role, e-mail address, one-time sign-in link) of each demo user.
+    pub links: Vec<(Role, String, String)>,
 }
 
 impl fmt::Display for DemoReport {
@@ -391,6 +395,16 @@ impl fmt::Display for DemoReport {
         }
         for (role, name, token) in &self.tokens {
             writeln!(f, "  {:<12} {name:<20} {token}", role.as_str())?;
+        }
+        if !self.links.is_empty() {
+            writeln!(
+                f,
+                "one-time sign-in links for the browser (each works once, for {SIGN_IN_LINK_HOURS} h; \
+                 it leads to setting a password):"
+            )?;
+        }
+        for (role, email, link) in &self.links {
+            writeln!(f, "  {:<12} {email:<32} {link}", role.as_str())?;
         }
         write!(f, "try: curl -H 'Authorization: Bearer <coach token>' 'http://127.0.0.1:8080/api/v1/search?q=varasto'")
     }
@@ -473,9 +487,30 @@ async fn history(
     Ok(())
 }
 
-/// Seeds the demo data set into an empty database, or issues fresh tokens for the demo users
-/// when it was seeded before. A database with other data is left alone.
-pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
+/// The sign-in address of demo user `name`.
+fn demo_email(name: &str) -> Email {
+    Email::parse("email", &format!("{name}@kohtaamo.example")).expect("a valid demo address")
+}
+
+/// A one-time sign-in link for each demo user, based on `config`'s public URL.
+async fn demo_links(
+    store: &Store,
+    config: &SessionConfig,
+    users: &[(i64, Role, String)],
+) -> Result<Vec<(Role, String, String)>, StoreError> {
+    let mut links = Vec::new();
+    for (id, role, name) in users {
+        let expires = Utc::now() + Duration::hours(SIGN_IN_LINK_HOURS);
+        let secret = store.create_sign_in_link(*id, expires).await?;
+        let email = demo_email(name).to_string();
+        links.push((*role, email, config.sign_in_link(&secret)));
+    }
+    Ok(links)
+}
+
+/// Seeds the demo data set into an empty database, or issues fresh tokens and sign-in links
+/// for the demo users when it was seeded before. A database with other data is left alone.
+pub async fn seed(store: &Store, config: &SessionConfig) -> Result<DemoReport, StoreError> {
     let mut existing = Vec::new();
     for role in Role::ALL {
         existing.extend(store.users_with_role(role).await?);
@@ -486,13 +521,22 @@ pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
         .collect();
     if !demo_users.is_empty() {
         let mut tokens = Vec::new();
+        let mut users = Vec::new();
         for u in demo_users {
             tokens.push((u.role, u.name.clone(), store.add_token(u.id).await?));
+            // Demo data seeded before accounts had addresses gets them now.
+            if store.account(u.id).await?.email.is_none() {
+                store
+                    .update_account(u.id, None, Some(&demo_email(&u.name)))
+                    .await?;
+            }
+            users.push((u.id, u.role, u.name.clone()));
         }
         return Ok(DemoReport {
             seeded: false,
             vacancies: 0,
             tokens,
+            links: demo_links(store, config, &users).await?,
         });
     }
     if !existing.is_empty() || store.open_posting_count().await? > 0 {
@@ -500,6 +544,7 @@ pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
             seeded: false,
             vacancies: 0,
             tokens: Vec::new(),
+            links: Vec::new(),
         });
     }
     const VACANCIES: usize = 400;
@@ -554,14 +599,30 @@ pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
     }
     let mut tokens = Vec::new();
     let mut coaches = Vec::new();
+    let mut users = Vec::new();
     for (role, name) in DEMO_USERS {
         let employer_id = (*role == Role::Employer).then_some(employer.id);
-        let (user, token) = store.create_user(name, *role, employer_id).await?;
+        let email = demo_email(name);
+        let (user, token) = store
+            .create_account(&NewAccount {
+                name,
+                role: *role,
+                employer_id,
+                email: Some(&email),
+                password_hash: None,
+                with_token: true,
+                token_expires_at: None,
+            })
+            .await?;
         if *role == Role::Coach {
             coaches.push(user.id);
         }
-        tokens.push((*role, name.to_string(), token));
+        if let Some(token) = token {
+            tokens.push((*role, name.to_string(), token.token));
+        }
+        users.push((user.id, *role, name.to_string()));
     }
+    let links = demo_links(store, config, &users).await?;
     let wishes = [
         (
             "Asiakas A",
@@ -647,5 +708,6 @@ pub async fn seed(store: &Store) -> Result<DemoReport, StoreError> {
         seeded: true,
         vacancies: report.imported,
         tokens,
+        links,
     })
 }

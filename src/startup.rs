@@ -49,6 +49,9 @@ pub struct Settings {
     /// Days a served match list is kept for the ranker before it is deleted
     /// ([`DEFAULT_IMPRESSION_RETENTION_DAYS`] on the command line).
     pub impression_retention_days: u32,
+    /// Browser sessions: the public URL (`https://` makes cookies `Secure`; the base of
+    /// sign-in links), the idle and the absolute limit of a session.
+    pub sessions: crate::web::SessionConfig,
 }
 
 /// Default of [`Settings::ready_max_lag`].
@@ -134,6 +137,7 @@ impl Application {
             metrics,
             limiter,
             ready_max_lag: settings.ready_max_lag,
+            sessions: settings.sessions.clone(),
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
@@ -187,6 +191,7 @@ fn serve(
         // The last `wrap` runs first: a panic is answered inside the request's span, with its
         // id, and logged like any request.
         let app = App::new()
+            .wrap(from_fn(crate::web::security::html_headers))
             .wrap(from_fn(api::json_error_bodies))
             .wrap(from_fn(api::catch_panic))
             .wrap(from_fn(api::request_id))

@@ -39,19 +39,27 @@ pub async fn require_logged(
 
 /// Which rows of the access log, and which page.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccessLogParams {
     /// Rows about this client: asked for by id, or shown in a list.
+    #[param(example = 1)]
     pub client_id: Option<i64>,
     /// Rows of this user.
+    #[param(example = 3)]
     pub user_id: Option<i64>,
-    /// From this day (YYYY-MM-DD) or moment (RFC 3339), 1900-01-01 to 2100-12-31.
+    /// From this day (YYYY-MM-DD) or moment (RFC 3339), 1900-01-01 to 2100-12-31, not after
+    /// `to`.
+    #[param(value_type = Option<crate::domain::Moment>, example = "2026-01-01")]
     pub from: Option<String>,
     /// To the end of this day (YYYY-MM-DD), or to this moment (RFC 3339), 1900-01-01 to
     /// 2100-12-31.
+    #[param(value_type = Option<crate::domain::Moment>, example = "2026-12-31T23:59:59Z")]
     pub to: Option<String>,
     /// Rows per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
     /// Rows to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -98,9 +106,7 @@ fn end_of(raw: &str) -> Result<DateTime<Utc>, ApiError> {
 /// client or list (with the clients it showed), and why a refused attempt was refused. For
 /// the `auditor` role only.
 #[utoipa::path(get, path = "/api/v1/access-log", tag = "audit", params(AccessLogParams),
-    responses((status = 200, body = ListPage<AccessEntry>),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 200, description = "A page of the log, newest first", body = ListPage<AccessEntry>), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.access_log", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn access_log(

@@ -14,6 +14,7 @@ use super::access_log::require_logged;
 use super::auth::Caller;
 use super::error::ApiResult;
 use super::json::{merge_into, ApiJson};
+use super::openapi::ClientPatch;
 use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{
@@ -67,9 +68,8 @@ fn today() -> chrono::NaiveDate {
 }
 
 /// Adds a client to the calling coach's caseload.
-#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
-    responses((status = 201, body = ClientView), (status = 422, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body(content = ClientInput, example = json!({"display_name": "Asiakas A", "home_municipality": "Lahti", "intake_date": "2026-01-15", "preferences": {"desired_work": "varastotyö, mieluiten aamuvuoroja", "municipalities": ["Lahti", "Hollola"], "max_commute_km": 25, "hours_per_week": {"min": 20, "max": 30}, "avoid": "yötyö", "languages": ["fi"], "adjustments": ["kirjalliset ohjeet"]}})),
+    responses((status = 201, description = "Added to the caseload", body = ClientView), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::BodyErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_client(
@@ -85,9 +85,8 @@ pub async fn create_client(
 }
 
 /// One of the calling coach's clients.
-#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
-    responses((status = 200, body = ClientView), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(super::openapi::IdPath),
+    responses((status = 200, description = "The client and how the wish was read", body = ClientView), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.get_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn get_client(
@@ -108,9 +107,8 @@ pub async fn get_client(
 }
 
 /// Changes a client (JSON merge patch; `preferences` merge field by field).
-#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body = Object,
-    responses((status = 200, body = ClientView), (status = 404, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", params(super::openapi::IdPath), request_body(content = ClientPatch, description = "A JSON merge patch (RFC 7396) of the client's `ClientInput`: the fields to change; `null` clears an optional one; `preferences` merge field by field", example = json!({"preferences": {"desired_work": "varastotyö tai pakkaaminen", "avoid": null}})),
+    responses((status = 200, description = "The changed client", body = ClientView), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.patch_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn patch_client(
@@ -148,8 +146,7 @@ pub async fn patch_client(
 /// The calling coach's caseload (erased clients are no longer on it). The page read is written
 /// to the access log with the clients it shows.
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(PageParams),
-    responses((status = 200, body = ListPage<Client>), (status = 403, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 200, description = "A page of the caseload", body = ListPage<Client>), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 pub async fn list_clients(
     state: web::Data<AppState>,
@@ -191,9 +188,8 @@ pub struct ClientExport {
 /// Everything held on one of the calling coach's clients (GDPR art. 15): the record and
 /// preferences, events, employer contacts about them, feedback forms on their placements, the
 /// match lists served for them and the access log about them. The export is itself logged.
-#[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients",
-    responses((status = 200, body = ClientExport), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients", params(super::openapi::IdPath),
+    responses((status = 200, description = "Everything held on the client", body = ClientExport), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.export_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn export_client(
@@ -238,9 +234,8 @@ pub async fn export_client(
 /// employers' comments are removed, and unanswered feedback forms withdrawn. The events stay
 /// as pseudonymous records, so the funnel and fidelity figures are unchanged. Afterwards the
 /// client is a 404 everywhere. The erasure is logged.
-#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients",
-    responses((status = 204, description = "erased"), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(super::openapi::IdPath),
+    responses((status = 204, description = "Erased"), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.erase_client", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn erase_client(

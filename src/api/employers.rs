@@ -22,21 +22,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct EmployerInput {
     /// Trade name.
+    #[schema(min_length = 1, max_length = 200, example = "Lahden Logistiikka Oy")]
     pub name: String,
-    /// Finnish business ID (Y-tunnus), `1234567-8`.
+    /// Finnish business ID (Y-tunnus), `1234567-8` with a valid check digit; unique in the
+    /// register.
     #[serde(default)]
+    #[schema(max_length = 20, example = "0112038-9")]
     pub business_id: Option<String>,
     /// Line of business.
     #[serde(default)]
+    #[schema(max_length = 200, example = "logistiikka")]
     pub industry: Option<String>,
     /// Municipality.
     #[serde(default)]
+    #[schema(max_length = 100, example = "Lahti")]
     pub municipality: Option<String>,
 }
 
 /// Adds an employer to the register (coaches and admins).
-#[utoipa::path(post, path = "/api/v1/employers", tag = "employers", request_body = EmployerInput,
-    responses((status = 201, body = Employer), (status = 422, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/employers", tag = "employers", request_body(content = EmployerInput, example = json!({"name": "Lahden Logistiikka Oy", "business_id": "0112038-9", "industry": "logistiikka", "municipality": "Lahti"})),
+    responses((status = 201, description = "Added to the register", body = Employer), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_employer", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_employer(
@@ -58,8 +63,8 @@ pub async fn create_employer(
 }
 
 /// One employer. An employer user sees only its own.
-#[utoipa::path(get, path = "/api/v1/employers/{id}", tag = "employers",
-    responses((status = 200, body = Employer), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/employers/{id}", tag = "employers", params(super::openapi::IdPath),
+    responses((status = 200, description = "The employer", body = Employer), super::openapi::TokenErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 pub async fn get_employer(
     state: web::Data<AppState>,
@@ -75,7 +80,8 @@ pub async fn get_employer(
 
 /// The register, by name.
 #[utoipa::path(get, path = "/api/v1/employers", tag = "employers", params(PageParams),
-    responses((status = 200, body = ListPage<Employer>)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of the register", body = ListPage<Employer>), super::openapi::TokenErrors, super::openapi::QueryErrors),
+    security(("bearer" = [])))]
 pub async fn list_employers(
     state: web::Data<AppState>,
     caller: Caller,

@@ -42,6 +42,9 @@ pub enum ApiError {
     /// A unique key is taken.
     #[error("{0}")]
     Conflict(String),
+    /// The path does not take this method; holds the methods it takes (the `Allow` header).
+    #[error("this path takes only {0}")]
+    MethodNotAllowed(String),
     /// The body is larger than the limit.
     #[error("request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
@@ -94,6 +97,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UriTooLong(_) => "uri_too_long",
             ApiError::HeadTooLarge(_) => "request_header_fields_too_large",
@@ -119,6 +123,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::HeadTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -140,6 +145,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unauthorized => {
                 resp.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                resp.insert_header((header::ALLOW, allow.as_str()));
             }
             ApiError::TooManyRequests { retry_after, .. } => {
                 resp.insert_header((

@@ -37,10 +37,8 @@ pub struct ClientHistory {
 }
 
 /// Records an event for one of the calling coach's clients, checked against the stage rules.
-#[utoipa::path(post, path = "/api/v1/clients/{id}/events", tag = "funnel",
-    request_body = EventInput,
-    responses((status = 201, body = ClientEvent), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/clients/{id}/events", tag = "funnel", params(super::openapi::IdPath), request_body(content = EventInput, example = json!({"type": "employer_contact", "at": "2026-01-20T10:00:00Z", "employer_id": 1, "face_to_face": true, "note": "Tutustumiskäynti varastolla"})),
+    responses((status = 201, description = "Recorded", body = ClientEvent), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_event", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_event(
@@ -59,8 +57,8 @@ pub async fn create_event(
 }
 
 /// One of the calling coach's clients' history.
-#[utoipa::path(get, path = "/api/v1/clients/{id}/events", tag = "funnel",
-    responses((status = 200, body = ClientHistory), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}/events", tag = "funnel", params(super::openapi::IdPath),
+    responses((status = 200, description = "The client's history", body = ClientHistory), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.list_events", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn list_events(
@@ -89,9 +87,8 @@ pub struct Created {
 }
 
 /// Logs an employer contact by the calling coach (with a client: also a client event).
-#[utoipa::path(post, path = "/api/v1/employer-contacts", tag = "funnel",
-    request_body = ContactInput,
-    responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/employer-contacts", tag = "funnel", request_body(content = ContactInput, example = json!({"employer_id": 1, "at": "2026-01-20T10:00:00Z", "face_to_face": true, "purpose": "työpaikkojen kartoitus", "outcome": "kaksi avointa paikkaa keväällä"})),
+    responses((status = 201, description = "Logged", body = Created), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::BodyErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_contact", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_contact(
@@ -113,17 +110,18 @@ pub async fn create_contact(
 
 /// Query of the contact history.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryParams {
     /// At most this many, newest first (1–500, default 100).
+    #[param(minimum = 1, maximum = 500, default = 100)]
     pub limit: Option<i64>,
 }
 
 /// An employer's contact history across all coaches, so two coaches don't call the same
 /// employer the same week. Which client a contact was about is shown only to that client's
 /// coach.
-#[utoipa::path(get, path = "/api/v1/employers/{id}/contacts", tag = "funnel",
-    params(HistoryParams),
-    responses((status = 200, body = Vec<EmployerContact>), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/employers/{id}/contacts", tag = "funnel", params(super::openapi::IdPath, HistoryParams),
+    responses((status = 200, description = "Contacts, newest first", body = Vec<EmployerContact>), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 pub async fn employer_contacts(
     state: web::Data<AppState>,

@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct FeedbackRequest {
     /// The client's `employed` event (work trial or job) whose employer is asked.
+    #[schema(example = 7)]
     pub placement_event_id: i64,
 }
 
@@ -38,10 +39,8 @@ fn employer_of(caller: &Caller) -> Result<i64, ApiError> {
 }
 
 /// Asks the employer of one of the calling coach's client's placements for feedback.
-#[utoipa::path(post, path = "/api/v1/clients/{id}/feedback-requests", tag = "feedback",
-    request_body = FeedbackRequest,
-    responses((status = 201, body = FeedbackForm), (status = 404, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/clients/{id}/feedback-requests", tag = "feedback", params(super::openapi::IdPath), request_body(content = FeedbackRequest, example = json!({"placement_event_id": 7})),
+    responses((status = 201, description = "The form sent to the employer", body = FeedbackForm), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 pub async fn request_feedback(
     state: web::Data<AppState>,
@@ -63,7 +62,7 @@ pub async fn request_feedback(
 
 /// The calling employer's feedback forms.
 #[utoipa::path(get, path = "/api/v1/feedback-forms", tag = "feedback",
-    responses((status = 200, body = Vec<FeedbackForm>), (status = 403, body = super::ErrorBody)),
+    responses((status = 200, description = "The employer's forms", body = Vec<FeedbackForm>), super::openapi::TokenErrors, super::openapi::RoleErrors),
     security(("bearer" = [])))]
 pub async fn list_forms(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let employer = employer_of(&caller)?;
@@ -71,8 +70,8 @@ pub async fn list_forms(state: web::Data<AppState>, caller: Caller) -> ApiResult
 }
 
 /// One of the calling employer's forms (another employer's is 404).
-#[utoipa::path(get, path = "/api/v1/feedback-forms/{id}", tag = "feedback",
-    responses((status = 200, body = FeedbackForm), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/feedback-forms/{id}", tag = "feedback", params(super::openapi::IdPath),
+    responses((status = 200, description = "The form", body = FeedbackForm), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 pub async fn get_form(
     state: web::Data<AppState>,
@@ -88,10 +87,8 @@ pub async fn get_form(
 }
 
 /// Fills a form (once; a second answer is 409).
-#[utoipa::path(put, path = "/api/v1/feedback-forms/{id}", tag = "feedback",
-    request_body = FeedbackAnswers,
-    responses((status = 200, body = FeedbackForm), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+#[utoipa::path(put, path = "/api/v1/feedback-forms/{id}", tag = "feedback", params(super::openapi::IdPath), request_body(content = FeedbackAnswers, example = json!({"tasks_managed": 4, "support_needed": "some", "would_hire": true, "comment": "Oppi tehtävät nopeasti."})),
+    responses((status = 200, description = "The answered form", body = FeedbackForm), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 pub async fn submit_form(
     state: web::Data<AppState>,

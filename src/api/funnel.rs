@@ -27,12 +27,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Period and coach of a report.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportParams {
-    /// First day, YYYY-MM-DD, 1900-01-01 to 2100-12-31 (default: 364 days before `to`).
+    /// First day, YYYY-MM-DD, 1900-01-01 to 2100-12-31, not after `to` and at most ten years
+    /// before it (default: 364 days before `to`).
+    #[param(value_type = Option<crate::domain::Day>, example = "2026-01-01")]
     pub from: Option<String>,
     /// Last day, YYYY-MM-DD, 1900-01-01 to 2100-12-31 (default: today).
+    #[param(value_type = Option<crate::domain::Day>, example = "2026-12-31")]
     pub to: Option<String>,
     /// One coach's user id (a coach may give only its own; default for a coach).
+    #[param(example = 3)]
     pub coach: Option<i64>,
 }
 
@@ -108,8 +113,7 @@ pub async fn load(
 
 /// Stage counts, conversions, time in stage and outcomes.
 #[utoipa::path(get, path = "/api/v1/funnel", tag = "funnel", params(ReportParams),
-    responses((status = 200, body = FunnelReport), (status = 403, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 200, description = "The funnel", body = FunnelReport), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.funnel", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn get_funnel(
@@ -126,8 +130,7 @@ pub async fn get_funnel(
 /// The computable IPS-25 items with scores, and the rapid-search alerts. The alerts name
 /// clients, so each read is written to the access log with them.
 #[utoipa::path(get, path = "/api/v1/fidelity", tag = "funnel", params(ReportParams),
-    responses((status = 200, body = FidelityReport), (status = 403, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 200, description = "The fidelity items and alerts", body = FidelityReport), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.fidelity", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn get_fidelity(

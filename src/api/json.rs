@@ -46,7 +46,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(shape_error)?;
+    // Every body is an object: serde would take a struct from an array of its fields too.
+    let value = serde_path_to_error::deserialize::<_, crate::domain::ObjectOnly<T>>(&mut de)
+        .map_err(shape_error)?
+        .0;
     de.end()
         .map_err(|e| ApiError::InvalidJson(format!("the request body is not valid JSON: {e}")))?;
     Ok(value)

@@ -19,8 +19,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Parameters of a match request.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatchParams {
     /// Suggestions, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
     /// `vacancy`, `task` or `employer`; default: vacancies first, then a few tasks and employer
     /// prospects.
@@ -42,8 +44,8 @@ pub struct MatchList {
 /// `Accept-Language` wants most (quality values count), Finnish when it names none of them.
 /// Every list served is logged with its features so the ranker can learn from what follows.
 /// Searches and match lists together are rate-limited per user (429 with `Retry-After`).
-#[utoipa::path(get, path = "/api/v1/clients/{id}/matches", tag = "matching", params(MatchParams),
-    responses((status = 200, body = MatchList), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}/matches", tag = "matching", params(super::openapi::IdPath, MatchParams),
+    responses((status = 200, description = "Suggestions with reasons", body = MatchList), super::openapi::LimitedTokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.matches", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn matches(

@@ -21,6 +21,7 @@ mod query;
 mod request_head;
 mod request_id;
 mod search;
+mod users;
 
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub use catch_panic::catch_panic;
 pub use error::{json_error_bodies, status_error_body, ApiError, ErrorBody};
 pub use funnel::{refusal_reason, scope};
 pub use health::Health;
-pub use limits::{retry_after_secs, Limiter, Rate, RateLimits};
+pub use limits::{retry_after_secs, Limiter, Rate, RateLimits, Throttled};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub limiter: Arc<Limiter>,
     /// Largest index lag (in change-log changes) at which `/ready` still says ready.
     pub ready_max_lag: u64,
+    /// How browser sessions are kept, and the public URL (sign-in links).
+    pub sessions: crate::web::SessionConfig,
 }
 
 impl AppState {
@@ -119,7 +122,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(events::routes)
                 .configure(feedback::routes)
                 .configure(funnel::routes)
-                .configure(access_log::routes),
+                .configure(access_log::routes)
+                .configure(users::routes),
         )
         .default_service(web::to(not_found));
 }
@@ -135,6 +139,12 @@ async fn head_too_large() -> Result<HttpResponse, ApiError> {
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    // A documented path asked with a method it does not take is a 405 naming those it takes.
+    if let Some(allow) = openapi::allowed_methods(req.path()) {
+        if !allow.contains(&req.method().as_str()) {
+            return Err(ApiError::MethodNotAllowed(allow.join(", ")));
+        }
+    }
     Err(ApiError::NotFound(format!(
         "no such endpoint: {} {}",
         req.method(),
@@ -144,10 +154,13 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
 
 /// Paging of list endpoints.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
     /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 

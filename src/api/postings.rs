@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::json::{merge_into, ApiJson};
+use super::openapi::{TaskPatch, VacancyPatch};
 use super::query::ApiQuery;
 use super::{AppState, ListPage, PageParams};
 use crate::domain::{
@@ -54,14 +55,18 @@ fn visible<T>(caller: &Caller, employer_id: i64, what: &str, id: i64, item: T) -
 
 /// Filters of the posting lists.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PostingListParams {
-    /// Only this employer's postings.
+    /// Only this employer's postings (an employer user always sees only its own).
+    #[param(example = 1)]
     pub employer_id: Option<i64>,
     /// `open` (default) or `closed`.
     pub status: Option<PostingStatus>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
-    /// Items to skip.
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -116,9 +121,8 @@ fn task_input(t: &Task) -> TaskInput {
 }
 
 /// Posts a vacancy.
-#[utoipa::path(post, path = "/api/v1/vacancies", tag = "postings", request_body = VacancyInput,
-    responses((status = 201, body = Vacancy), (status = 422, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/vacancies", tag = "postings", request_body(content = VacancyInput, example = json!({"employer_id": 1, "title": "Varastotyöntekijä", "description": "Keräilyä ja pakkaamista aamuvuorossa. Perehdytämme työhön.", "municipality": "Lahti", "hours_per_week": {"min": 20, "max": 30}, "employment_type": "PART_TIME", "work_trial_ok": true, "adjustments_offered": ["kirjalliset ohjeet"]})),
+    responses((status = 201, description = "Posted", body = Vacancy), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_vacancy", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_vacancy(
@@ -139,8 +143,8 @@ pub async fn create_vacancy(
 }
 
 /// One vacancy.
-#[utoipa::path(get, path = "/api/v1/vacancies/{id}", tag = "postings",
-    responses((status = 200, body = Vacancy), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}", tag = "postings", params(super::openapi::IdPath),
+    responses((status = 200, description = "The vacancy", body = Vacancy), super::openapi::TokenErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 pub async fn get_vacancy(
     state: web::Data<AppState>,
@@ -154,9 +158,8 @@ pub async fn get_vacancy(
 }
 
 /// Changes a vacancy (JSON merge patch: send the fields to change, `null` clears one).
-#[utoipa::path(patch, path = "/api/v1/vacancies/{id}", tag = "postings", request_body = Object,
-    responses((status = 200, body = Vacancy), (status = 404, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+#[utoipa::path(patch, path = "/api/v1/vacancies/{id}", tag = "postings", params(super::openapi::IdPath), request_body(content = VacancyPatch, description = "A JSON merge patch (RFC 7396) of the vacancy's `VacancyInput`: the fields to change; `null` clears an optional one", example = json!({"title": "Varastotyöntekijä, osa-aikainen", "valid_through": null})),
+    responses((status = 200, description = "The changed vacancy", body = Vacancy), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors, super::openapi::ConflictErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.patch_vacancy", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn patch_vacancy(
@@ -179,8 +182,8 @@ pub async fn patch_vacancy(
 }
 
 /// Closes a vacancy: it leaves search and matches at once, and stays in the history.
-#[utoipa::path(delete, path = "/api/v1/vacancies/{id}", tag = "postings",
-    responses((status = 204), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(delete, path = "/api/v1/vacancies/{id}", tag = "postings", params(super::openapi::IdPath),
+    responses((status = 204, description = "Closed"), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.close_vacancy", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn close_vacancy(
@@ -199,7 +202,8 @@ pub async fn close_vacancy(
 
 /// Vacancies, newest first. Employer users see their own only.
 #[utoipa::path(get, path = "/api/v1/vacancies", tag = "postings", params(PostingListParams),
-    responses((status = 200, body = ListPage<Vacancy>)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of vacancies", body = ListPage<Vacancy>), super::openapi::TokenErrors, super::openapi::QueryErrors),
+    security(("bearer" = [])))]
 pub async fn list_vacancies(
     state: web::Data<AppState>,
     caller: Caller,
@@ -214,8 +218,8 @@ pub async fn list_vacancies(
 }
 
 /// Posts a subcontracting task.
-#[utoipa::path(post, path = "/api/v1/tasks", tag = "postings", request_body = TaskInput,
-    responses((status = 201, body = Task), (status = 422, body = super::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "postings", request_body(content = TaskInput, example = json!({"employer_id": 1, "title": "Pakkaustyö", "description": "Tuotteiden pakkaamista ryhmässä työkeskuksessa.", "municipality": "Lahti", "site": "provider", "starts_on": "2026-02-01", "ends_on": "2026-03-31", "estimated_hours": 120, "group_size": 4})),
+    responses((status = 201, description = "Posted", body = Task), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::BodyErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.create_task", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn create_task(
@@ -233,8 +237,8 @@ pub async fn create_task(
 }
 
 /// One task.
-#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "postings",
-    responses((status = 200, body = Task), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "postings", params(super::openapi::IdPath),
+    responses((status = 200, description = "The task", body = Task), super::openapi::TokenErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 pub async fn get_task(
     state: web::Data<AppState>,
@@ -248,8 +252,8 @@ pub async fn get_task(
 }
 
 /// Changes a task (JSON merge patch).
-#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "postings", request_body = Object,
-    responses((status = 200, body = Task), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "postings", params(super::openapi::IdPath), request_body(content = TaskPatch, description = "A JSON merge patch (RFC 7396) of the task's `TaskInput`: the fields to change; `null` clears an optional one", example = json!({"group_size": 6})),
+    responses((status = 200, description = "The changed task", body = Task), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors, super::openapi::BodyErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.patch_task", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn patch_task(
@@ -272,8 +276,8 @@ pub async fn patch_task(
 }
 
 /// Closes a task.
-#[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "postings",
-    responses((status = 204), (status = 404, body = super::ErrorBody)),
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "postings", params(super::openapi::IdPath),
+    responses((status = 204, description = "Closed"), super::openapi::TokenErrors, super::openapi::RoleErrors, super::openapi::IdErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.close_task", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn close_task(
@@ -292,7 +296,8 @@ pub async fn close_task(
 
 /// Tasks, newest first.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "postings", params(PostingListParams),
-    responses((status = 200, body = ListPage<Task>)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of tasks", body = ListPage<Task>), super::openapi::TokenErrors, super::openapi::QueryErrors),
+    security(("bearer" = [])))]
 pub async fn list_tasks(
     state: web::Data<AppState>,
     caller: Caller,

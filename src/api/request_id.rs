@@ -57,7 +57,7 @@ pub async fn request_id<B: MessageBody + 'static>(
     let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.path().to_owned();
+    let path = crate::web::session::loggable_path(req.path());
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.metrics.clone());

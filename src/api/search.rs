@@ -17,26 +17,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Longest accepted query text.
 const MAX_QUERY_CHARS: usize = 500;
 
+/// Longest accepted municipality name.
+const MAX_MUNICIPALITY_CHARS: usize = 200;
+
 /// Search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Words in Finnish, Swedish or English. Inflected forms and parts of compound words
-    /// match ("varasto" finds "varastotyöntekijä"). Empty: the newest postings.
+    /// Words in Finnish, Swedish or English, at most 500 characters. Inflected forms and parts
+    /// of compound words match ("varasto" finds "varastotyöntekijä"). Empty: the newest
+    /// postings.
+    #[param(max_length = 500, example = "varastotyö")]
     pub q: Option<String>,
-    /// `vacancy` or `task`.
+    /// `vacancy` or `task` (default both).
     pub kind: Option<SearchKind>,
-    /// Municipality name (postcodes are ignored).
+    /// Municipality name, at most 200 characters (postcodes are ignored).
+    #[param(max_length = 200, example = "Lahti")]
     pub municipality: Option<String>,
     /// Hits per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
-    /// Hits to skip (default 0).
+    /// Hits to skip, 0–10000 (default 0).
+    #[param(minimum = 0, maximum = 10000, default = 0)]
     pub offset: Option<usize>,
 }
 
 /// Searches open postings. Employer users search their own employer's postings only.
 /// Searches and match lists together are rate-limited per user (429 with `Retry-After`).
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
-    responses((status = 200, body = SearchResults), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, description = "Hits, best first", body = SearchResults), super::openapi::LimitedTokenErrors, super::openapi::QueryErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.search", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn search(
@@ -60,6 +69,16 @@ pub async fn search(
             field: Some("q".into()),
             message: format!("q must be at most {MAX_QUERY_CHARS} characters"),
         });
+    }
+    if let Some(m) = &p.municipality {
+        if m.chars().count() > MAX_MUNICIPALITY_CHARS {
+            return Err(ApiError::InvalidParameter {
+                field: Some("municipality".into()),
+                message: format!(
+                    "municipality must be at most {MAX_MUNICIPALITY_CHARS} characters"
+                ),
+            });
+        }
     }
     let req = SearchRequest {
         q,

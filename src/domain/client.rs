@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    bounded_list, bounded_text, is_blank, optional_text, parse_date, HoursRange, LanguageCode,
-    Locality, OccupationCode, Validated, ValidationError,
+    bounded_list, bounded_text, optional_text, parse_date, HoursRange, LanguageCode, Locality,
+    OccupationCode, Validated, ValidationError,
 };
 
 /// What the client wants, in the client's own words and codes. Every field is optional: an
@@ -19,27 +19,39 @@ use super::{
 pub struct Preferences {
     /// The work the client wants, in their own words ("varastotyö, mieluiten aamuvuoroja").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
     pub desired_work: Option<String>,
-    /// ISCO-08 / ESCO occupation codes.
+    /// ISCO-08 groups (1–4 digits, `9112`) or ESCO codes (`9112.1`), at most 50.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50, example = json!(["9112", "4321.1"]))]
     pub occupations: Vec<String>,
-    /// Acceptable municipalities.
+    /// Acceptable municipalities, at most 50 (each at most 100 characters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
     pub municipalities: Vec<String>,
-    /// Longest acceptable commute, in kilometres.
+    /// Longest acceptable commute, in kilometres (0–1000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1000)]
     pub max_commute_km: Option<f64>,
     /// Hours per week wished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::optional_object_only"
+    )]
     pub hours_per_week: Option<HoursRange>,
     /// Things to avoid ("asiakaspalvelu puhelimessa", "yötyö"): demoted, never excluded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
     pub avoid: Option<String>,
-    /// Languages the client works in (ISO 639-1).
+    /// Languages the client works in (ISO 639-1, `fi`, `sv`, `en`…), at most 20.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 20, example = json!(["fi", "en"]))]
     pub languages: Vec<String>,
-    /// Functional adjustments the client chose to share ("kirjalliset ohjeet").
+    /// Functional adjustments the client chose to share ("kirjalliset ohjeet"), at most 30
+    /// (each at most 200 characters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 30)]
     pub adjustments: Vec<String>,
 }
 
@@ -101,18 +113,24 @@ pub fn pseudonym(id: i64) -> String {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientInput {
-    /// A pseudonymous name the coach recognises (no personal identity code).
+    /// A pseudonymous name the coach recognises (no personal identity code), at most 100
+    /// characters with something visible in them.
+    #[schema(min_length = 1, max_length = 100, example = "Asiakas A")]
     pub display_name: String,
     /// The client's home municipality.
+    #[schema(min_length = 1, max_length = 100, example = "Lahti")]
     pub home_municipality: String,
-    /// Intake date (YYYY-MM-DD); the rapid-search clock starts here. Defaults to today.
+    /// Intake date (YYYY-MM-DD, not in the future); the rapid-search clock starts here.
+    /// Defaults to today.
     #[serde(default)]
+    #[schema(value_type = Option<super::DayOrEmpty>)]
     pub intake_date: Option<String>,
     /// Named contact in the client's treatment team (no clinical content).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub treatment_team_contact: Option<String>,
     /// The client's wishes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object_only")]
     pub preferences: Preferences,
 }
 
@@ -137,7 +155,8 @@ impl ClientDraft {
         let display_name = bounded_text("display_name", &input.display_name, 100)?;
         let home = bounded_text("home_municipality", &input.home_municipality, 100)?;
         let home_municipality = Locality::parse(&home).municipality.unwrap_or(home);
-        let intake_date = match input.intake_date.as_deref().filter(|d| !is_blank(d)) {
+        // Only an empty string stands for "not given": anything else must be a date.
+        let intake_date = match input.intake_date.as_deref().filter(|d| !d.is_empty()) {
             None => today,
             Some(d) => parse_date("intake_date", d)?,
         };

@@ -5,6 +5,9 @@
 //! date arithmetic of the funnel figures, where they would overflow.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use serde_json::json;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 
 use super::{Validated, ValidationError};
 
@@ -35,10 +38,6 @@ pub fn check_date_range(field: &str, date: NaiveDate) -> Validated<NaiveDate> {
     }
 }
 
-fn check_time_range(field: &str, t: DateTime<Utc>) -> Validated<DateTime<Utc>> {
-    check_date_range(field, t.date_naive()).map(|_| t)
-}
-
 /// The start of `raw` for an error message, so a huge value is not echoed whole.
 fn quoted(raw: &str) -> String {
     if raw.chars().count() > QUOTED_CHARS {
@@ -63,11 +62,13 @@ pub fn parse_date(field: &str, raw: &str) -> Validated<NaiveDate> {
 /// (RFC 3339, or as some exports write them: `2022-06-09 20:59:59+00`), in the accepted range.
 pub fn parse_deadline(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
     let raw = raw.trim();
+    // The date as written (before any offset moves it to UTC) is what must be in range, so
+    // the range is the same whatever the offset.
     let parsed = if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
-        Some(dt.with_timezone(&Utc))
+        Some((dt.date_naive(), dt.with_timezone(&Utc)))
     } else if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         let end = NaiveTime::from_hms_opt(23, 59, 59).expect("valid time");
-        Some(d.and_time(end).and_utc())
+        Some((d, d.and_time(end).and_utc()))
     } else {
         [
             "%Y-%m-%d %H:%M:%S%.f%#z",
@@ -77,12 +78,14 @@ pub fn parse_deadline(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
         .into_iter()
         .find_map(|fmt| {
             DateTime::parse_from_str(raw, fmt)
-                .map(|dt| dt.with_timezone(&Utc))
-                .or_else(|_| NaiveDateTime::parse_from_str(raw, fmt).map(|dt| dt.and_utc()))
+                .map(|dt| (dt.date_naive(), dt.with_timezone(&Utc)))
+                .or_else(|_| {
+                    NaiveDateTime::parse_from_str(raw, fmt).map(|dt| (dt.date(), dt.and_utc()))
+                })
                 .ok()
         })
     };
-    let t = parsed.ok_or_else(|| {
+    let (written, t) = parsed.ok_or_else(|| {
         ValidationError::new(
             field,
             format!(
@@ -91,22 +94,24 @@ pub fn parse_deadline(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
             ),
         )
     })?;
-    check_time_range(field, t)
+    check_date_range(field, written).map(|_| t)
 }
 
 /// Parses a timestamp: RFC 3339, or a date (taken as midnight UTC), in the accepted range.
 pub fn parse_timestamp(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
     let raw = raw.trim();
+    // As in `parse_deadline`: the date as written must be in range.
     let parsed = if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        Some(t.with_timezone(&Utc))
+        Some((t.date_naive(), t.with_timezone(&Utc)))
     } else if let Ok(t) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S") {
-        Some(Utc.from_utc_datetime(&t))
+        Some((t.date(), Utc.from_utc_datetime(&t)))
     } else {
-        NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .ok()
-            .map(|d| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")))
+        NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().map(|d| {
+            let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+            (d, Utc.from_utc_datetime(&midnight))
+        })
     };
-    let t = parsed.ok_or_else(|| {
+    let (written, t) = parsed.ok_or_else(|| {
         ValidationError::new(
             field,
             format!(
@@ -115,12 +120,135 @@ pub fn parse_timestamp(field: &str, raw: &str) -> Validated<DateTime<Utc>> {
             ),
         )
     })?;
-    check_time_range(field, t)
+    check_date_range(field, written).map(|_| t)
 }
 
 /// How timestamps are stored: UTC to the second, so text order is time order.
 pub fn format_timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+// The formats above as OpenAPI schemas (named in request bodies and query parameters), so the
+// document states the same range and spellings that the parsers accept.
+
+/// A calendar date `YYYY-MM-DD` from 1900-01-01 to 2100-12-31 (the range every date of the
+/// service keeps to), leap days included.
+const DATE: &str =
+    "(?:(?:19[0-9]{2}|20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])\
+    |(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))\
+    |(?:19(?:0[48]|[2468][048]|[13579][26])|20(?:[02468][048]|[13579][26]))-02-29)";
+/// A time of day `hh:mm:ss`.
+const TIME: &str = "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]";
+/// An RFC 3339 offset.
+const OFFSET: &str = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])";
+
+/// Schema of a day: a date in the service's range.
+pub struct Day;
+
+impl utoipa::PartialSchema for Day {
+    fn schema() -> RefOr<Schema> {
+        let pattern = format!("^{DATE}$");
+        text_schema(
+            &pattern,
+            "A day, YYYY-MM-DD, from 1900-01-01 to 2100-12-31",
+            "2026-01-15",
+        )
+    }
+}
+
+impl utoipa::ToSchema for Day {}
+
+/// Schema of a moment: a day (its midnight, UTC) or an RFC 3339 timestamp (without an offset:
+/// UTC, to the second), its date in the service's range.
+pub struct Moment;
+
+impl utoipa::PartialSchema for Moment {
+    fn schema() -> RefOr<Schema> {
+        let pattern = format!("^{DATE}(?:T{TIME}(?:(?:\\.[0-9]+)?{OFFSET})?)?$");
+        text_schema(
+            &pattern,
+            "A day (YYYY-MM-DD) or an RFC 3339 timestamp (2026-01-20T10:00:00Z; without an \
+             offset, UTC to the second), its date as written from 1900-01-01 to 2100-12-31",
+            "2026-01-20T10:00:00Z",
+        )
+    }
+}
+
+impl utoipa::ToSchema for Moment {}
+
+/// Schema of a deadline: a day (its end, UTC), an RFC 3339 timestamp, or a timestamp as some
+/// exports write them (`2022-06-09 20:59:59+00`).
+pub struct Deadline;
+
+impl utoipa::PartialSchema for Deadline {
+    fn schema() -> RefOr<Schema> {
+        let pattern = format!(
+            "^{DATE}(?:T{TIME}(?:\\.[0-9]+)?{OFFSET}?| {TIME}(?:\\.[0-9]+)?[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)?$"
+        );
+        text_schema(
+            &pattern,
+            "A day (YYYY-MM-DD, meaning its end, UTC), an RFC 3339 timestamp (without an \
+             offset: UTC), or `YYYY-MM-DD hh:mm:ss+hh` as some exports write it; its date as \
+             written from 1900-01-01 to 2100-12-31",
+            "2026-03-31",
+        )
+    }
+}
+
+impl utoipa::ToSchema for Deadline {}
+
+/// Schema of an optional day where an empty string means "not given".
+pub struct DayOrEmpty;
+
+impl utoipa::PartialSchema for DayOrEmpty {
+    fn schema() -> RefOr<Schema> {
+        or_empty(
+            <Day as utoipa::PartialSchema>::schema(),
+            "; an empty string means not given",
+        )
+    }
+}
+
+impl utoipa::ToSchema for DayOrEmpty {}
+
+/// Schema of an optional deadline where an empty string means "not given".
+pub struct DeadlineOrEmpty;
+
+impl utoipa::PartialSchema for DeadlineOrEmpty {
+    fn schema() -> RefOr<Schema> {
+        or_empty(
+            <Deadline as utoipa::PartialSchema>::schema(),
+            "; an empty string means not given",
+        )
+    }
+}
+
+impl utoipa::ToSchema for DeadlineOrEmpty {}
+
+/// `schema` (a pattern `^…$`) also matching the empty string.
+fn or_empty(schema: RefOr<Schema>, note: &str) -> RefOr<Schema> {
+    let RefOr::T(Schema::Object(mut object)) = schema else {
+        return schema;
+    };
+    if let Some(p) = object.pattern.take() {
+        let inner = p.trim_start_matches('^').trim_end_matches('$');
+        object.pattern = Some(format!("^(?:{inner})?$"));
+    }
+    if let Some(d) = object.description.as_mut() {
+        d.push_str(note);
+    }
+    RefOr::T(Schema::Object(object))
+}
+
+fn text_schema(pattern: &str, description: &str, example: &str) -> RefOr<Schema> {
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(pattern))
+            .description(Some(description))
+            .examples([json!(example)])
+            .build(),
+    ))
 }
 
 #[cfg(test)]

@@ -155,10 +155,11 @@ pub struct EventInput {
     /// Event type (a DOMAIN.md stage, `match_interested`, `match_declined` or
     /// `benefits_counselling`).
     #[serde(rename = "type")]
-    #[schema(value_type = String)]
+    #[schema(value_type = EventType)]
     pub kind: Option<String>,
-    /// When it happened (RFC 3339 or YYYY-MM-DD); default now.
+    /// When it happened, not in the future; default now.
     #[serde(default)]
+    #[schema(value_type = Option<super::Moment>)]
     pub at: Option<String>,
     /// The vacancy concerned.
     #[serde(default)]
@@ -169,17 +170,20 @@ pub struct EventInput {
     /// The employer concerned.
     #[serde(default)]
     pub employer_id: Option<i64>,
-    /// On `employed`: the kind of placement (required there).
+    /// On `employed`: the kind of placement (required there, and only there).
     #[serde(default)]
+    #[schema(value_type = Option<PlacementType>)]
     pub placement_type: Option<String>,
-    /// On `employed` / `in_work_support`: hours per week.
+    /// On `employed` / `in_work_support` only: hours per week (more than 0, at most 80).
     #[serde(default)]
+    #[schema(exclusive_minimum = 0, maximum = 80)]
     pub hours_per_week: Option<f64>,
     /// On `employer_contact`: met face to face.
     #[serde(default)]
     pub face_to_face: Option<bool>,
     /// Free note (no health information).
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// The id of an earlier event of this client that this one corrects.
     #[serde(default)]
@@ -376,7 +380,8 @@ pub struct ClientEvent {
 pub struct ContactInput {
     /// Employer in the register.
     pub employer_id: i64,
-    /// When (RFC 3339 or YYYY-MM-DD).
+    /// When, not in the future.
+    #[schema(value_type = super::Moment)]
     pub at: String,
     /// Met face to face (IPS counts these).
     pub face_to_face: bool,
@@ -385,9 +390,11 @@ pub struct ContactInput {
     pub client_id: Option<i64>,
     /// Why.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub purpose: Option<String>,
     /// What came of it.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub outcome: Option<String>,
 }
 
@@ -491,6 +498,7 @@ impl SupportNeeded {
 #[serde(deny_unknown_fields)]
 pub struct FeedbackAnswers {
     /// How well the tasks were managed, 1 (not at all) – 5 (fully).
+    #[schema(minimum = 1, maximum = 5, example = 4)]
     pub tasks_managed: i64,
     /// Support needed.
     pub support_needed: SupportNeeded,
@@ -498,6 +506,7 @@ pub struct FeedbackAnswers {
     pub would_hire: bool,
     /// Free comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 

@@ -3,7 +3,11 @@
 //! Everything here is parsed once at the edge (HTTP body, import line, CLI flag) and is valid
 //! from then on. No actix, no sqlx, no tantivy in this module.
 
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
 mod access;
+mod account;
 mod client;
 mod date;
 mod employer;
@@ -15,10 +19,14 @@ mod text;
 mod user;
 
 pub use access::{AccessAction, AccessEntry, AccessTarget, DenialReason};
+pub use account::{
+    password_matches, Account, Email, IssuedToken, Password, PasswordHashError, SessionInfo,
+    TokenInfo, MAX_PASSWORD, MIN_PASSWORD,
+};
 pub use client::{pseudonym, ClientDraft, ClientInput, Preferences};
 pub use date::{
-    check_date_range, format_timestamp, parse_date, parse_deadline, parse_timestamp, EARLIEST_DATE,
-    LATEST_DATE,
+    check_date_range, format_timestamp, parse_date, parse_deadline, parse_timestamp, Day,
+    DayOrEmpty, Deadline, DeadlineOrEmpty, Moment, EARLIEST_DATE, LATEST_DATE,
 };
 pub use employer::EmployerDraft;
 pub use event::{
@@ -52,6 +60,40 @@ impl ValidationError {
             message: message.into(),
         }
     }
+}
+
+/// Deserializes a `T` only from a JSON object. serde's derived `Deserialize` of a struct also
+/// takes an array of its fields in order (`[20, 30]` for `{"min": 20, "max": 30}`), which no
+/// client means: the API takes objects only.
+pub struct ObjectOnly<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+            .map(ObjectOnly)
+    }
+}
+
+/// For `#[serde(deserialize_with)]`: a nested struct, from an object only.
+pub fn object_only<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    ObjectOnly::deserialize(d).map(|o| o.0)
+}
+
+/// For `#[serde(deserialize_with)]`: an optional nested struct, from an object or `null`.
+pub fn optional_object_only<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<ObjectOnly<T>>::deserialize(d).map(|o| o.map(|o| o.0))
 }
 
 /// Result alias for validation.

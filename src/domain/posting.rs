@@ -82,11 +82,13 @@ impl OccupationCode {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoursRange {
-    /// Fewest hours per week.
+    /// Fewest hours per week (0–80, not more than `max`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 80, example = 20)]
     pub min: Option<f64>,
-    /// Most hours per week.
+    /// Most hours per week (0–80).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 80, example = 30)]
     pub max: Option<f64>,
 }
 
@@ -209,32 +211,44 @@ impl LanguageCode {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VacancyInput {
-    /// The employer in the register that offers the job.
+    /// The employer in the register that offers the job (an employer user: its own).
+    #[schema(minimum = 1, example = 1)]
     pub employer_id: i64,
     /// Job title, as the ad says it.
+    #[schema(min_length = 1, max_length = 200, example = "Varastotyöntekijä")]
     pub title: String,
     /// The ad text.
+    #[schema(min_length = 1, max_length = 50000)]
     pub description: String,
-    /// Municipality (postcodes are stripped; a region or "Finland" leaves it unknown).
+    /// Municipality, required through the API (postcodes are stripped; a region or
+    /// "Finland" leaves it unknown).
     #[serde(default)]
+    #[schema(max_length = 200, example = "Lahti")]
     pub municipality: Option<String>,
-    /// ISCO-08 or ESCO occupation code.
+    /// ISCO-08 group (1–4 digits, `9112`) or ESCO occupation code (`9112.1`); read from the
+    /// title and text when absent.
     #[serde(default)]
+    #[schema(example = "9321")]
     pub occupation_code: Option<String>,
     /// Hours per week offered.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::optional_object_only")]
     pub hours_per_week: Option<HoursRange>,
-    /// schema.org employment type (FULL_TIME, PART_TIME, …).
+    /// schema.org employment type, any case: FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY,
+    /// INTERN, VOLUNTEER, PER_DIEM or OTHER.
     #[serde(default)]
+    #[schema(example = "PART_TIME")]
     pub employment_type: Option<String>,
-    /// Language of the ad (ISO 639-1); detected from the text when absent.
+    /// Language of the ad (ISO 639-1, `fi`); detected from the text when absent.
     #[serde(default)]
+    #[schema(example = "fi")]
     pub language: Option<String>,
-    /// Last day to apply: a date or an RFC 3339 timestamp.
+    /// Last day to apply: a date (to its end) or a timestamp.
     #[serde(default)]
+    #[schema(value_type = Option<super::DeadlineOrEmpty>)]
     pub valid_through: Option<String>,
     /// When the ad was first published (import); defaults to the time of posting.
     #[serde(default)]
+    #[schema(value_type = Option<super::DeadlineOrEmpty>)]
     pub date_posted: Option<String>,
     /// The employer accepts a wage-subsidised hire (palkkatuki).
     #[serde(default)]
@@ -242,11 +256,14 @@ pub struct VacancyInput {
     /// The employer can start with a work trial (työkokeilu).
     #[serde(default)]
     pub work_trial_ok: Option<bool>,
-    /// Adjustments the employer can offer ("kirjalliset ohjeet", "rauhallinen tila").
+    /// Adjustments the employer can offer ("kirjalliset ohjeet", "rauhallinen tila"), at most
+    /// 30 (each at most 200 characters).
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub adjustments_offered: Option<Vec<String>>,
-    /// The identifier in the source system; imports upsert by it.
+    /// The identifier in the source system; imports upsert by it. Unique among vacancies.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub external_id: Option<String>,
 }
 
@@ -332,16 +349,22 @@ impl VacancyDraft {
             .filter(|c| !is_blank(c))
             .map(|c| LanguageCode::parse("language", c))
             .transpose()?;
+        // Through the API only an empty string stands for "not given" (the document's
+        // pattern says so); an import line may have any blank.
+        let given = |c: &&str| match source {
+            Source::Api => !c.is_empty(),
+            Source::Import => !is_blank(c),
+        };
         let valid_through = input
             .valid_through
             .as_deref()
-            .filter(|c| !is_blank(c))
+            .filter(given)
             .map(|c| parse_deadline("valid_through", c))
             .transpose()?;
         let date_posted = input
             .date_posted
             .as_deref()
-            .filter(|c| !is_blank(c))
+            .filter(given)
             .map(|c| parse_deadline("date_posted", c))
             .transpose()?;
         let adjustments_offered = bounded_list(
@@ -407,29 +430,38 @@ impl TaskSite {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
-    /// The buying employer.
+    /// The buying employer (an employer user: its own).
+    #[schema(minimum = 1, example = 1)]
     pub employer_id: i64,
     /// Short name of the task.
+    #[schema(min_length = 1, max_length = 200, example = "Pakkaustyö")]
     pub title: String,
     /// What the work is.
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
-    /// Municipality where the work is done.
+    /// Municipality where the work is done (required).
     #[serde(default)]
+    #[schema(max_length = 200, example = "Lahti")]
     pub municipality: Option<String>,
     /// `buyer` (on the buyer's premises) or `provider` (at the work centre).
     #[serde(default)]
+    #[schema(value_type = Option<TaskSite>)]
     pub site: Option<String>,
     /// First day (YYYY-MM-DD).
     #[serde(default)]
+    #[schema(value_type = Option<super::Day>)]
     pub starts_on: Option<String>,
-    /// Last day (YYYY-MM-DD).
+    /// Last day (YYYY-MM-DD), not before `starts_on`.
     #[serde(default)]
+    #[schema(value_type = Option<super::Day>)]
     pub ends_on: Option<String>,
-    /// Estimated hours of work in all.
+    /// Estimated hours of work in all (0–100000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000)]
     pub estimated_hours: Option<f64>,
-    /// How many people the work needs.
+    /// How many people the work needs (1–500).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 500)]
     pub group_size: Option<i64>,
 }
 

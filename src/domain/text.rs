@@ -31,19 +31,15 @@ fn is_trimmed(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
 }
 
-/// Trims `value` and checks that it has something visible in it, is at most `max` characters
-/// and is free of control characters other than newline and tab.
+/// Checks that `value` is at most `max` characters as sent, then trims it and checks that it
+/// has something visible in it and is free of control characters other than newline and tab.
+/// The length counts what was sent, so a request's validity does not hang on how much of it
+/// is white space (and the API document's `maxLength` says exactly what is accepted).
 pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
+    check_length(field, value, max)?;
     let trimmed = value.trim_matches(is_trimmed);
     if is_blank(trimmed) {
         return Err(ValidationError::new(field, "must not be empty"));
-    }
-    let len = trimmed.chars().count();
-    if len > max {
-        return Err(ValidationError::new(
-            field,
-            format!("is {len} characters long; at most {max} are allowed"),
-        ));
     }
     if trimmed
         .chars()
@@ -54,12 +50,29 @@ pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
     Ok(trimmed.to_string())
 }
 
+fn check_length(field: &str, value: &str, max: usize) -> Validated<()> {
+    let len = value.chars().count();
+    if len > max {
+        return Err(ValidationError::new(
+            field,
+            format!("is {len} characters long; at most {max} are allowed"),
+        ));
+    }
+    Ok(())
+}
+
 /// Like [`bounded_text`], but an absent or blank (see [`is_blank`]) value is `None`.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Validated<Option<String>> {
     match value {
         None => Ok(None),
-        Some(v) if is_blank(v) => Ok(None),
-        Some(v) => bounded_text(field, v, max).map(Some),
+        Some(v) => {
+            check_length(field, v, max)?;
+            if is_blank(v) {
+                Ok(None)
+            } else {
+                bounded_text(field, v, max).map(Some)
+            }
+        }
     }
 }
 
@@ -140,6 +153,13 @@ mod tests {
     fn length_counts_characters_not_bytes() {
         assert!(bounded_text("t", "äöäöä", 5).is_ok());
         assert!(bounded_text("t", "äöäöäö", 5).is_err());
+    }
+
+    #[test]
+    fn length_counts_the_value_as_sent() {
+        assert!(bounded_text("t", " abcd ", 5).is_err());
+        assert!(optional_text("t", Some("      "), 5).is_err());
+        assert_eq!(optional_text("t", Some("     "), 5), Ok(None));
     }
 
     #[test]

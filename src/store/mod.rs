@@ -13,6 +13,7 @@ mod impressions;
 mod matching;
 mod postings;
 mod reference;
+mod sessions;
 mod users;
 
 use std::str::FromStr;
@@ -28,7 +29,8 @@ pub use impressions::{Impression, LabelledImpression};
 pub use matching::OccupationRow;
 pub use postings::{ImportOutcome, IndexableEmployer, IndexablePosting, Page};
 pub use reference::MunicipalityRow;
-pub use users::hash_token;
+pub use sessions::{NewSession, SessionRecord};
+pub use users::{hash_token, token_prefix, NewAccount, TOKEN_PREFIX_CHARS};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

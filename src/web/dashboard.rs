@@ -19,9 +19,7 @@ use super::exports;
 use super::i18n::Lang;
 use super::page::{FieldError, Page};
 use super::report::{Cell, ExportLink, Kind, Table, TableView};
-use super::{
-    format, html, request_lang, see_other, signed_in_user, token_login, MessagePage, WebError,
-};
+use super::{format, html, request_lang, sign_in_first, signed_in_user, MessagePage, WebError};
 use crate::api::{refusal_reason, scope, AppState, Caller};
 use crate::domain::{
     AccessAction, AccessTarget, DenialReason, EventType, PlacementType, Role, User, EARLIEST_DATE,
@@ -880,7 +878,7 @@ pub async fn dashboard(
 ) -> Result<HttpResponse, WebError> {
     let lang = request_lang(&req);
     let Some(user) = signed_in_user(&req, &state).await? else {
-        return Ok(see_other(token_login::LOGIN_PATH));
+        return Ok(sign_in_first(&req));
     };
     let input = PeriodInput::from_query(req.query_string());
     let action = AccessAction::Dashboard;

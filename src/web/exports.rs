@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::dashboard::{self, PeriodInput, Refusal, DASHBOARD_LIST};
-use super::{request_lang, see_other, signed_in_user, token_login, WebError};
+use super::{request_lang, sign_in_first, signed_in_user, WebError};
 use crate::api::AppState;
 use crate::domain::{AccessAction, AccessTarget};
 use crate::store::Access;
@@ -43,7 +43,7 @@ pub async fn export(
 ) -> Result<HttpResponse, WebError> {
     let lang = request_lang(&req);
     let Some(user) = signed_in_user(&req, &state).await? else {
-        return Ok(see_other(token_login::LOGIN_PATH));
+        return Ok(sign_in_first(&req));
     };
     let (id, format) = match file.rsplit_once('.') {
         Some((id, "csv")) => (id.to_string(), Format::Csv),

@@ -6,12 +6,14 @@
 //! It calls the same services as the JSON API (the store, the funnel figures), never the API
 //! over HTTP; the API stays JSON.
 //!
-//! Two seams are kept narrow so sign-in with passwords and server-side sessions can replace
-//! the API-token cookie in one place each: [`signed_in_user`] finds the user of a request, and
-//! [`Page::csrf_token`] fills every form's hidden `csrf_token` field (through the one
-//! include, `templates/includes/csrf.html`).
+//! People sign in at `/signin` ([`signin`]) and hold a server-side session ([`session`]);
+//! [`signed_in_user`] is the one place that finds the user of a request, and
+//! [`Page::csrf_token`] fills every form's hidden `csrf_token` field from the session (through
+//! the one include, `templates/includes/csrf.html`); [`check_form`] checks it on every post.
+//! Every HTML answer carries the security headers of [`security`].
 
 mod assets;
+pub mod csrf;
 mod dashboard;
 mod employer;
 mod exports;
@@ -20,41 +22,48 @@ pub mod i18n;
 mod language;
 mod page;
 mod report;
-mod token_login;
+pub mod security;
+pub mod session;
+pub mod signin;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
+pub use csrf::CsrfForm;
 pub use page::{FieldError, NavLink, Page};
+pub use session::{PageError, SessionConfig, SignedIn};
 
 use crate::api::{authenticate, retry_after_secs, ApiError, AppState};
 use crate::domain::{Role, User};
 use crate::store::StoreError;
 use i18n::Lang;
 
-/// Name of the cookie that keeps the signed-in user's API token (until server-side sessions
-/// replace it): HttpOnly, SameSite=Lax.
-pub const SESSION_COOKIE: &str = "kohtaamo_session";
-
 /// Registers the web app's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/language", web::post().to(language::switch))
         .route("/static/{file}", web::get().to(assets::serve))
-        .configure(token_login::routes)
+        .configure(signin::routes)
         .configure(dashboard::routes)
         .configure(employer::routes);
 }
 
 /// The user behind a request, or `None` when nobody is signed in.
 ///
-/// This is the one place that decides who is signed in: a bearer token (scripts and tests)
-/// or the session cookie. A failed check counts against the address and the account like any
-/// failed authentication.
+/// This is the one place that decides who is signed in: a bearer token (scripts and tests;
+/// a failed check counts against the address and the account like any failed
+/// authentication), else the browser's server-side session.
 pub async fn signed_in_user(req: &HttpRequest, state: &AppState) -> Result<Option<User>, WebError> {
-    let bearer = req
-        .headers()
+    if let Some(token) = bearer(req) {
+        return Ok(authenticate(state, req.peer_addr().map(|a| a.ip()), &token).await?);
+    }
+    Ok(session::current(req, state).await?.map(|s| s.user))
+}
+
+/// The bearer token of a request, if it sent one.
+fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -62,12 +71,36 @@ pub async fn signed_in_user(req: &HttpRequest, state: &AppState) -> Result<Optio
             scheme
                 .eq_ignore_ascii_case("bearer")
                 .then(|| token.trim().to_string())
-        });
-    let token = bearer.or_else(|| req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()));
-    match token.filter(|t| !t.is_empty()) {
-        Some(t) => Ok(authenticate(state, req.peer_addr().map(|a| a.ip()), &t).await?),
-        None => Ok(None),
+        })
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether a posted form may change anything: a request with a bearer token carries no cookie
+/// another site could ride on; a browser's post must come from this site and carry its
+/// session's CSRF token (`fields` are the form's). A refusal is a 403 page.
+pub fn check_form(
+    req: &HttpRequest,
+    state: &AppState,
+    fields: &[(String, String)],
+) -> Result<(), PageError> {
+    if bearer(req).is_some() {
+        return Ok(());
     }
+    csrf::check_origin(req, &state.sessions)?;
+    let signed_in = session::cached(req).ok_or(PageError::SignIn { next: None })?;
+    csrf::verify(&signed_in, csrf::field(fields, csrf::FIELD))
+}
+
+/// The sign-in page, coming back to this page afterwards (a GET's address; after a post, the
+/// start page).
+pub fn sign_in_first(req: &HttpRequest) -> HttpResponse {
+    let next = (req.method() == actix_web::http::Method::GET).then(|| {
+        req.uri()
+            .path_and_query()
+            .map(|pq| pq.as_str().to_string())
+            .unwrap_or_else(|| req.path().to_string())
+    });
+    see_other(&session::sign_in_url(next.as_deref()))
 }
 
 /// The language of a request: the `lang` cookie, else `Accept-Language`, else Finnish.
@@ -85,7 +118,7 @@ pub fn request_lang(req: &HttpRequest) -> Lang {
 async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let lang = request_lang(&req);
     let Some(user) = signed_in_user(&req, &state).await? else {
-        return Ok(see_other(token_login::LOGIN_PATH));
+        return Ok(sign_in_first(&req));
     };
     if matches!(user.role, Role::Coordinator | Role::Coach) {
         return Ok(see_other(dashboard::DASHBOARD_PATH));
@@ -153,6 +186,10 @@ pub enum WebError {
     /// Too many failed authentications from this address or for this account.
     #[error("too many requests")]
     TooManyRequests(std::time::Duration),
+    /// A refusal or error the session layer answers with a page of its own (sign in first,
+    /// a form without its CSRF token).
+    #[error(transparent)]
+    Page(#[from] PageError),
     /// Anything else.
     #[error("{0}")]
     Internal(String),
@@ -184,12 +221,16 @@ struct ErrorPage {
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match self {
+            WebError::Page(p) => p.status_code(),
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let WebError::Page(p) = self {
+            return p.error_response();
+        }
         let (title, text) = match self {
             WebError::TooManyRequests(_) => ("login-title", "login-error-too-many"),
             other => {

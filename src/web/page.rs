@@ -79,7 +79,9 @@ impl Page {
             }),
             nav,
             here,
-            csrf_token: String::new(),
+            csrf_token: super::session::cached(req)
+                .map(|s| s.session.csrf_token)
+                .unwrap_or_default(),
             styles: assets::stylesheets(),
         }
     }

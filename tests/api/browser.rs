@@ -11,11 +11,41 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use kohtaamo::domain::{Email, Password};
+use kohtaamo::store::Store;
+
 use crate::helpers::{spawn_app, TestApp};
+use crate::sessions::PASSWORD;
 use crate::web::{seed, FROM, TO};
 
 /// How long one suite may run before it counts as hung.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Gives the user of `token` the e-mail address `email` and the password [`PASSWORD`], so a
+/// browser signs in as that user on the sign-in page; returns the address.
+pub async fn sign_in_details(app: &TestApp, token: &str, email: &str) -> String {
+    let store = Store::open(&app.database_url()).await.expect("store");
+    let user = store
+        .user_by_token(token)
+        .await
+        .expect("token read")
+        .expect("the token's user");
+    let email = Email::parse("email", email).expect("an e-mail address");
+    store
+        .update_account(user.id, None, Some(&email))
+        .await
+        .expect("address set");
+    let hash = Password::parse("password", PASSWORD)
+        .expect("a password")
+        .hash()
+        .expect("hashed");
+    store
+        .set_password(user.id, &hash, None)
+        .await
+        .expect("password set");
+    store.close().await;
+    email.as_str().to_string()
+}
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
@@ -105,7 +135,15 @@ async fn a_coordinator_follows_the_figures_and_downloads_a_table_by_keyboard_in_
         "coordinator",
         &[
             ("KOHTAAMO_COORDINATOR_TOKEN", s.coordinator.clone()),
-            ("KOHTAAMO_COACH_TOKEN", s.aino.clone()),
+            (
+                "KOHTAAMO_COORDINATOR_EMAIL",
+                sign_in_details(&app, &s.coordinator, "koordinaattori@example.fi").await,
+            ),
+            (
+                "KOHTAAMO_COACH_EMAIL",
+                sign_in_details(&app, &s.aino, "aino@example.fi").await,
+            ),
+            ("KOHTAAMO_PASSWORD", PASSWORD.into()),
             ("KOHTAAMO_COACH_CLIENT", s.aino_client.0.clone()),
             ("KOHTAAMO_FROM", FROM.into()),
             ("KOHTAAMO_TO", TO.into()),
@@ -141,7 +179,11 @@ async fn an_employer_posts_by_keyboard_answers_feedback_and_a_coach_finds_the_ta
         &w.app,
         "employer",
         &[
-            ("KOHTAAMO_EMPLOYER_TOKEN", w.employer.clone()),
+            (
+                "KOHTAAMO_EMPLOYER_EMAIL",
+                sign_in_details(&w.app, &w.employer, "rekry@lahdenlogistiikka.fi").await,
+            ),
+            ("KOHTAAMO_PASSWORD", PASSWORD.into()),
             ("KOHTAAMO_COACH_TOKEN", w.coach.clone()),
             ("KOHTAAMO_CLIENT_ID", client.to_string()),
             ("KOHTAAMO_CLIENT_NAME", client_name.into()),

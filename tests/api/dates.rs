@@ -169,13 +169,13 @@ async fn the_dashboard_shows_a_malformed_parameter_in_the_page() {
 }
 
 #[tokio::test]
-async fn an_unreadable_login_form_is_shown_as_the_login_page() {
+async fn an_unreadable_sign_in_form_is_shown_as_the_sign_in_page() {
     let app = spawn_app().await;
     let r = app
         .client
-        .post(app.url("/dashboard/login"))
+        .post(app.url("/signin"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("next=%2Fdashboard")
+        .body(format!("next=%2Fdashboard&email={}", "a".repeat(70_000)))
         .send()
         .await
         .unwrap();
@@ -184,5 +184,5 @@ async fn an_unreadable_login_form_is_shown_as_the_login_page() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    assert!(r.text().await.unwrap().contains(r#"name="token""#));
+    assert!(r.text().await.unwrap().contains(r#"name="email""#));
 }

@@ -33,6 +33,7 @@ pub fn settings(dir: &Path) -> Settings {
         ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
         index_poll: kohtaamo::search::DEFAULT_POLL,
         impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
+        sessions: kohtaamo::web::SessionConfig::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! a random port with its own temporary database and index.
 
 mod access;
+mod accounts;
 mod browser;
 mod cli;
 mod clients;
@@ -16,13 +17,16 @@ mod lifecycle;
 mod matching;
 mod metrics;
 mod occupations;
+mod openapi;
 mod postings;
 mod privacy;
 mod properties;
 mod rate_limits;
 mod readiness;
+mod schemathesis;
 mod search;
 mod service;
+mod sessions;
 mod stress;
 mod training;
 mod validation;

@@ -5,7 +5,9 @@ use reqwest::header::{ACCEPT_LANGUAGE, LOCATION};
 use reqwest::{redirect, StatusCode};
 use serde_json::{json, Value};
 
+use crate::browser::sign_in_details;
 use crate::helpers::{hit_keys, spawn_app, TestApp};
+use crate::sessions::{csrf_token, Browser, PASSWORD};
 use kohtaamo::domain::Role;
 
 /// A browser-like client that does not follow redirects, so each 303 can be checked.
@@ -144,27 +146,15 @@ async fn an_employer_lands_on_its_own_postings_and_not_on_anothers() {
         .await;
 
     // Signing in on the sign-in page leads to the start page, which is the employer's own.
-    let r = w
-        .web
-        .post(w.app.url("/dashboard/login"))
-        .form(&[("token", w.employer.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "an employer may sign in");
+    let email = sign_in_details(&w.app, &w.employer, "rekry@lahdenlogistiikka.fi").await;
+    let mut browser = Browser::new(&w.app);
+    let r = browser.sign_in(&email, PASSWORD, "").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "an employer signs in");
     assert_eq!(location(&r), "/");
-    let cookie = r.headers()["set-cookie"].to_str().unwrap();
-    let session = cookie.split(';').next().unwrap().to_string();
-    let signed_in = |path: &str| {
-        w.web
-            .get(w.app.url(path))
-            .header("cookie", session.clone())
-            .send()
-    };
-    let r = signed_in("/").await.unwrap();
+    let r = browser.get("/").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/employer");
-    let r = signed_in("/employer").await.unwrap();
+    let r = browser.get("/employer").await;
 
     assert_eq!(r.status(), 200);
     let body = r.text().await.unwrap();
@@ -804,4 +794,73 @@ async fn every_employer_page_has_all_its_words_in_swedish_and_english() {
             .unwrap();
         assert!(r.text().await.unwrap().contains(heading), "{lang}");
     }
+}
+
+#[tokio::test]
+async fn a_browsers_post_changes_nothing_without_its_sessions_csrf_token() {
+    let w = world().await;
+    let email = sign_in_details(&w.app, &w.employer, "rekry@lahdenlogistiikka.fi").await;
+    let mut browser = Browser::new(&w.app);
+    let r = browser.sign_in(&email, PASSWORD, "").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, vacancy, form) = work_trial(&w, "Asiakas Aamu").await;
+    let vacancy_path = format!("/employer/vacancies/{vacancy}/close");
+    let form_path = format!("/employer/feedback/{form}");
+    let answers = [
+        ("tasks_managed", "4"),
+        ("support_needed", "some"),
+        ("would_hire", "true"),
+    ];
+
+    let forged = [
+        browser.post("/employer/tasks", &TASK).await.status(),
+        browser
+            .post(&vacancy_path, &[("csrf_token", "forged")])
+            .await
+            .status(),
+        browser.post(&form_path, &answers).await.status(),
+    ];
+
+    assert_eq!(forged, [StatusCode::FORBIDDEN; 3]);
+    assert_eq!(
+        w.api("/api/v1/tasks", &w.coach).await["total"],
+        0,
+        "no task was posted"
+    );
+    let v = w
+        .api(&format!("/api/v1/vacancies/{vacancy}"), &w.coach)
+        .await;
+    assert_eq!(v["status"], "open", "the vacancy was not closed");
+    let f = w
+        .api(&format!("/api/v1/feedback-forms/{form}"), &w.employer)
+        .await;
+    assert_eq!(f["status"], "pending", "the form was not answered");
+
+    // With the token the page gave, the same posts go through.
+    let token = csrf_token(
+        &browser
+            .get("/employer/tasks/new")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let mut task = TASK.to_vec();
+    task.push(("csrf_token", &token));
+    assert_eq!(
+        browser.post("/employer/tasks", &task).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = browser.post(&vacancy_path, &[("csrf_token", &token)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut answered = answers.to_vec();
+    answered.push(("csrf_token", &token));
+    assert_eq!(
+        browser.post(&form_path, &answered).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let v = w
+        .api(&format!("/api/v1/vacancies/{vacancy}"), &w.coach)
+        .await;
+    assert_eq!(v["status"], "closed");
 }

@@ -3,8 +3,8 @@
 // figures must equal the API's. Then a period the wrong way round (the form again, with the
 // error summary focused), the page in Swedish, and a coach's own page.
 //
-// Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_COORDINATOR_TOKEN,
-// KOHTAAMO_COACH_TOKEN, KOHTAAMO_COACH_CLIENT (a client name the coach must see),
+// Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_COORDINATOR_TOKEN (for the API's
+// figures), KOHTAAMO_COORDINATOR_EMAIL, KOHTAAMO_COACH_EMAIL, KOHTAAMO_PASSWORD, KOHTAAMO_COACH_CLIENT (a client name the coach must see),
 // KOHTAAMO_FROM and KOHTAAMO_TO (the period, YYYY-MM-DD).
 
 import { readFileSync } from "node:fs";
@@ -18,6 +18,7 @@ import {
   parseExcelCsv,
   runSuite,
   setting,
+  signIn,
   tabUntil,
   url,
 } from "./lib/harness.mjs";
@@ -29,21 +30,6 @@ const finnishDate = (iso) => {
   const [y, m, d] = iso.split("-").map(Number);
   return `${d}.${m}.${y}`;
 };
-
-/** Signs in on the sign-in page with the keyboard only. */
-async function signIn(session, token, name) {
-  const { page } = session;
-  await page.goto(url("/dashboard/login"));
-  await checkPage(session, SUITE, name);
-  await page.keyboard.press("Tab");
-  check(
-    await page.evaluate(() => document.activeElement?.classList.contains("skip-link")),
-    `the first Tab stop is the skip link, not ${await focused(page)}`,
-  );
-  await tabUntil(page, () => document.activeElement?.id === "token", "the API key field");
-  await page.keyboard.type(token);
-  await Promise.all([page.waitForURL(/\/dashboard(\?|$)/), page.keyboard.press("Enter")]);
-}
 
 /** Replaces the focused field's text by typing. */
 async function retype(page, text) {
@@ -61,7 +47,7 @@ await runSuite(SUITE, async () => {
   const coordinator = await openSession("coordinator");
   try {
     const { page } = coordinator;
-    await signIn(coordinator, coordinatorToken, "login");
+    await signIn(coordinator, SUITE, setting("KOHTAAMO_COORDINATOR_EMAIL"), setting("KOHTAAMO_PASSWORD"), "login");
     await checkPage(coordinator, SUITE, "dashboard-default-period");
 
     // The period form, by keyboard: Tab to it, type, submit with Enter.
@@ -150,7 +136,7 @@ await runSuite(SUITE, async () => {
   const coach = await openSession("coach");
   try {
     const { page } = coach;
-    await signIn(coach, setting("KOHTAAMO_COACH_TOKEN"), "coach-login");
+    await signIn(coach, SUITE, setting("KOHTAAMO_COACH_EMAIL"), setting("KOHTAAMO_PASSWORD"), "coach-login");
     await page.goto(url(`/dashboard?from=${from}&to=${to}`));
     const caseload = await page.locator("#caseload").innerText();
     check(caseload.includes(setting("KOHTAAMO_COACH_CLIENT")), "the coach sees its own client");

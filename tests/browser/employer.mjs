@@ -4,11 +4,11 @@
 // and answer a work-trial feedback form that the client's coach then reads. No page names the
 // client.
 //
-// Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_EMPLOYER_TOKEN,
+// Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_EMPLOYER_EMAIL, KOHTAAMO_PASSWORD,
 // KOHTAAMO_COACH_TOKEN, KOHTAAMO_CLIENT_ID and KOHTAAMO_CLIENT_NAME (a client of the coach in a
 // work trial at the employer, with a feedback form asked).
 
-import { api, check, checkEqual, checkPage, focused, openSession, runSuite, setting, tabUntil, url } from "./lib/harness.mjs";
+import { api, check, checkEqual, checkPage, focused, openSession, runSuite, setting, signIn, tabUntil, url } from "./lib/harness.mjs";
 
 const SUITE = "employer";
 
@@ -20,12 +20,9 @@ const SUITE = "employer";
 const FOUND_WITHIN_MS = 1000;
 
 /** Signs in on the sign-in page with the keyboard only; lands on the employer's postings. */
-async function signIn(session, token) {
-  const { page } = session;
-  await page.goto(url("/dashboard/login"));
-  await tabUntil(page, () => document.activeElement?.id === "token", "the API key field");
-  await page.keyboard.type(token);
-  await Promise.all([page.waitForURL(/\/employer$/), page.keyboard.press("Enter")]);
+async function signInAsEmployer(session, email, password) {
+  await signIn(session, SUITE, email, password, "signin");
+  await session.page.waitForURL(/\/employer$/);
 }
 
 /** Tabs to the element with `id` (at most `max` presses) and types `text` into it. */
@@ -43,7 +40,8 @@ async function checkNoClient(page, name, where) {
 }
 
 await runSuite(SUITE, async () => {
-  const employerToken = setting("KOHTAAMO_EMPLOYER_TOKEN");
+  const employerEmail = setting("KOHTAAMO_EMPLOYER_EMAIL");
+  const password = setting("KOHTAAMO_PASSWORD");
   const coachToken = setting("KOHTAAMO_COACH_TOKEN");
   const clientId = setting("KOHTAAMO_CLIENT_ID");
   const clientName = setting("KOHTAAMO_CLIENT_NAME");
@@ -51,7 +49,7 @@ await runSuite(SUITE, async () => {
   const session = await openSession("employer");
   try {
     const { page } = session;
-    await signIn(session, employerToken);
+    await signInAsEmployer(session, employerEmail, password);
     checkEqual(await page.locator("h1").textContent(), "Omat ilmoitukset", "the employer's start page");
     await checkNoClient(page, clientName, "the postings");
     await checkPage(session, SUITE, "postings");

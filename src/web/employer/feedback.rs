@@ -7,13 +7,13 @@
 //! the API; the client's coach reads them among the client's events.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::super::i18n::Lang;
 use super::super::{format, html, see_other, FieldError, Page, WebError};
 use super::form::{self, error_of, parse_all, Choice, Errors, Posted};
-use super::{acting, not_found, notice, path_id, Acting, FEEDBACK_PATH};
+use super::{acting, not_found, notice, path_id, posted, Acting, FEEDBACK_PATH};
 use crate::api::AppState;
 use crate::domain::{FeedbackAnswers, FeedbackForm, SupportNeeded};
 use crate::store::StoreError;
@@ -371,7 +371,10 @@ async fn submit(
     if f.answers.is_some() {
         return conflict(&f);
     }
-    let typed = AnswerFields::from_posted(&Posted::parse(&body));
+    let typed = match posted(&req, &state, &body) {
+        Ok(form) => AnswerFields::from_posted(&form),
+        Err(refused) => return Ok(refused.error_response()),
+    };
     let answers = match typed.check(lang)? {
         Ok(a) => a,
         Err(errors) => {

@@ -8,8 +8,8 @@ use super::super::i18n::Lang;
 use super::super::{FieldError, WebError};
 use crate::domain::Validated;
 
-/// A posted form: every field as typed, in the order sent. Unknown fields are ignored (the
-/// hidden `csrf_token` among them; the session code checks it).
+/// A posted form: every field as typed, in the order sent. Fields a page does not have are
+/// ignored (the hidden `csrf_token` among them: [`super::posted`] checks it).
 pub struct Posted(Vec<(String, String)>);
 
 impl Posted {
@@ -21,6 +21,11 @@ impl Posted {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
+    }
+
+    /// Every field as sent.
+    pub fn fields(&self) -> &[(String, String)] {
+        &self.0
     }
 
     /// The first value of `name`, as typed; empty when absent.

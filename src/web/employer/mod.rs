@@ -21,9 +21,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::i18n::Lang;
-use super::{html, request_lang, see_other, signed_in_user, MessagePage, Page, WebError};
+use super::{
+    check_form, html, request_lang, sign_in_first, signed_in_user, MessagePage, Page, PageError,
+    WebError,
+};
 use crate::api::AppState;
 use crate::domain::{Role, User};
+use form::Posted;
 
 /// The employer's start page: its own postings.
 pub const HOME_PATH: &str = "/employer";
@@ -57,7 +61,7 @@ pub(crate) async fn acting(
 ) -> Result<Result<Acting, HttpResponse>, WebError> {
     let lang = request_lang(req);
     let Some(user) = signed_in_user(req, state).await? else {
-        return Ok(Err(sign_in(req)));
+        return Ok(Err(sign_in_first(req)));
     };
     let refusal = match (user.role, user.employer_id) {
         (Role::Employer, Some(employer_id)) => {
@@ -74,14 +78,17 @@ pub(crate) async fn acting(
     Ok(Err(message(StatusCode::FORBIDDEN, page, lang.t(refusal))?))
 }
 
-/// To the sign-in page, coming back here after it.
-fn sign_in(req: &HttpRequest) -> HttpResponse {
-    let here = match req.query_string() {
-        "" => req.path().to_string(),
-        q => format!("{}?{q}", req.path()),
-    };
-    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    see_other(&format!("{}?next={next}", super::token_login::LOGIN_PATH))
+/// Reads a posted form and checks that it may change anything: a browser's post must come
+/// from this site with its session's CSRF token (a request with a bearer token carries no
+/// cookie another site could ride on). Otherwise why not (its page is its `error_response`).
+pub(crate) fn posted(
+    req: &HttpRequest,
+    state: &AppState,
+    body: &[u8],
+) -> Result<Posted, PageError> {
+    let form = Posted::parse(body);
+    check_form(req, state, form.fields())?;
+    Ok(form)
 }
 
 /// A page with a heading and one paragraph.

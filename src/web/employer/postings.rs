@@ -3,7 +3,7 @@
 //! and [`super::task_form`].
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::super::i18n::Lang;
@@ -11,7 +11,7 @@ use super::super::{format, html, see_other, Page, WebError};
 use super::form;
 use super::task_form::{create_task, edit_task, new_task, update_task};
 use super::vacancy_form::{create_vacancy, edit_vacancy, new_vacancy, update_vacancy};
-use super::{acting, not_found, notice, path_id, Acting, HOME_PATH};
+use super::{acting, not_found, notice, path_id, posted, Acting, HOME_PATH};
 use crate::api::AppState;
 use crate::domain::{is_blank, HoursRange, PostingStatus, Task, Vacancy};
 use crate::store::StoreError;
@@ -648,11 +648,15 @@ async fn close(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let who = match acting(&req, &state).await? {
         Ok(who) => who,
         Err(resp) => return Ok(resp),
     };
+    if let Err(refused) = posted(&req, &state, &body) {
+        return Ok(refused.error_response());
+    }
     let Some(p) = load(&state, &who, kind, &id).await? else {
         return not_found(&req, &who);
     };
@@ -677,8 +681,9 @@ async fn close_vacancy(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    close(Kind::Vacancy, req, state, id).await
+    close(Kind::Vacancy, req, state, id, body).await
 }
 
 async fn confirm_close_task(
@@ -694,6 +699,7 @@ async fn close_task(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    close(Kind::Task, req, state, id).await
+    close(Kind::Task, req, state, id, body).await
 }

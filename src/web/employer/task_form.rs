@@ -4,14 +4,14 @@
 //! way as the vacancy form.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::super::i18n::Lang;
 use super::super::{format, html, see_other, FieldError, Page, WebError};
 use super::form::{self, error_of, parse_all, Choice, Errors, Posted};
 use super::postings::{error_id, load, text_message, Kind, Posting};
-use super::{acting, not_found, Acting, HOME_PATH};
+use super::{acting, not_found, posted, Acting, HOME_PATH};
 use crate::api::AppState;
 use crate::domain::{PostingStatus, Task, TaskDraft, TaskInput, EARLIEST_DATE, LATEST_DATE};
 
@@ -265,7 +265,10 @@ pub(super) async fn create_task(
         Ok(who) => who,
         Err(resp) => return Ok(resp),
     };
-    let f = TaskFields::from_posted(&Posted::parse(&body));
+    let f = match posted(&req, &state, &body) {
+        Ok(form) => TaskFields::from_posted(&form),
+        Err(refused) => return Ok(refused.error_response()),
+    };
     let mut draft = match f.check(who.lang, who.employer_id)? {
         Ok(d) => d,
         Err(errors) => return task_form(&req, &who, None, f, errors),
@@ -315,7 +318,10 @@ pub(super) async fn update_task(
         Some(p) => return Ok(see_other(&p.kind().path(p.id()))),
         None => return not_found(&req, &who),
     };
-    let f = TaskFields::from_posted(&Posted::parse(&body));
+    let f = match posted(&req, &state, &body) {
+        Ok(form) => TaskFields::from_posted(&form),
+        Err(refused) => return Ok(refused.error_response()),
+    };
     let mut draft = match f.check(who.lang, current.employer_id)? {
         Ok(d) => d,
         Err(errors) => return task_form(&req, &who, Some(current.id), f, errors),

@@ -8,14 +8,14 @@
 //! is shown at once, in the page's language, and the form comes back as typed.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::super::i18n::Lang;
 use super::super::{format, html, see_other, FieldError, Page, WebError};
 use super::form::{self, error_of, parse_all, Choice, Errors, Posted};
 use super::postings::{error_id, load, text_message, Kind, Posting};
-use super::{acting, not_found, Acting, HOME_PATH};
+use super::{acting, not_found, posted, Acting, HOME_PATH};
 use crate::api::AppState;
 use crate::domain::{HoursRange, PostingStatus, Source, Vacancy, VacancyDraft, VacancyInput};
 
@@ -332,7 +332,10 @@ pub(super) async fn create_vacancy(
         Ok(who) => who,
         Err(resp) => return Ok(resp),
     };
-    let f = VacancyFields::from_posted(&Posted::parse(&body));
+    let f = match posted(&req, &state, &body) {
+        Ok(form) => VacancyFields::from_posted(&form),
+        Err(refused) => return Ok(refused.error_response()),
+    };
     let base = VacancyInput {
         employer_id: who.employer_id,
         ..Default::default()
@@ -389,7 +392,10 @@ pub(super) async fn update_vacancy(
         Some(p) => return Ok(see_other(&p.kind().path(p.id()))),
         None => return not_found(&req, &who),
     };
-    let f = VacancyFields::from_posted(&Posted::parse(&body));
+    let f = match posted(&req, &state, &body) {
+        Ok(form) => VacancyFields::from_posted(&form),
+        Err(refused) => return Ok(refused.error_response()),
+    };
     let base = VacancyInput {
         employer_id: current.employer_id,
         date_posted: Some(current.date_posted.to_rfc3339()),

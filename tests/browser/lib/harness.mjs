@@ -184,6 +184,26 @@ export async function tabUntil(page, predicate, what, max = 80) {
   throw new Error(`Tab never reached ${what} within ${max} presses`);
 }
 
+/**
+ * Signs in on the sign-in page with the keyboard alone (the first Tab stop is the skip link),
+ * and waits until the browser has left it. `name` names the screenshot of the sign-in page.
+ */
+export async function signIn(session, suite, email, password, name) {
+  const { page } = session;
+  await page.goto(url("/signin"));
+  await checkPage(session, suite, name);
+  await page.keyboard.press("Tab");
+  check(
+    await page.evaluate(() => document.activeElement?.classList.contains("skip-link")),
+    `the first Tab stop is the skip link, not ${await focused(page)}`,
+  );
+  await tabUntil(page, () => document.activeElement?.id === "email", "the e-mail field");
+  await page.keyboard.type(email);
+  await tabUntil(page, () => document.activeElement?.id === "password", "the password field", 3);
+  await page.keyboard.type(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/signin")), page.keyboard.press("Enter")]);
+}
+
 /** Describes the focused element (for messages). */
 export function focused(page) {
   return page.evaluate(() => {
