@@ -3,7 +3,7 @@
 //!
 //! Events are append-only: a correction is a new event that names the one it supersedes.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -543,6 +543,19 @@ pub struct FeedbackForm {
     pub employer_id: i64,
     /// The placement's type.
     pub placement_type: PlacementType,
+    /// The day the placement began (the date of its `employed` event): with the type and the
+    /// posting, it tells the employer which placement the form is about, without naming the
+    /// person.
+    pub placement_started_on: NaiveDate,
+    /// The employer's own vacancy the placement is at, if it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacancy_id: Option<i64>,
+    /// The employer's own subcontracting task the placement is at, if it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// The title of that vacancy or task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posting_title: Option<String>,
     /// Asked at.
     pub created_at: DateTime<Utc>,
     /// `pending` or `submitted`.

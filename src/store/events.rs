@@ -243,6 +243,10 @@ struct FormRow {
     placement_event_id: i64,
     employer_id: i64,
     placement_type: String,
+    placement_at: String,
+    vacancy_id: Option<i64>,
+    task_id: Option<i64>,
+    posting_title: Option<String>,
     created_at: String,
     submitted_at: Option<String>,
     tasks_managed: Option<i64>,
@@ -251,8 +255,15 @@ struct FormRow {
     comment: Option<String>,
 }
 
-const FORM_SELECT: &str = "SELECT id, client_id, placement_event_id, employer_id, placement_type, \
-    created_at, submitted_at, tasks_managed, support_needed, would_hire, comment FROM feedback_forms";
+/// A form with what tells its employer which placement it is about: the placement's first day
+/// and the posting it names, only when that posting is the same employer's own.
+const FORM_SELECT: &str = "SELECT f.id, f.client_id, f.placement_event_id, f.employer_id, \
+    f.placement_type, e.at AS placement_at, v.id AS vacancy_id, t.id AS task_id, \
+    COALESCE(v.title, t.title) AS posting_title, f.created_at, f.submitted_at, f.tasks_managed, \
+    f.support_needed, f.would_hire, f.comment FROM feedback_forms f \
+    JOIN client_events e ON e.id = f.placement_event_id \
+    LEFT JOIN vacancies v ON v.id = e.vacancy_id AND v.employer_id = f.employer_id \
+    LEFT JOIN tasks t ON t.id = e.task_id AND t.employer_id = f.employer_id";
 
 impl FormRow {
     /// `with_client`: the client's coach sees which client and placement; an employer does not.
@@ -271,6 +282,10 @@ impl FormRow {
             id: self.id,
             employer_id: self.employer_id,
             placement_type: stored_placement(Some(&self.placement_type))?.expect("placement given"),
+            placement_started_on: stored_time("placement at", &self.placement_at)?.date_naive(),
+            vacancy_id: self.vacancy_id,
+            task_id: self.task_id,
+            posting_title: self.posting_title,
             created_at: stored_time("form created_at", &self.created_at)?,
             status: if answers.is_some() {
                 "submitted"
@@ -591,7 +606,7 @@ impl Store {
     /// One form; `employer` set: only that employer's form is found, without client reference.
     pub async fn feedback_form(&self, id: i64, employer: Option<i64>) -> Result<FeedbackForm> {
         let row: Option<FormRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{FORM_SELECT} WHERE id = ?")))
+            sqlx::query_as(AssertSqlSafe(format!("{FORM_SELECT} WHERE f.id = ?")))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -609,7 +624,7 @@ impl Store {
     /// An employer's forms, newest first, without client references.
     pub async fn feedback_forms_of_employer(&self, employer_id: i64) -> Result<Vec<FeedbackForm>> {
         let rows: Vec<FormRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "{FORM_SELECT} WHERE employer_id = ? ORDER BY id DESC"
+            "{FORM_SELECT} WHERE f.employer_id = ? ORDER BY f.id DESC"
         )))
         .bind(employer_id)
         .fetch_all(&self.pool)
@@ -620,7 +635,7 @@ impl Store {
     /// A client's forms (for the client's coach; ownership is checked by the caller).
     pub async fn feedback_forms_of_client(&self, client_id: i64) -> Result<Vec<FeedbackForm>> {
         let rows: Vec<FormRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "{FORM_SELECT} WHERE client_id = ? ORDER BY id"
+            "{FORM_SELECT} WHERE f.client_id = ? ORDER BY f.id"
         )))
         .bind(client_id)
         .fetch_all(&self.pool)

@@ -16,6 +16,7 @@ mod assets;
 mod coach;
 pub mod csrf;
 mod dashboard;
+mod employer;
 mod exports;
 pub mod format;
 pub mod i18n;
@@ -46,7 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(signin::routes)
         .configure(dashboard::routes)
-        .configure(coach::routes);
+        .configure(coach::routes)
+        .configure(employer::routes);
 }
 
 /// The user behind a request, or `None` when nobody is signed in.
@@ -125,6 +127,9 @@ async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     }
     if user.role == Role::Coordinator {
         return Ok(see_other(dashboard::DASHBOARD_PATH));
+    }
+    if user.role == Role::Employer {
+        return Ok(see_other(employer::HOME_PATH));
     }
     let page = Page::new(&req, lang, Some(&user), lang.t("not-available-title"));
     let body = MessagePage {

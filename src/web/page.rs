@@ -120,6 +120,10 @@ fn nav_for(role: Role, lang: Lang, path: &str) -> Vec<NavLink> {
             (super::dashboard::DASHBOARD_PATH, "nav-dashboard"),
         ],
         Role::Coordinator => &[(super::dashboard::DASHBOARD_PATH, "nav-dashboard")],
+        Role::Employer => &[
+            (super::employer::HOME_PATH, "emp-nav-postings"),
+            (super::employer::FEEDBACK_PATH, "emp-nav-feedback"),
+        ],
         _ => &[("/", "nav-home")],
     };
     links

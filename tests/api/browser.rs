@@ -235,3 +235,27 @@ async fn a_coach_works_through_the_caseload_edits_a_wish_and_records_an_answer_i
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_employer_posts_by_keyboard_answers_feedback_and_a_coach_finds_the_task_at_once_in_chromium(
+) {
+    let w = crate::web_employer::world().await;
+    let client_name = "Salainen Sanna";
+    let (client, _, _) = crate::web_employer::work_trial(&w, client_name).await;
+
+    run_suite(
+        &w.app,
+        "employer",
+        &[
+            (
+                "KOHTAAMO_EMPLOYER_EMAIL",
+                sign_in_details(&w.app, &w.employer, "rekry@lahdenlogistiikka.fi").await,
+            ),
+            ("KOHTAAMO_PASSWORD", PASSWORD.into()),
+            ("KOHTAAMO_COACH_TOKEN", w.coach.clone()),
+            ("KOHTAAMO_CLIENT_ID", client.to_string()),
+            ("KOHTAAMO_CLIENT_NAME", client_name.into()),
+        ],
+    )
+    .await;
+}

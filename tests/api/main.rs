@@ -33,4 +33,5 @@ mod training;
 mod validation;
 mod web;
 mod web_coach;
+mod web_employer;
 mod wishes;

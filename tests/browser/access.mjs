@@ -1,6 +1,5 @@
-// What people without the follow-up pages get: an employer's start page says there is nothing
-// for the role yet, the follow-up page says "no access" (403), an unknown table "not found"
-// (404). Each is a page of the layout, never a raw error, checked like every page.
+// What people without the follow-up pages get: an employer starts at its own postings, the
+// follow-up page says "no access" (403), an unknown table "not found" (404). Each is a page of the layout, never a raw error, checked like every page.
 //
 // Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_EMPLOYER_TOKEN,
 // KOHTAAMO_COORDINATOR_TOKEN.
@@ -17,7 +16,8 @@ await runSuite(SUITE, async () => {
     const { page } = employer;
     let r = await page.goto(url("/"));
     checkEqual(r.status(), 200, "an employer's start page");
-    checkEqual(await page.locator("h1").textContent(), "Sivuja ei ole vielä", "the start page says so");
+    checkEqual(new URL(page.url()).pathname, "/employer", "an employer starts at its own postings");
+    checkEqual(await page.locator("h1").textContent(), "Omat ilmoitukset", "the start page says so");
     await checkPage(employer, SUITE, "home-employer");
 
     r = await page.goto(url("/dashboard"));
