@@ -260,7 +260,7 @@ pub enum ImportCommand {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let g = cli.global;
+    let mut g = cli.global;
     match cli.command {
         Command::Serve {
             bind,
@@ -270,6 +270,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             sessions,
             impression_retention_days,
         } => {
+            // Without a public URL of its own, sign-in links lead to the address served.
+            if g.public_url == crate::web::session::DEFAULT_PUBLIC_URL && !bind.ends_with(":0") {
+                g.public_url = format!("http://{bind}");
+            }
             let sessions = SessionConfig::new(
                 &g.public_url,
                 Duration::from_secs(sessions.session_idle_minutes * 60),
@@ -374,7 +378,9 @@ async fn serve(
     let app = Application::build(&settings).await?;
     let handle = app.handle();
     println!(
-        "kohtaamo listening on http://{}:{}",
+        "kohtaamo listening on http://{}:{} (the web app: http://{}:{}/)",
+        host_of(&settings.bind),
+        app.port(),
         host_of(&settings.bind),
         app.port()
     );

@@ -154,8 +154,8 @@ fn waiting_days(a: &Attention) -> i64 {
 /// interview or a job without benefits counselling) and `new_matches` (suggestions among the
 /// client's best 10 that were never served). The read is written to the access log.
 #[utoipa::path(get, path = "/api/v1/caseload", tag = "clients",
-    responses((status = 200, body = Caseload), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody)),
+    responses((status = 200, description = "The caseload, clients needing action first", body = Caseload),
+        super::openapi::TokenErrors, super::openapi::RoleErrors),
     security(("bearer" = [])))]
 #[tracing::instrument(name = "api.caseload", skip_all, fields(user_id = tracing::field::Empty))]
 pub async fn caseload(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
