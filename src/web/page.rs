@@ -117,6 +117,7 @@ fn nav_for(role: Role, lang: Lang, path: &str) -> Vec<NavLink> {
         Role::Coach => &[
             (super::coach::CASELOAD_PATH, "nav-caseload"),
             (super::coach::SEARCH_PATH, "nav-search"),
+            (super::coach::REGISTER_PATH, "nav-employers"),
             (super::dashboard::DASHBOARD_PATH, "nav-dashboard"),
         ],
         Role::Coordinator => &[(super::dashboard::DASHBOARD_PATH, "nav-dashboard")],

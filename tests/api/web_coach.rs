@@ -332,3 +332,82 @@ async fn the_search_page_has_the_apis_filters_and_finds_a_posting() {
     assert_eq!(status, 422);
     assert!(html.contains("Anna tulosten määrä numerona 1–100."));
 }
+
+#[tokio::test]
+async fn a_contact_logged_in_the_register_shows_to_every_coach_without_the_clients_name() {
+    let app = spawn_app().await;
+    let aino = app.token(Role::Coach, None).await;
+    let mikko = app.token(Role::Coach, None).await;
+    let employer = app.employer(&aino, "Pesula Oy").await;
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &aino,
+            &json!({"display_name": "Ainon Asiakas", "home_municipality": "Lahti"}),
+        )
+        .await;
+    let client = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/clients/{client}/events"),
+        &aino,
+        &json!({"type": "engaged"}),
+    )
+    .await;
+    let today = Utc::now().date_naive();
+    let finnish_today = format!(
+        "{}.{}.{}",
+        today.format("%-d"),
+        today.format("%-m"),
+        today.format("%Y")
+    );
+
+    let bad = post_form(
+        &app,
+        &aino,
+        &format!("/employers/{employer}/contacts"),
+        &[("at", "huomenna"), ("purpose", "Esittely")],
+    )
+    .await;
+    let logged = post_form(
+        &app,
+        &aino,
+        &format!("/employers/{employer}/contacts"),
+        &[
+            ("at", &finnish_today),
+            ("face_to_face", "true"),
+            ("client_id", &client.to_string()),
+            ("purpose", "Työkokeilusta sopiminen"),
+        ],
+    )
+    .await;
+
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Anna päivä muodossa 1.12.2026"), "{html}");
+    assert!(
+        html.contains("value=\"Esittely\""),
+        "what was typed is kept"
+    );
+    assert_eq!(logged.status(), 303);
+    let (_, own) = page(&app, &aino, &format!("/employers/{employer}")).await;
+    let log = &own[own.find("id=\"contact-log\"").unwrap()..];
+    assert!(log.contains("tavattiin kasvokkain") && log.contains("Ainon Asiakas"));
+    let (status, register) = page(&app, &mikko, "/employers").await;
+    assert_eq!(status, 200);
+    assert!(register.contains("Pesula Oy"));
+    assert!(
+        register.contains("test-coach, tavattiin kasvokkain"),
+        "{register}"
+    );
+    assert!(
+        !register.contains("Ainon Asiakas"),
+        "another coach's client stays hidden"
+    );
+    let events: Value = app
+        .get(&format!("/api/v1/clients/{client}/events"), &aino)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(events.to_string().contains("\"employer_contact\""));
+}

@@ -1,7 +1,8 @@
 // The coach's day in Chromium: sign in, the caseload with who needs action on top, a client's
 // page, the wish edited in the form (by keyboard) and the suggestions changing with it, one
 // suggestion marked interested and found in the timeline, a new client registered with a
-// form error first (nothing typed lost), the printable shortlist and the search page.
+// form error first (nothing typed lost), the printable shortlist, the search page, and a
+// contact logged in the employer register.
 //
 // Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_COACH_EMAIL, KOHTAAMO_PASSWORD,
 // KOHTAAMO_CLIENT_ID (a client wishing for warehouse work), KOHTAAMO_OVERDUE_CLIENT (the name
@@ -90,6 +91,15 @@ await runSuite(SUITE, async () => {
     await page.goto(url("/search?q=siivous&kind=vacancy"));
     check((await page.locator(".results").innerText()).includes(cleaning), "search finds the cleaning job");
     await checkPage(coach, SUITE, "search");
+
+    // The employer register: log a face-to-face contact; it shows in the employer's log.
+    await page.goto(url("/employers"));
+    await checkPage(coach, SUITE, "employers");
+    await Promise.all([page.waitForURL(/\/employers\/\d+$/), page.locator("table.figures a").first().click()]);
+    await page.locator("#face_to_face").check();
+    await Promise.all([page.waitForURL(/logged=1/), page.locator('form.contact-form button[type="submit"]').click()]);
+    check((await page.locator("#contact-log").innerText()).includes("tavattiin kasvokkain"), "the contact is in the log");
+    await checkPage(coach, SUITE, "employer");
   } finally {
     await coach.close();
   }

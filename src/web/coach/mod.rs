@@ -12,6 +12,7 @@ mod answers;
 mod caseload;
 mod client;
 mod client_form;
+mod employers;
 mod search;
 
 use actix_web::http::StatusCode;
@@ -29,6 +30,8 @@ use crate::store::Access;
 pub const CASELOAD_PATH: &str = "/caseload";
 /// The search page.
 pub const SEARCH_PATH: &str = "/search";
+/// The employer register.
+pub const REGISTER_PATH: &str = "/employers";
 /// The new-client form.
 pub const NEW_CLIENT_PATH: &str = "/clients/new";
 
@@ -56,7 +59,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .app_data(web::PayloadConfig::new(FORM_LIMIT))
                 .route(web::post().to(answers::record)),
         )
-        .route(SEARCH_PATH, web::get().to(search::page));
+        .route(SEARCH_PATH, web::get().to(search::page))
+        .route(REGISTER_PATH, web::get().to(employers::register))
+        .route("/employers/{id}", web::get().to(employers::page))
+        .service(
+            web::resource("/employers/{id}/contacts")
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
+                .route(web::post().to(employers::log_contact)),
+        );
 }
 
 /// The signed-in coach of the request, or the answer for anyone else: the sign-in page for
