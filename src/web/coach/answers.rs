@@ -7,12 +7,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
-use super::{coach, field, form_pairs, lang_of, redirect};
+use super::{coach, field, form_pairs};
 use crate::api::AppState;
 use crate::domain::{AccessAction, AccessTarget, EventDraft, EventInput};
 use crate::store::StoreError;
 use crate::web::page::FieldError;
-use crate::web::WebError;
+use crate::web::{request_lang, see_other, WebError};
 
 /// The event input an answer makes, or `None` for an answer or kind the page never offers.
 pub fn answer_event(answer: &str, kind: &str, item: i64, face_to_face: bool) -> Option<EventInput> {
@@ -46,7 +46,7 @@ pub async fn record(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let target = AccessTarget::Client(id);
     let caller = match coach(&req, &state, lang, AccessAction::RecordEvent, target).await? {
@@ -84,7 +84,7 @@ pub async fn record(
         }
     };
     match state.store.record_event(id, caller.id(), &draft).await {
-        Ok(_) => Ok(redirect(&format!("/clients/{id}?done={answer}#timeline"))),
+        Ok(_) => Ok(see_other(&format!("/clients/{id}?done={answer}#timeline"))),
         Err(StoreError::NotFound {
             entity: "client", ..
         }) => super::not_found(&req, lang, &caller),

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 
-use super::{coach, lang_of};
+use super::coach;
 use crate::api::{caseload_overview, AppState, CaseloadEntry};
 use crate::domain::{AccessAction, AccessTarget};
 use crate::funnel::caseload::Attention;
@@ -14,7 +14,7 @@ use crate::store::CASELOAD_OVERVIEW;
 use crate::web::format;
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
-use crate::web::{html, WebError};
+use crate::web::{html, request_lang, WebError};
 
 /// One client as the page shows it.
 pub struct Row {
@@ -97,7 +97,7 @@ fn row(lang: Lang, e: &CaseloadEntry) -> Row {
 
 /// The caseload page.
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let target = AccessTarget::List(CASELOAD_OVERVIEW, &[]);
     let caller = match coach(&req, &state, lang, AccessAction::List, target).await? {
         Ok(c) => c,

@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{api_refusal, coach, lang_of};
+use super::{api_refusal, coach};
 use crate::api::{suggestions, AppState, Caller};
 use crate::domain::{AccessAction, AccessTarget, Client, ClientEvent, EventType, FeedbackForm};
 use crate::matching::{ReasonLang, Suggestion};
@@ -17,7 +17,7 @@ use crate::store::StoreError;
 use crate::web::format;
 use crate::web::i18n::Lang;
 use crate::web::page::{FieldError, Page};
-use crate::web::{html, WebError};
+use crate::web::{html, request_lang, WebError};
 
 /// Suggestions shown on the client page.
 const PAGE_SUGGESTIONS: usize = 20;
@@ -386,7 +386,7 @@ pub async fn page(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let target = AccessTarget::Client(id);
     let caller = match coach(&req, &state, lang, AccessAction::Read, target).await? {
@@ -402,7 +402,7 @@ pub async fn shortlist(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let target = AccessTarget::Client(id);
     let caller = match coach(&req, &state, lang, AccessAction::Matches, target).await? {

@@ -12,7 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 
-use super::{coach, field, form_pairs, lang_of, redirect};
+use super::{coach, field, form_pairs};
 use crate::api::{AppState, Caller};
 use crate::domain::{
     AccessAction, AccessTarget, Client, ClientDraft, ClientInput, HoursRange, Preferences,
@@ -22,7 +22,7 @@ use crate::store::{StoreError, CASELOAD_LIST};
 use crate::web::format;
 use crate::web::i18n::Lang;
 use crate::web::page::{FieldError, Page};
-use crate::web::{html, WebError};
+use crate::web::{html, request_lang, see_other, WebError};
 
 /// The form's fields as typed (text, so that nothing is lost when it comes back).
 #[derive(Debug, Clone, Default)]
@@ -327,7 +327,7 @@ pub async fn new_form(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let target = AccessTarget::List(CASELOAD_LIST, &[]);
     let caller = match coach(&req, &state, lang, AccessAction::Create, target).await? {
         Ok(c) => c,
@@ -354,7 +354,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let target = AccessTarget::List(CASELOAD_LIST, &[]);
     let caller = match coach(&req, &state, lang, AccessAction::Create, target).await? {
         Ok(c) => c,
@@ -366,7 +366,7 @@ pub async fn create(
     match parse(lang, &fields, Utc::now().date_naive()) {
         Ok(draft) => {
             let client = state.store.create_client(caller.id(), &draft).await?;
-            Ok(redirect(&format!("/clients/{}", client.id)))
+            Ok(see_other(&format!("/clients/{}", client.id)))
         }
         Err(errors) => render(
             &req,
@@ -394,7 +394,7 @@ pub async fn edit_form(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let target = AccessTarget::Client(id);
     let caller = match coach(&req, &state, lang, AccessAction::Read, target).await? {
@@ -425,7 +425,7 @@ pub async fn update(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let target = AccessTarget::Client(id);
     let caller = match coach(&req, &state, lang, AccessAction::Update, target).await? {
@@ -453,7 +453,7 @@ pub async fn update(
     }
     match parse(lang, &fields, Utc::now().date_naive()) {
         Ok(draft) => match state.store.update_client(id, caller.id(), &draft).await {
-            Ok(_) => Ok(redirect(&format!("/clients/{id}?saved=1"))),
+            Ok(_) => Ok(see_other(&format!("/clients/{id}?saved=1"))),
             Err(StoreError::NotFound { .. }) => super::not_found(&req, lang, &caller),
             Err(e) => Err(e.into()),
         },

@@ -10,7 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Duration, Utc};
 
-use super::{coach, field, form_pairs, lang_of, redirect};
+use super::{coach, field, form_pairs};
 use crate::api::{AppState, Caller};
 use crate::domain::{
     AccessAction, AccessTarget, ContactDraft, ContactInput, Employer, EmployerContact,
@@ -19,7 +19,7 @@ use crate::store::{Access, StoreError};
 use crate::web::format;
 use crate::web::i18n::Lang;
 use crate::web::page::{FieldError, Page};
-use crate::web::{html, WebError};
+use crate::web::{html, request_lang, see_other, WebError};
 
 /// Employers per page of the register.
 const PAGE_SIZE: i64 = 50;
@@ -123,7 +123,7 @@ pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let target = AccessTarget::List("employers", &[]);
     let caller = match coach(&req, &state, lang, AccessAction::EmployerContacts, target).await? {
         Ok(c) => c,
@@ -263,7 +263,7 @@ pub async fn page(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let list = format!("employers/{id}/contacts");
     let target = AccessTarget::List(&list, &[]);
@@ -305,7 +305,7 @@ pub async fn log_contact(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let id = id.into_inner();
     let target = AccessTarget::List("employer-contacts", &[]);
     let caller = match coach(&req, &state, lang, AccessAction::RecordContact, target).await? {
@@ -361,7 +361,7 @@ pub async fn log_contact(
     if errors.is_empty() {
         match ContactDraft::parse(&input, Utc::now()) {
             Ok(draft) => match state.store.record_contact(caller.id(), &draft).await {
-                Ok(_) => return Ok(redirect(&format!("/employers/{id}?logged=1"))),
+                Ok(_) => return Ok(see_other(&format!("/employers/{id}?logged=1"))),
                 Err(StoreError::InvalidReference { field, .. }) => errors.push(FieldError {
                     field: if field == "client_id" {
                         "client_id"

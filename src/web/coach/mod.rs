@@ -21,7 +21,7 @@ use askama::Template;
 
 use super::i18n::Lang;
 use super::page::Page;
-use super::{html, request_lang, see_other, signed_in_user, MessagePage, WebError};
+use super::{html, signed_in_user, MessagePage, WebError};
 use crate::api::{ApiError, AppState, Caller};
 use crate::domain::{AccessAction, AccessTarget, DenialReason, Role};
 use crate::store::Access;
@@ -140,14 +140,4 @@ pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-/// The request's language (re-exported for the submodules).
-pub(crate) fn lang_of(req: &HttpRequest) -> Lang {
-    request_lang(req)
-}
-
-/// A 303 to `location` (re-exported for the submodules).
-pub(crate) fn redirect(location: &str) -> HttpResponse {
-    see_other(location)
 }

@@ -5,13 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{coach, lang_of};
+use super::coach;
 use crate::api::{run_search, ApiError, AppState, SearchParams};
 use crate::domain::{AccessAction, AccessTarget};
 use crate::search::SearchKind;
 use crate::web::format;
 use crate::web::page::{FieldError, Page};
-use crate::web::{html, WebError};
+use crate::web::{html, request_lang, WebError};
 
 /// The search form as typed.
 #[derive(Debug, Clone, Default)]
@@ -58,7 +58,7 @@ pub async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> std::result::Result<HttpResponse, WebError> {
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let target = AccessTarget::List("search", &[]);
     let caller = match coach(&req, &state, lang, AccessAction::List, target).await? {
         Ok(c) => c,
