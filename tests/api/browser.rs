@@ -231,6 +231,7 @@ async fn a_coach_works_through_the_caseload_edits_a_wish_and_records_an_answer_i
             ("KOHTAAMO_CLIENT_ID", id.to_string()),
             ("KOHTAAMO_OVERDUE_CLIENT", "Odottava Asiakas".into()),
             ("KOHTAAMO_CLEANING_TITLE", "Siivooja".into()),
+            ("KOHTAAMO_EMPLOYER_NAME", "Lahden Palvelut Oy".into()),
         ],
     )
     .await;

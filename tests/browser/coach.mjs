@@ -1,12 +1,15 @@
 // The coach's day in Chromium: sign in, the caseload with who needs action on top, a client's
 // page, the wish edited in the form (by keyboard) and the suggestions changing with it, one
-// suggestion marked interested and found in the timeline, a new client registered with a
+// suggestion marked interested and found in the timeline, the funnel's steps recorded in their
+// forms (one refused first, nothing typed lost), one corrected from the timeline, the
+// employer asked for feedback, a new client registered with a
 // form error first (nothing typed lost), the printable shortlist, the search page, and a
 // contact logged in the employer register.
 //
 // Needs (from tests/api/browser.rs): KOHTAAMO_URL, KOHTAAMO_COACH_EMAIL, KOHTAAMO_PASSWORD,
 // KOHTAAMO_CLIENT_ID (a client wishing for warehouse work), KOHTAAMO_OVERDUE_CLIENT (the name
-// of a client past the 30-day clock), KOHTAAMO_CLEANING_TITLE (a cleaning vacancy's title).
+// of a client past the 30-day clock), KOHTAAMO_CLEANING_TITLE (a cleaning vacancy's title),
+// KOHTAAMO_EMPLOYER_NAME (an employer of the register).
 
 import {
   check,
@@ -65,6 +68,64 @@ await runSuite(SUITE, async () => {
     check(timeline.includes("Kiinnostui ehdotuksesta"), `the answer is in the timeline: ${timeline}`);
     check(timeline.includes(cleaning), "the timeline names the vacancy");
     await checkPage(coach, SUITE, "client-answered");
+
+    // The funnel's steps: job search from the suggested next steps, by keyboard.
+    const jobSearch = page.locator(`#stage a[href="/clients/${clientId}/events/new?type=job_search"]`);
+    await jobSearch.focus();
+    await Promise.all([page.waitForURL(/events\/new\?type=job_search/), page.keyboard.press("Enter")]);
+    await checkPage(coach, SUITE, "event-new");
+    await page.locator('form.event-form button[type="submit"]').focus();
+    await Promise.all([page.waitForURL(/recorded=job_search/), page.keyboard.press("Enter")]);
+    check((await page.locator("#timeline").innerText()).includes("Työnhaku alkoi"), "job search is in the timeline");
+    checkEqual(
+      (await page.locator(".stage__now").innerText()).startsWith("Nyt: Työnhaku alkoi"),
+      true,
+      "the stage shown is job search",
+    );
+
+    // A work trial: first without its kind (the form says so and keeps the hours), then whole.
+    await Promise.all([
+      page.waitForURL(/type=employed/),
+      page.locator(`#stage a[href="/clients/${clientId}/events/new?type=employed"]`).click(),
+    ]);
+    await page.locator("#hours_per_week").fill("20");
+    await page.locator("#employer_id").selectOption({ label: setting("KOHTAAMO_EMPLOYER_NAME") });
+    await Promise.all([page.waitForLoadState("load"), page.locator('form.event-form button[type="submit"]').click()]);
+    await page.locator(".error-summary").waitFor();
+    check(
+      (await page.locator(".error-summary").innerText()).includes("Valitse, millainen työ tai jakso alkoi."),
+      "the missing placement type is named",
+    );
+    checkEqual(await page.locator("#hours_per_week").inputValue(), "20", "the hours typed are kept");
+    await checkPage(coach, SUITE, "event-error");
+    await page.locator('input[name="placement_type"][value="work_trial"]').check();
+    await Promise.all([page.waitForURL(/recorded=employed/), page.locator('form.event-form button[type="submit"]').click()]);
+    check((await page.locator("#timeline").innerText()).includes("Työkokeilu"), "the work trial is in the timeline");
+
+    // The work trial was in fact a wage-subsidised job: correct it from the timeline.
+    await Promise.all([
+      page.waitForURL(/\/events\/\d+\/correct/),
+      page.locator("#timeline .timeline__correct a").first().click(),
+    ]);
+    checkEqual(
+      await page.locator('input[name="placement_type"][value="work_trial"]').isChecked(),
+      true,
+      "the correction form is filled with the event",
+    );
+    await checkPage(coach, SUITE, "event-correct");
+    await page.locator('input[name="placement_type"][value="wage_subsidised"]').check();
+    await Promise.all([page.waitForURL(/corrected=1/), page.locator('form.event-form button[type="submit"]').click()]);
+    const corrected = await page.locator("#timeline").innerText();
+    check(corrected.includes("korjattu myöhemmin"), `the old entry shows as corrected: ${corrected}`);
+    check(corrected.includes("Palkkatuettu työ"), "the correction is in the timeline");
+
+    // Feedback from the employer of the placement.
+    await Promise.all([
+      page.waitForURL(/feedback=asked/),
+      page.locator("#feedback form.placement__ask button").first().click(),
+    ]);
+    check((await page.locator("#feedback").innerText()).includes("odottaa vastausta"), "the request is pending");
+    await checkPage(coach, SUITE, "client-steps");
 
     // A new client: a form error first, then saved; what was typed stays.
     await page.goto(url("/clients/new"));

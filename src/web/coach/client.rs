@@ -12,6 +12,7 @@ use askama::Template;
 use super::{api_refusal, coach};
 use crate::api::{suggestions, AppState, Caller};
 use crate::domain::{AccessAction, AccessTarget, Client, ClientEvent, EventType, FeedbackForm};
+use crate::funnel::CaseState;
 use crate::matching::{ReasonLang, Suggestion};
 use crate::store::StoreError;
 use crate::web::format;
@@ -65,6 +66,8 @@ pub struct Match {
 
 /// One entry of the timeline.
 pub struct Step {
+    /// The entry's element id (`event-12`, `feedback-3`): the feedback panel links to it.
+    pub anchor: String,
     /// Date in words.
     pub date: String,
     /// What happened, in words.
@@ -73,6 +76,32 @@ pub struct Step {
     pub details: Vec<String>,
     /// A later correction replaced it: it no longer counts.
     pub corrected: bool,
+    /// The correction form of an event that still counts.
+    pub correct_href: Option<String>,
+}
+
+/// Where the case stands and the steps a coach can record next.
+pub struct StagePanel {
+    /// The current stage in words, with its date.
+    pub now: String,
+    /// The placement the client holds now, in words.
+    pub placement: Option<String>,
+    /// The steps that usually come next: (form address, words).
+    pub next: Vec<(String, String)>,
+    /// Every other step a coach records.
+    pub other: Vec<(String, String)>,
+}
+
+/// A placement (an `employed` event that counts) and its employer's feedback.
+pub struct Placement {
+    /// The `employed` event.
+    pub event_id: i64,
+    /// Placement type, employer and start in words.
+    pub what: String,
+    /// Whether feedback can be asked (an employer is known).
+    pub can_ask: bool,
+    /// The forms asked about it: (status in words, link to the answers in the timeline).
+    pub forms: Vec<(String, Option<String>)>,
 }
 
 #[derive(Template)]
@@ -85,6 +114,8 @@ struct ClientPage {
     understood: Vec<Fact>,
     matches: Vec<Match>,
     timeline: Vec<Step>,
+    stage: StagePanel,
+    placements: Vec<Placement>,
     /// What the last action did, to confirm it (`?saved=1`, `?done=interested`, …).
     notice: Option<String>,
     /// An answer that could not be recorded.
@@ -217,46 +248,107 @@ fn match_of(lang: Lang, s: &Suggestion) -> Match {
     }
 }
 
-/// The timeline, newest first, with posting titles and employers' answers in words.
-async fn timeline(
-    state: &AppState,
-    lang: Lang,
-    events: &[ClientEvent],
-    forms: &[FeedbackForm],
-) -> Result<Vec<Step>, WebError> {
-    let mut titles: HashMap<(&str, i64), String> = HashMap::new();
-    for e in events {
-        if let Some(v) = e.vacancy_id {
-            if let std::collections::hash_map::Entry::Vacant(slot) = titles.entry(("v", v)) {
+/// Names of the postings and employers a client's events refer to.
+#[derive(Default)]
+pub struct Names {
+    /// Vacancy id → (title, employer's name, employer id).
+    pub vacancies: HashMap<i64, (String, String, i64)>,
+    /// Task id → (title, employer's name, employer id).
+    pub tasks: HashMap<i64, (String, String, i64)>,
+    /// Employer id → name.
+    pub employers: HashMap<i64, String>,
+}
+
+impl Names {
+    /// Looks up every posting and employer `events` name (one read each).
+    pub async fn of(state: &AppState, events: &[ClientEvent]) -> Result<Self, WebError> {
+        let mut names = Names::default();
+        for e in events {
+            if let Some(v) = e.vacancy_id.filter(|v| !names.vacancies.contains_key(v)) {
                 match state.store.vacancy(v).await {
                     Ok(p) => {
-                        slot.insert(format!("{} ({})", p.title, p.employer));
+                        names
+                            .vacancies
+                            .insert(v, (p.title, p.employer, p.employer_id));
                     }
                     Err(StoreError::NotFound { .. }) => {}
                     Err(e) => return Err(e.into()),
                 }
             }
-        }
-        if let Some(t) = e.task_id {
-            if let std::collections::hash_map::Entry::Vacant(slot) = titles.entry(("t", t)) {
+            if let Some(t) = e.task_id.filter(|t| !names.tasks.contains_key(t)) {
                 match state.store.task(t).await {
                     Ok(p) => {
-                        slot.insert(format!("{} ({})", p.title, p.employer));
+                        names.tasks.insert(t, (p.title, p.employer, p.employer_id));
+                    }
+                    Err(StoreError::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if let Some(id) = e.employer_id.filter(|id| !names.employers.contains_key(id)) {
+                match state.store.employer(id).await {
+                    Ok(emp) => {
+                        names.employers.insert(id, emp.name);
                     }
                     Err(StoreError::NotFound { .. }) => {}
                     Err(e) => return Err(e.into()),
                 }
             }
         }
+        Ok(names)
     }
+
+    /// "Title (Employer)" of a vacancy.
+    pub fn vacancy(&self, id: i64) -> Option<String> {
+        self.vacancies
+            .get(&id)
+            .map(|(t, e, _)| format!("{t} ({e})"))
+    }
+
+    /// "Title (Employer)" of a task.
+    pub fn task(&self, id: i64) -> Option<String> {
+        self.tasks.get(&id).map(|(t, e, _)| format!("{t} ({e})"))
+    }
+
+    /// The employer an event is with: its own, else its posting's.
+    pub fn employer_of(&self, e: &ClientEvent) -> Option<String> {
+        e.employer_id
+            .and_then(|id| self.employers.get(&id).cloned())
+            .or_else(|| {
+                e.vacancy_id
+                    .and_then(|v| self.vacancies.get(&v))
+                    .or_else(|| e.task_id.and_then(|t| self.tasks.get(&t)))
+                    .map(|(_, name, _)| name.clone())
+            })
+    }
+}
+
+/// The events that count (no later correction replaced them), in time order.
+pub fn effective(events: &[ClientEvent]) -> impl Iterator<Item = &ClientEvent> {
+    events.iter().filter(|e| e.superseded_by.is_none())
+}
+
+/// The timeline, newest first, with posting titles, employers and employers' answers in
+/// words.
+fn timeline(
+    lang: Lang,
+    client_id: i64,
+    names: &Names,
+    events: &[ClientEvent],
+    forms: &[FeedbackForm],
+) -> Vec<Step> {
     let mut steps: Vec<(chrono::DateTime<chrono::Utc>, Step)> = Vec::new();
     for e in events {
         let mut details = Vec::new();
-        if let Some(t) = e.vacancy_id.and_then(|v| titles.get(&("v", v))) {
-            details.push(t.clone());
+        if let Some(t) = e.vacancy_id.and_then(|v| names.vacancy(v)) {
+            details.push(t);
         }
-        if let Some(t) = e.task_id.and_then(|v| titles.get(&("t", v))) {
-            details.push(t.clone());
+        if let Some(t) = e.task_id.and_then(|v| names.task(v)) {
+            details.push(t);
+        }
+        if let Some(n) = e.employer_id.and_then(|id| names.employers.get(&id)) {
+            if e.vacancy_id.is_none() && e.task_id.is_none() {
+                details.push(n.clone());
+            }
         }
         if let Some(p) = e.placement_type {
             details.push(lang.t(&format!("placement-{}", p.as_str())));
@@ -271,16 +363,36 @@ async fn timeline(
                 "contact-remote"
             }));
         }
+        if e.out_of_work_at_entry == Some(false) {
+            details.push(lang.t("timeline-working-at-entry"));
+        }
+        if let Some(old) = e.supersedes.and_then(|o| events.iter().find(|x| x.id == o)) {
+            details.push(lang.t_args(
+                "timeline-correction-of",
+                &[
+                    (
+                        "what",
+                        lang.t(&format!("event-{}", old.kind.as_str())).into(),
+                    ),
+                    ("date", format::date(lang, old.at.date_naive()).into()),
+                ],
+            ));
+        }
         if let Some(n) = e.note.as_ref().filter(|n| !n.trim().is_empty()) {
             details.push(n.clone());
         }
         steps.push((
             e.at,
             Step {
+                anchor: format!("event-{}", e.id),
                 date: format::date(lang, e.at.date_naive()),
                 what: lang.t(&format!("event-{}", e.kind.as_str())),
                 details,
                 corrected: e.superseded_by.is_some(),
+                correct_href: e
+                    .superseded_by
+                    .is_none()
+                    .then(|| format!("/clients/{client_id}/events/{}/correct", e.id)),
             },
         ));
     }
@@ -310,6 +422,7 @@ async fn timeline(
         steps.push((
             at,
             Step {
+                anchor: format!("feedback-{}", f.id),
                 date: format::date(lang, at.date_naive()),
                 what: lang.t(if f.answers.is_some() {
                     "feedback-answered"
@@ -318,11 +431,148 @@ async fn timeline(
                 }),
                 details,
                 corrected: false,
+                correct_href: None,
             },
         ));
     }
     steps.sort_by_key(|s| std::cmp::Reverse(s.0));
-    Ok(steps.into_iter().map(|(_, s)| s).collect())
+    steps.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The steps a coach records in the form (the match answers are recorded from the
+/// suggestions), in funnel order.
+pub const RECORDED_STEPS: [EventType; 11] = [
+    EventType::Referred,
+    EventType::Engaged,
+    EventType::Profiling,
+    EventType::JobSearch,
+    EventType::EmployerContact,
+    EventType::Interview,
+    EventType::Employed,
+    EventType::InWorkSupport,
+    EventType::JobEnded,
+    EventType::BenefitsCounselling,
+    EventType::Closed,
+];
+
+/// The steps that usually follow `state` (a suggestion only: the stage rules decide when
+/// the step is recorded).
+fn next_steps(state: &CaseState) -> Vec<EventType> {
+    use EventType::*;
+    if state.closed {
+        return vec![Engaged];
+    }
+    match state.stage {
+        None => vec![Referred, Engaged],
+        Some(Referred) => vec![Engaged],
+        Some(Engaged) => vec![JobSearch, Profiling, EmployerContact],
+        Some(Employed | InWorkSupport) => vec![InWorkSupport, Employed, JobEnded],
+        Some(JobEnded) => vec![JobSearch, EmployerContact, Interview],
+        Some(_) => vec![EmployerContact, Interview, BenefitsCounselling, Employed],
+    }
+}
+
+fn stage_panel(lang: Lang, client_id: i64, events: &[ClientEvent]) -> StagePanel {
+    let state = CaseState::after(effective(events).map(|e| (e.kind, e.placement_type)));
+    let since = effective(events)
+        .filter(|e| Some(e.kind) == state.stage)
+        .last()
+        .map(|e| format::date(lang, e.at.date_naive()));
+    let now = match (state.stage, since) {
+        (Some(k), Some(d)) => lang.t_args(
+            "stage-now",
+            &[
+                ("stage", lang.t(&format!("event-{}", k.as_str())).into()),
+                ("date", d.into()),
+            ],
+        ),
+        _ => lang.t("stage-none"),
+    };
+    let link = |k: EventType| {
+        (
+            format!("/clients/{client_id}/events/new?type={}", k.as_str()),
+            lang.t(&format!("record-step-{}", k.as_str())),
+        )
+    };
+    let next = next_steps(&state);
+    StagePanel {
+        now,
+        placement: state.employed.map(|p| {
+            lang.t1(
+                "stage-placement",
+                "placement",
+                lang.t(&format!("placement-{}", p.as_str())),
+            )
+        }),
+        next: next.iter().map(|k| link(*k)).collect(),
+        other: RECORDED_STEPS
+            .into_iter()
+            .filter(|k| !next.contains(k))
+            .map(link)
+            .collect(),
+    }
+}
+
+fn placements(
+    lang: Lang,
+    names: &Names,
+    events: &[ClientEvent],
+    forms: &[FeedbackForm],
+) -> Vec<Placement> {
+    let mut out: Vec<Placement> = effective(events)
+        .filter(|e| e.kind == EventType::Employed)
+        .map(|e| {
+            let employer = names.employer_of(e);
+            let placement = e
+                .placement_type
+                .map(|p| lang.t(&format!("placement-{}", p.as_str())))
+                .unwrap_or_default();
+            let what = lang.t_args(
+                "placement-line",
+                &[
+                    ("placement", placement.into()),
+                    (
+                        "employer",
+                        employer
+                            .clone()
+                            .unwrap_or_else(|| lang.t("employer-unknown"))
+                            .into(),
+                    ),
+                    ("date", format::date(lang, e.at.date_naive()).into()),
+                ],
+            );
+            let forms = forms
+                .iter()
+                .filter(|f| f.placement_event_id == Some(e.id))
+                .map(|f| match f.submitted_at {
+                    Some(at) => (
+                        lang.t1(
+                            "feedback-status-answered",
+                            "date",
+                            format::date(lang, at.date_naive()),
+                        ),
+                        Some(format!("#feedback-{}", f.id)),
+                    ),
+                    None => (
+                        lang.t1(
+                            "feedback-status-pending",
+                            "date",
+                            format::date(lang, f.created_at.date_naive()),
+                        ),
+                        None,
+                    ),
+                })
+                .collect();
+            Placement {
+                event_id: e.id,
+                what,
+                can_ask: employer.is_some(),
+                forms,
+            }
+        })
+        .collect();
+    out.reverse();
+    out
 }
 
 /// The client page, with `errors` from an answer that could not be recorded (then 422).
@@ -346,6 +596,7 @@ pub async fn render(
     };
     let events = state.store.client_events(id).await?;
     let forms = state.store.feedback_forms_of_client(id).await?;
+    let names = Names::of(state, &events).await?;
     let notice = notice(lang, req.query_string());
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -361,7 +612,9 @@ pub async fn render(
         facts: facts(lang, &client),
         understood: understood_facts(lang, state, &client),
         matches: list.iter().map(|s| match_of(lang, s)).collect(),
-        timeline: timeline(state, lang, &events, &forms).await?,
+        timeline: timeline(lang, id, &names, &events, &forms),
+        stage: stage_panel(lang, id, &events),
+        placements: placements(lang, &names, &events, &forms),
         notice,
         errors,
     }
@@ -376,6 +629,15 @@ fn notice(lang: Lang, query: &str) -> Option<String> {
         ("done", a @ ("interested" | "applied" | "contacted" | "declined")) => {
             Some(lang.t(&format!("notice-answer-{a}")))
         }
+        ("recorded", kind) => EventType::parse(kind).map(|k| {
+            lang.t1(
+                "notice-event-recorded",
+                "what",
+                lang.t(&format!("event-{}", k.as_str())),
+            )
+        }),
+        ("corrected", "1") => Some(lang.t("notice-event-corrected")),
+        ("feedback", "asked") => Some(lang.t("notice-feedback-asked")),
         _ => None,
     })
 }

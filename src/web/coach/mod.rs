@@ -1,6 +1,7 @@
 //! The coach's workspace: the caseload in the order of the day's work, registering a client,
 //! the client page (wishes, suggestions with reasons and one-click answers, the history as a
-//! timeline), the wishes form, a printable shortlist for the client, and search.
+//! timeline), the funnel's steps and their corrections in a form, asking an employer for
+//! feedback on a placement, the wishes form, a printable shortlist for the client, and search.
 //!
 //! Every page calls the same services as the JSON API (`crate::api::caseload_overview`,
 //! `crate::api::suggestions`, `crate::api::run_search`, the store), so the rules, the access
@@ -13,6 +14,7 @@ mod caseload;
 mod client;
 mod client_form;
 mod employers;
+mod events;
 mod search;
 
 use actix_web::http::StatusCode;
@@ -58,6 +60,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/clients/{id}/answers")
                 .app_data(web::PayloadConfig::new(FORM_LIMIT))
                 .route(web::post().to(answers::record)),
+        )
+        .route("/clients/{id}/events/new", web::get().to(events::new_form))
+        .route(
+            "/clients/{id}/events/{event}/correct",
+            web::get().to(events::correct_form),
+        )
+        .service(
+            web::resource("/clients/{id}/events")
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
+                .route(web::post().to(events::record)),
+        )
+        .service(
+            web::resource("/clients/{id}/feedback-requests")
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
+                .route(web::post().to(events::request_feedback)),
         )
         .route(SEARCH_PATH, web::get().to(search::page))
         .route(REGISTER_PATH, web::get().to(employers::register))
