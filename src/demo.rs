@@ -1,5 +1,7 @@
 //! Generated demo data: Finnish vacancies across many occupations and municipalities, some
-//! subcontracting tasks, coaches with clients. Seeded, so every run generates the same data.
+//! subcontracting tasks, coaches with a year of clients (intakes spread over the last twelve
+//! months, each client's steps through the funnel, employer contacts, work-trial feedback),
+//! so the caseload and the coordinator's figures look like real work. Seeded, so every run generates the same data.
 //! The benchmarks use the same generator for their 100,000-vacancy sets.
 
 use std::fmt;
@@ -12,7 +14,7 @@ use serde_json::json;
 
 use crate::domain::{
     ClientDraft, ClientInput, ContactDraft, ContactInput, Email, EmployerDraft, EventDraft,
-    EventInput, Preferences, Role, TaskDraft, TaskInput,
+    EventInput, EventType, FeedbackAnswers, Preferences, Role, SupportNeeded, TaskDraft, TaskInput,
 };
 use crate::store::{NewAccount, Store, StoreError};
 use crate::web::session::SIGN_IN_LINK_HOURS;
@@ -371,6 +373,8 @@ pub struct DemoReport {
     pub seeded: bool,
     /// Vacancies in the demo set.
     pub vacancies: u64,
+    /// Clients in the demo set, each with a history.
+    pub clients: usize,
     /// (role, name, token) of each demo user.
     pub tokens: Vec<(Role, String, String)>,
     /// (role, e-mail address, one-time sign-in link) of each demo user.
@@ -382,8 +386,9 @@ impl fmt::Display for DemoReport {
         if self.seeded {
             writeln!(
                 f,
-                "demo data: {} vacancies, tasks, employers, coaches and clients generated",
-                self.vacancies
+                "demo data: {} vacancies, tasks, employers, and {} clients with a year of \
+                 history (intakes, steps, employer contacts, feedback) generated",
+                self.vacancies, self.clients
             )?;
         } else if self.tokens.is_empty() {
             return writeln!(f, "the database already holds data that is not demo data: nothing seeded; create users with `kohtaamo users add`");
@@ -419,70 +424,382 @@ const DEMO_USERS: &[(Role, &str)] = &[
     (Role::Auditor, "demo-auditor"),
 ];
 
-/// A plausible path through the funnel for demo client number `n` (the later ones got
-/// further): engaged at intake, job search, an employer contact, an interview, a job.
-async fn history(
+/// Clients each demo coach has, their intake dates spread over the last year.
+pub const CLIENTS_PER_COACH: usize = 36;
+
+/// First names for pseudonymous display names ("Aino K.").
+const FIRST_NAMES: &[&str] = &[
+    "Aino", "Eino", "Helmi", "Onni", "Linnea", "Väinö", "Ella", "Leevi", "Sofia", "Elias", "Aada",
+    "Oliver", "Lilja", "Toivo", "Venla", "Niilo", "Iida", "Eetu", "Kerttu", "Joona", "Siiri",
+    "Matias", "Minea", "Aleksi", "Pihla", "Jesse", "Emilia", "Rasmus", "Hilla", "Otto", "Saana",
+    "Lauri", "Inka", "Veeti", "Oona", "Arttu", "Jenna", "Sami", "Tiina", "Jari",
+];
+const INITIALS: &[char] = &[
+    'A', 'H', 'K', 'L', 'M', 'N', 'P', 'R', 'S', 'T', 'V', 'J', 'E', 'O',
+];
+
+/// Wishes in a client's own words: (desired work, ISCO codes, hours per week).
+type Wish = (&'static str, &'static [&'static str], Option<(f64, f64)>);
+const WISHES: &[Wish] = &[
+    (
+        "varastotyö, mieluiten aamuvuoroja",
+        &["4321"],
+        Some((20.0, 30.0)),
+    ),
+    ("siivous tai toimitilahuolto", &["9112"], Some((10.0, 25.0))),
+    ("keittiötyö", &[], None),
+    ("", &[], None),
+    ("ulkotyöt, puutarha", &["9214"], Some((15.0, 20.0))),
+    ("kaupan hyllytys", &["5223"], None),
+    (
+        "kiinteistöhuolto, ei yötöitä",
+        &["9613"],
+        Some((20.0, 37.5)),
+    ),
+    (
+        "pakkaaminen tai kokoonpano, rauhallinen työpaikka",
+        &["9329"],
+        Some((15.0, 25.0)),
+    ),
+    (
+        "toimistoavustajan työt, skannaus ja arkistointi",
+        &["4110"],
+        Some((10.0, 20.0)),
+    ),
+    ("jakelu tai lähettinä", &["9621"], None),
+    ("leipomo tai keittiö", &["7512"], Some((20.0, 30.0))),
+    (
+        "IT-tuki, asiakkaiden neuvonta",
+        &["3512"],
+        Some((25.0, 37.5)),
+    ),
+];
+
+/// One step of a demo client's year: days from intake, then an event or a contact.
+enum Planned {
+    Event(i64, EventInput),
+    Contact(i64, ContactInput),
+    /// Ask the employer of the last placement for feedback (and, at the demo employer,
+    /// answer it).
+    Feedback(i64),
+}
+
+impl Planned {
+    fn day(&self) -> i64 {
+        match self {
+            Planned::Event(d, _) | Planned::Contact(d, _) | Planned::Feedback(d) => *d,
+        }
+    }
+}
+
+/// What the demo's year is made of.
+struct World {
+    /// Employer ids of the register.
+    employers: Vec<i64>,
+    /// (vacancy id, its employer).
+    vacancies: Vec<(i64, i64)>,
+    /// The employer with a demo user (work trials there get answered feedback).
+    demo_employer: i64,
+    demo_employer_user: i64,
+}
+
+fn event(kind: &str) -> EventInput {
+    EventInput {
+        kind: Some(kind.into()),
+        ..Default::default()
+    }
+}
+
+fn employed(placement: &str, employer: i64, hours: f64) -> EventInput {
+    EventInput {
+        employer_id: Some(employer),
+        placement_type: Some(placement.into()),
+        hours_per_week: Some(hours),
+        ..event("employed")
+    }
+}
+
+/// A plausible year of one client, by dice: most reach an employer contact within the
+/// 30 days, some find a paid job at once, some go work trial → wage subsidy → paid job, some
+/// lose a job and search again, a few end the service by their own choice, and some are
+/// still searching. Steps later than today (`elapsed` days from intake) are never recorded.
+fn plan(rng: &mut ChaCha8Rng, w: &World, coach_contacts_well: bool, elapsed: i64) -> Vec<Planned> {
+    let mut out = Vec::new();
+    let employer = |rng: &mut ChaCha8Rng| *w.employers.choose(rng).expect("employers");
+    if rng.gen_bool(0.35) {
+        out.push(Planned::Event(-rng.gen_range(3..15), event("referred")));
+    }
+    out.push(Planned::Event(
+        0,
+        EventInput {
+            out_of_work_at_entry: Some(rng.gen_bool(0.9)),
+            ..event("engaged")
+        },
+    ));
+    if rng.gen_bool(0.5) {
+        out.push(Planned::Event(rng.gen_range(1..8), event("profiling")));
+    }
+    let search = rng.gen_range(1..5);
+    out.push(Planned::Event(search, event("job_search")));
+    for _ in 0..rng.gen_range(1..3) {
+        let (vacancy, _) = *w.vacancies.choose(rng).expect("vacancies");
+        let kind = ["match_interested", "match_applied", "match_declined"][rng.gen_range(0..3)];
+        out.push(Planned::Event(
+            search + rng.gen_range(2..15),
+            EventInput {
+                vacancy_id: Some(vacancy),
+                ..event(kind)
+            },
+        ));
+    }
+    let roll = rng.gen_range(0..100);
+    if roll >= 93 {
+        // Slow starters: phone calls only so far, the 30-day clock runs.
+        out.push(Planned::Contact(
+            search + rng.gen_range(10..40),
+            ContactInput {
+                employer_id: employer(rng),
+                face_to_face: false,
+                purpose: Some("puhelu: avoimet paikat".into()),
+                ..Default::default()
+            },
+        ));
+        return out;
+    }
+    let first = if coach_contacts_well || rng.gen_bool(0.6) {
+        rng.gen_range(5..29)
+    } else {
+        rng.gen_range(29..90)
+    };
+    let met = employer(rng);
+    out.push(Planned::Contact(
+        first,
+        ContactInput {
+            employer_id: met,
+            face_to_face: true,
+            purpose: Some("asiakkaan esittely".into()),
+            ..Default::default()
+        },
+    ));
+    let mut day = first;
+    for _ in 0..rng.gen_range(0..3) {
+        day += rng.gen_range(7..21);
+        out.push(Planned::Contact(
+            day,
+            ContactInput {
+                employer_id: employer(rng),
+                face_to_face: rng.gen_bool(0.7),
+                purpose: Some("työpaikan kartoitus asiakkaalle".into()),
+                ..Default::default()
+            },
+        ));
+    }
+    if roll < 30 {
+        // Still searching: an interview perhaps, no job yet.
+        if rng.gen_bool(0.5) {
+            out.push(Planned::Event(
+                day + rng.gen_range(3..20),
+                EventInput {
+                    employer_id: Some(met),
+                    ..event("interview")
+                },
+            ));
+        }
+        return out;
+    }
+    let interview = day + rng.gen_range(3..20);
+    out.push(Planned::Event(
+        interview,
+        EventInput {
+            employer_id: Some(met),
+            ..event("interview")
+        },
+    ));
+    let start = interview + rng.gen_range(7..30);
+    let hours = [15.0, 20.0, 25.0, 30.0, 37.5][rng.gen_range(0..5)];
+    let support = |out: &mut Vec<Planned>, rng: &mut ChaCha8Rng, from: i64, times: usize| {
+        let mut d = from;
+        for _ in 0..times {
+            d += rng.gen_range(25..45);
+            out.push(Planned::Event(d, event("in_work_support")));
+        }
+        d
+    };
+    match roll {
+        30..=51 => {
+            // A paid job at once (IPS: place first, then support).
+            out.push(Planned::Event(start - 3, event("benefits_counselling")));
+            out.push(Planned::Event(start, employed("competitive", met, hours)));
+            let times = rng.gen_range(1..5);
+            let last = support(&mut out, rng, start, times);
+            if rng.gen_bool(0.25) {
+                let end = last + rng.gen_range(10..90);
+                out.push(Planned::Event(end, event("job_ended")));
+                out.push(Planned::Event(
+                    end + rng.gen_range(3..30),
+                    event("job_search"),
+                ));
+            }
+        }
+        52..=69 => {
+            // The staircase: work trial, then wage subsidy, then (for some) a paid job.
+            let host = if rng.gen_bool(0.4) {
+                w.demo_employer
+            } else {
+                met
+            };
+            out.push(Planned::Event(
+                start,
+                employed("work_trial", host, [15.0, 20.0, 25.0][rng.gen_range(0..3)]),
+            ));
+            out.push(Planned::Feedback(start + 20));
+            let subsidy = start + rng.gen_range(45..90);
+            if rng.gen_bool(0.7) {
+                out.push(Planned::Event(subsidy - 5, event("benefits_counselling")));
+                out.push(Planned::Event(
+                    subsidy,
+                    employed("wage_subsidised", host, hours),
+                ));
+                let times = rng.gen_range(1..4);
+                let last = support(&mut out, rng, subsidy, times);
+                if rng.gen_bool(0.5) {
+                    out.push(Planned::Event(
+                        last + rng.gen_range(10..60),
+                        employed("competitive", host, hours.max(20.0)),
+                    ));
+                }
+            } else {
+                out.push(Planned::Event(subsidy, event("job_ended")));
+                out.push(Planned::Event(
+                    subsidy + rng.gen_range(3..30),
+                    event("job_search"),
+                ));
+            }
+        }
+        70..=79 => {
+            // A work trial that ended; back to job search.
+            out.push(Planned::Event(start, employed("work_trial", met, 20.0)));
+            out.push(Planned::Feedback(start + 14));
+            let end = start + rng.gen_range(30..90);
+            if end >= elapsed && elapsed - 10 > start + 14 {
+                // Ended a few days ago: the caseload asks the coach to agree on what next.
+                out.push(Planned::Event(
+                    elapsed - rng.gen_range(2..10),
+                    event("job_ended"),
+                ));
+                return out;
+            }
+            out.push(Planned::Event(end, event("job_ended")));
+            out.push(Planned::Event(
+                end + rng.gen_range(3..30),
+                event("job_search"),
+            ));
+            out.push(Planned::Contact(
+                end + rng.gen_range(3..20),
+                ContactInput {
+                    employer_id: employer(rng),
+                    face_to_face: true,
+                    purpose: Some("uusi työpaikka kokeilun jälkeen".into()),
+                    ..Default::default()
+                },
+            ));
+        }
+        80..=87 => {
+            // Placements that are not jobs, counted apart.
+            let kind = [
+                "rehabilitative_work",
+                "open_work",
+                "subcontracting_group",
+                "education",
+            ][rng.gen_range(0..4)];
+            out.push(Planned::Event(start, employed(kind, met, 15.0)));
+            if rng.gen_bool(0.5) {
+                let end = start + rng.gen_range(60..150);
+                out.push(Planned::Event(end, event("job_ended")));
+                out.push(Planned::Event(
+                    end + rng.gen_range(3..30),
+                    event("job_search"),
+                ));
+            }
+        }
+        _ => {
+            // The client chose to end the service.
+            out.push(Planned::Event(
+                interview + rng.gen_range(10..60),
+                EventInput {
+                    client_choice: Some(true),
+                    note: Some("asiakas päätti keskittyä opintoihin".into()),
+                    ..event("closed")
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// Records `steps` of `client` from its intake on, in time order, up to now.
+async fn record_year(
     store: &Store,
-    coach: i64,
-    client: i64,
+    w: &World,
+    rng: &mut ChaCha8Rng,
+    (coach, client): (i64, i64),
     intake: chrono::NaiveDate,
-    n: usize,
-    employer: i64,
+    mut steps: Vec<Planned>,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
-    let day = |d: i64| {
-        let t = intake.and_hms_opt(9, 0, 0).expect("valid time").and_utc() + Duration::days(d);
-        t.min(now - Duration::minutes(1)).to_rfc3339()
-    };
-    let event = |kind: &str, at: String| EventInput {
-        kind: Some(kind.into()),
-        at: Some(at),
-        ..Default::default()
-    };
-    for step in [
-        EventInput {
-            out_of_work_at_entry: Some(true),
-            ..event("engaged", day(0))
-        },
-        event("job_search", day(1)),
-    ] {
-        let draft = EventDraft::parse(&step, now).expect("demo event is valid");
-        store.record_event(client, coach, &draft).await?;
-    }
-    if n >= 1 {
-        let contact = ContactDraft::parse(
-            &ContactInput {
-                employer_id: employer,
-                at: day(5),
-                face_to_face: true,
-                client_id: Some(client),
-                purpose: Some("asiakkaan esittely".into()),
-                outcome: None,
-            },
-            now,
-        )
-        .expect("demo contact is valid");
-        store.record_contact(coach, &contact).await?;
-    }
-    let mut steps = Vec::new();
-    if n >= 3 {
-        steps.push(EventInput {
-            employer_id: Some(employer),
-            ..event("interview", day(12))
-        });
-    }
-    if n >= 4 {
-        steps.push(event("benefits_counselling", day(15)));
-        steps.push(EventInput {
-            employer_id: Some(employer),
-            placement_type: Some(if n == 4 { "work_trial" } else { "competitive" }.into()),
-            hours_per_week: Some(if n == 4 { 15.0 } else { 25.0 }),
-            ..event("employed", day(20))
-        });
-    }
-    for step in steps {
-        let draft = EventDraft::parse(&step, now).expect("demo event is valid");
-        store.record_event(client, coach, &draft).await?;
+    steps.sort_by_key(Planned::day);
+    let mut placement: Option<(i64, i64)> = None;
+    for (n, step) in steps.into_iter().enumerate() {
+        // Morning, a few minutes apart, so same-day steps keep their order.
+        let at = intake.and_hms_opt(8, 0, 0).expect("valid time").and_utc()
+            + Duration::days(step.day())
+            + Duration::minutes(n as i64 * 5);
+        if at > now - Duration::minutes(1) {
+            break;
+        }
+        match step {
+            Planned::Event(_, input) => {
+                let input = EventInput {
+                    at: Some(at.to_rfc3339()),
+                    ..input
+                };
+                let draft = EventDraft::parse(&input, now).expect("demo event is valid");
+                let recorded = store.record_event(client, coach, &draft).await?;
+                if let (EventType::Employed, Some(e)) = (recorded.kind, recorded.employer_id) {
+                    placement = Some((recorded.id, e));
+                }
+            }
+            Planned::Contact(_, input) => {
+                let input = ContactInput {
+                    at: at.to_rfc3339(),
+                    client_id: Some(client),
+                    ..input
+                };
+                let draft = ContactDraft::parse(&input, now).expect("demo contact is valid");
+                store.record_contact(coach, &draft).await?;
+            }
+            Planned::Feedback(_) => {
+                let Some((event_id, employer)) = placement else {
+                    continue;
+                };
+                let form = store.request_feedback(client, coach, event_id).await?;
+                if employer == w.demo_employer {
+                    let answers = FeedbackAnswers {
+                        tasks_managed: rng.gen_range(2..6),
+                        support_needed: [
+                            SupportNeeded::None,
+                            SupportNeeded::Some,
+                            SupportNeeded::ALot,
+                        ][rng.gen_range(0..3)],
+                        would_hire: rng.gen_bool(0.6),
+                        comment: Some("Työ sujui, perehdytystä tarvittiin alussa.".into()),
+                    };
+                    store
+                        .submit_feedback(form.id, employer, w.demo_employer_user, &answers)
+                        .await?;
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -535,6 +852,7 @@ pub async fn seed(store: &Store, config: &SessionConfig) -> Result<DemoReport, S
         return Ok(DemoReport {
             seeded: false,
             vacancies: 0,
+            clients: 0,
             tokens,
             links: demo_links(store, config, &users).await?,
         });
@@ -543,6 +861,7 @@ pub async fn seed(store: &Store, config: &SessionConfig) -> Result<DemoReport, S
         return Ok(DemoReport {
             seeded: false,
             vacancies: 0,
+            clients: 0,
             tokens: Vec::new(),
             links: Vec::new(),
         });
@@ -623,76 +942,85 @@ pub async fn seed(store: &Store, config: &SessionConfig) -> Result<DemoReport, S
         users.push((user.id, *role, name.to_string()));
     }
     let links = demo_links(store, config, &users).await?;
-    let wishes = [
-        (
-            "Asiakas A",
-            "Lahti",
-            "varastotyö, mieluiten aamuvuoroja",
-            vec!["4321"],
-            Some((20.0, 30.0)),
-        ),
-        (
-            "Asiakas B",
-            "Helsinki",
-            "siivous tai toimitilahuolto",
-            vec!["9112"],
-            Some((10.0, 25.0)),
-        ),
-        ("Asiakas C", "Tampere", "keittiötyö", vec![], None),
-        ("Asiakas D", "Oulu", "", vec![], None),
-        (
-            "Asiakas E",
-            "Jyväskylä",
-            "ulkotyöt, puutarha",
-            vec!["9214"],
-            Some((15.0, 20.0)),
-        ),
-        ("Asiakas F", "Espoo", "kaupan hyllytys", vec!["5223"], None),
-    ];
-    for (i, (name, home, desired, codes, hours)) in wishes.into_iter().enumerate() {
-        let input = ClientInput {
-            display_name: name.into(),
-            home_municipality: home.into(),
-            intake_date: Some(
-                (Utc::now().date_naive() - Duration::days(10 * i as i64)).to_string(),
-            ),
-            treatment_team_contact: None,
-            preferences: Preferences {
-                desired_work: (!desired.is_empty()).then(|| desired.into()),
-                occupations: codes.into_iter().map(String::from).collect(),
-                municipalities: vec![home.into()],
-                max_commute_km: Some(30.0),
-                hours_per_week: hours.map(|(min, max)| crate::domain::HoursRange {
-                    min: Some(min),
-                    max: Some(max),
-                }),
-                ..Default::default()
-            },
-        };
-        let draft =
-            ClientDraft::parse(&input, Utc::now().date_naive()).expect("demo client is valid");
-        let coach = coaches[i % coaches.len()];
-        let client = store.create_client(coach, &draft).await?;
-        history(
-            store,
-            coach,
-            client.id,
-            draft.intake_date,
-            i,
-            (i as i64) + 1,
-        )
-        .await?;
+    let mut world = World {
+        employers: store
+            .employers(None, 1_000, 0)
+            .await?
+            .items
+            .into_iter()
+            .map(|e| e.id)
+            .collect(),
+        vacancies: store
+            .vacancies(None, None, 1_000, 0)
+            .await?
+            .items
+            .into_iter()
+            .map(|v| (v.id, v.employer_id))
+            .collect(),
+        demo_employer: employer.id,
+        demo_employer_user: 0,
+    };
+    world.demo_employer_user = users
+        .iter()
+        .find(|(_, role, _)| *role == Role::Employer)
+        .map(|(id, _, _)| *id)
+        .expect("a demo employer user");
+    let today = Utc::now().date_naive();
+    for (c, coach) in coaches.iter().enumerate() {
+        for i in 0..CLIENTS_PER_COACH {
+            let n = c * CLIENTS_PER_COACH + i;
+            let (desired, codes, hours) = WISHES[n % WISHES.len()];
+            let home = MUNICIPALITIES[rng.gen_range(0..12)];
+            // Spread over the year, the newest first few days old.
+            let intake = today - Duration::days(2 + (i as i64 * 363) / CLIENTS_PER_COACH as i64);
+            let input = ClientInput {
+                display_name: format!(
+                    "{} {}.",
+                    FIRST_NAMES[n % FIRST_NAMES.len()],
+                    INITIALS[(n * 5 + c) % INITIALS.len()]
+                ),
+                home_municipality: home.into(),
+                intake_date: Some(intake.to_string()),
+                treatment_team_contact: rng
+                    .gen_bool(0.4)
+                    .then(|| "psykiatrinen sairaanhoitaja, aikuispsykiatrian poliklinikka".into()),
+                preferences: Preferences {
+                    desired_work: (!desired.is_empty()).then(|| desired.into()),
+                    occupations: codes.iter().map(|c| c.to_string()).collect(),
+                    municipalities: vec![home.into()],
+                    max_commute_km: Some([15.0, 30.0, 50.0][rng.gen_range(0..3)]),
+                    hours_per_week: hours.map(|(min, max)| crate::domain::HoursRange {
+                        min: Some(min),
+                        max: Some(max),
+                    }),
+                    ..Default::default()
+                },
+            };
+            let draft = ClientDraft::parse(&input, today).expect("demo client is valid");
+            let client = store.create_client(*coach, &draft).await?;
+            let elapsed = (today - intake).num_days();
+            let steps = plan(&mut rng, &world, c == 0, elapsed);
+            record_year(store, &world, &mut rng, (*coach, client.id), intake, steps).await?;
+        }
     }
-    // Job development without a client: visits to employers over the last four weeks.
-    for (n, coach) in coaches.iter().enumerate() {
-        for week in 0..4i64 {
-            for visit in 0..(4 + n as i64) {
-                let at = Utc::now() - Duration::days(week * 7 + visit) - Duration::hours(2);
+    // Job development without a client: visits and calls to employers over the year (the
+    // first coach meets the weekly target of six face to face, the second falls short).
+    for (c, coach) in coaches.iter().enumerate() {
+        for week in 0..52i64 {
+            let visits = if c == 0 {
+                rng.gen_range(5..8)
+            } else {
+                rng.gen_range(2..6)
+            };
+            for visit in 0..visits + 2 {
+                let at = Utc::now()
+                    - Duration::days(week * 7 + rng.gen_range(0..5))
+                    - Duration::hours(2 + visit as i64);
                 let contact = ContactDraft::parse(
                     &ContactInput {
-                        employer_id: 1 + (week * 5 + visit) % 40,
+                        employer_id: *world.employers.choose(&mut rng).expect("employers"),
                         at: at.to_rfc3339(),
-                        face_to_face: visit % 3 != 2,
+                        face_to_face: visit < visits,
                         client_id: None,
                         purpose: Some("työnkehittäminen: tutustumiskäynti".into()),
                         outcome: None,
@@ -707,6 +1035,7 @@ pub async fn seed(store: &Store, config: &SessionConfig) -> Result<DemoReport, S
     Ok(DemoReport {
         seeded: true,
         vacancies: report.imported,
+        clients: coaches.len() * CLIENTS_PER_COACH,
         tokens,
         links,
     })

@@ -378,3 +378,117 @@ async fn municipalities_import_with_coordinates_and_bad_rows_by_line() {
         );
     }
 }
+
+/// The token printed for demo user `name` by `serve --demo`.
+fn demo_token(printed: &str, name: &str) -> String {
+    printed
+        .lines()
+        .map(str::split_whitespace)
+        .filter_map(|mut words| {
+            let (_, user, token) = (words.next()?, words.next()?, words.next()?);
+            (user == name && token.starts_with("kht_")).then(|| token.to_string())
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no token for {name} in {printed}"))
+}
+
+#[tokio::test]
+async fn serve_demo_seeds_a_year_of_work_that_the_funnel_and_the_caseload_show() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kohtaamo"))
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("KOHTAAMO_DATABASE_URL", &db)
+        .env("KOHTAAMO_INDEX_DIR", dir.path().join("index"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("kohtaamo starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = String::new();
+    let address = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            printed.push_str(&line);
+            printed.push('\n');
+            if let Some(rest) = line.strip_prefix("kohtaamo listening on ") {
+                return rest.split_whitespace().next().unwrap().to_string();
+            }
+        }
+        panic!("serve --demo ended without listening: {printed}");
+    })
+    .await
+    .expect("the demo is seeded and served within two minutes");
+    let coordinator = demo_token(&printed, "demo-coordinator");
+    let aino = demo_token(&printed, "demo-coach-aino");
+    let http = reqwest::Client::new();
+    let get = |path: &str, token: &str| {
+        http.get(format!("{address}{path}"))
+            .bearer_auth(token)
+            .send()
+    };
+
+    let funnel: Value = get("/api/v1/funnel", &coordinator)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let fidelity = get("/api/v1/fidelity", &coordinator).await.unwrap();
+    let caseload: Value = get("/api/v1/caseload", &aino)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert!(funnel["clients"].as_u64().unwrap() >= 60, "{funnel}");
+    let by_coach = funnel["by_coach"].as_array().unwrap();
+    assert_eq!(by_coach.len(), 2, "two coaches");
+    assert!(by_coach
+        .iter()
+        .all(|c| c["clients"].as_u64().unwrap() >= 24));
+    let reached: Vec<&str> = funnel["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["clients"].as_u64().unwrap() > 0)
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    for stage in [
+        "job_search",
+        "employed",
+        "in_work_support",
+        "job_ended",
+        "closed",
+    ] {
+        assert!(
+            reached.contains(&stage),
+            "someone is now at {stage}: {reached:?}"
+        );
+    }
+    let placements: Vec<&str> = funnel["employed_by_placement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["clients"].as_u64().unwrap() > 0)
+        .map(|p| p["placement"].as_str().unwrap())
+        .collect();
+    assert!(placements.len() >= 4, "{placements:?}");
+    for placement in ["competitive", "wage_subsidised", "work_trial"] {
+        assert!(placements.contains(&placement), "{placements:?}");
+    }
+    let path = &funnel["placement_path"];
+    assert!(path["work_trial"].as_u64().unwrap() > 0, "{path}");
+    assert!(path["then_wage_subsidised"].as_u64().unwrap() > 0, "{path}");
+    assert!(path["then_competitive"].as_u64().unwrap() > 0, "{path}");
+    assert_eq!(fidelity.status(), 200);
+    let items = caseload.to_string();
+    assert!(
+        items.contains("first_contact_overdue") || items.contains("job_ended"),
+        "{items}"
+    );
+}
