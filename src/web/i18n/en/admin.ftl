@@ -64,14 +64,14 @@ access-action-erase = Erased a client's data
 
 users-title = Users
 users-forbidden = Only an administrator manages users. Sign in with another account or go back to the start page.
-users-intro = The users, their API keys and browser sessions. A user who is disabled loses every key and session at once.
+users-intro = The users, their live API keys and browser sessions. A user who is disabled loses every key and session at once.
 users-list = All users
 users-col-name = Name
 users-col-role = Role
 users-col-email = E-mail address
 users-col-status = Status
-users-col-tokens = Live keys
-users-col-sessions = Live sessions
+users-col-tokens = Keys
+users-col-sessions = Sessions
 users-col-actions = Actions
 users-you = you
 users-status-active = Active

@@ -64,14 +64,14 @@ access-action-erase = Poisti asiakkaan tiedot
 
 users-title = Käyttäjät
 users-forbidden = Käyttäjiä hallitsee vain ylläpitäjä. Kirjaudu sisään toisella tunnuksella tai palaa etusivulle.
-users-intro = Käyttäjät, heidän API-avaimensa ja selainistuntonsa. Käytöstä poistettu käyttäjä menettää heti kaikki avaimensa ja istuntonsa.
+users-intro = Käyttäjät, heidän voimassa olevat API-avaimensa ja selainistuntonsa. Käytöstä poistettu käyttäjä menettää heti kaikki avaimensa ja istuntonsa.
 users-list = Kaikki käyttäjät
 users-col-name = Nimi
 users-col-role = Rooli
 users-col-email = Sähköpostiosoite
 users-col-status = Tila
-users-col-tokens = Voimassa olevat avaimet
-users-col-sessions = Voimassa olevat istunnot
+users-col-tokens = Avaimet
+users-col-sessions = Istunnot
 users-col-actions = Toiminnot
 users-you = sinä
 users-status-active = Käytössä

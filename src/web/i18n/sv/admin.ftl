@@ -64,14 +64,14 @@ access-action-erase = Raderade klientens uppgifter
 
 users-title = Användare
 users-forbidden = Användare hanteras bara av administratören. Logga in med ett annat konto eller gå tillbaka till startsidan.
-users-intro = Användarna, deras API-nycklar och webbläsarsessioner. En användare som inaktiveras förlorar genast alla nycklar och sessioner.
+users-intro = Användarna, deras giltiga API-nycklar och webbläsarsessioner. En användare som inaktiveras förlorar genast alla nycklar och sessioner.
 users-list = Alla användare
 users-col-name = Namn
 users-col-role = Roll
 users-col-email = E-postadress
 users-col-status = Status
-users-col-tokens = Giltiga nycklar
-users-col-sessions = Giltiga sessioner
+users-col-tokens = Nycklar
+users-col-sessions = Sessioner
 users-col-actions = Åtgärder
 users-you = du
 users-status-active = Aktiv
