@@ -1,5 +1,6 @@
 // The admin's and the auditor's pages in Chromium: an admin signs in, adds a coach on the
-// users page and gets the one-time sign-in link (shown once), the coach signs in with it, the
+// users page and gets the one-time sign-in link (shown once), the coach signs in with it (the
+// password and account pages, in Finnish and by the switch in Swedish), the
 // admin disables the coach and the coach's session ends at once; the auditor signs in, reads
 // the access log page by page, narrows it to one client, gets a period error at its field,
 // and reads the log in Swedish.
@@ -65,6 +66,19 @@ await runSuite(SUITE, async () => {
     } finally {
       await second.close();
     }
+    checkEqual(await coach.page.locator("h1").textContent(), "Aseta salasana", "the password page");
+    await checkPage(coach, SUITE, "password");
+    await coach.page.goto(url("/account"));
+    checkEqual(await coach.page.locator("h1").textContent(), "Omat tiedot", "the account page");
+    await checkPage(coach, SUITE, "account");
+    // The account page has the same language switch as every page.
+    await Promise.all([
+      coach.page.waitForLoadState("load"),
+      coach.page.getByRole("button", { name: "På svenska" }).click(),
+    ]);
+    checkEqual(new URL(coach.page.url()).pathname, "/account", "the switch comes back");
+    checkEqual(await coach.page.locator("h1").textContent(), "Mina uppgifter", "the account page in Swedish");
+    await checkPage(coach, SUITE, "account-sv");
     let r = await coach.page.goto(url("/caseload"));
     checkEqual(r.status(), 200, "the coach is signed in");
 

@@ -1,0 +1,16 @@
+# Signing in and the person's own account (fi).
+
+signin-title = Kirjaudu sisään
+signin-email = Sähköpostiosoite
+signin-password = Salasana
+signin-submit = Kirjaudu
+signin-first-time = Ensimmäisellä kerralla kirjaudutaan ylläpitäjältä saadulla kertakäyttöisellä linkillä.
+signin-failed = Kirjautuminen ei onnistunut
+signin-error-wrong = Sähköpostiosoite tai salasana on väärin.
+signin-error-too-many = Liian monta epäonnistunutta kirjautumista. Yritä uudelleen { $seconds } sekunnin kuluttua.
+signin-error-unreadable = Lomaketta ei voitu lukea. Kirjoita sähköpostiosoite ja salasana uudelleen.
+signin-expired-title = Lomake vanhentui
+signin-expired-text = Kirjautumislomake vanhentui tai se lähetettiin toiselta sivustolta. Lataa kirjautumissivu uudelleen.
+signin-link-title = Kirjautumislinkki ei toimi
+signin-link-not-page = Kirjautumislinkki avataan selaimen osoiterivillä tai linkkinä.
+signin-link-used = Kirjautumislinkki on jo käytetty, vanhentunut tai väärä. Pyydä ylläpitäjältä uusi.
