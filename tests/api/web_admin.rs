@@ -472,6 +472,13 @@ async fn a_forged_post_to_the_users_page_changes_nothing() {
     ];
 
     assert_eq!(forged, [StatusCode::FORBIDDEN; 4]);
+    let refusal = browser.post(&disable, &[]).await.text().await.unwrap();
+    for words in ["Lomake vanhentui", "Formuläret gick ut", "The form expired"] {
+        assert!(
+            refusal.contains(words),
+            "the refusal says {words}: {refusal}"
+        );
+    }
     assert_eq!(
         app.get("/api/v1/clients", &victim_token).await.status(),
         200
