@@ -15,6 +15,9 @@ use crate::domain::{
 };
 use crate::store::{Access, AccessQuery};
 
+/// The roles that read the access log (the API and the web app's page).
+pub const ACCESS_LOG_READERS: &[Role] = &[Role::Auditor];
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/access-log", web::get().to(access_log));
 }
@@ -114,7 +117,7 @@ pub async fn access_log(
     caller: Caller,
     params: ApiQuery<AccessLogParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Auditor], "read the access log")?;
+    caller.require(ACCESS_LOG_READERS, "read the access log")?;
     let (limit, offset) = PageParams {
         limit: params.limit,
         offset: params.offset,

@@ -32,6 +32,7 @@ use tokio::sync::Notify;
 use utoipa::{IntoParams, ToSchema};
 
 // The web app (`crate::web`) shares the API's authentication and the funnel's access rule.
+pub use access_log::ACCESS_LOG_READERS;
 pub use auth::{authenticate, Caller};
 pub use caseload::{overview as caseload_overview, CaseloadEntry};
 pub use catch_panic::catch_panic;
@@ -45,6 +46,9 @@ pub use openapi::ApiDoc;
 pub use request_head::HeadGuard;
 pub use request_id::{request_id, REQUEST_ID};
 pub use search::{run as run_search, SearchParams};
+pub use users::{
+    create as create_user, set_disabled as set_user_disabled, sign_in_link, CreatedUser, UserInput,
+};
 
 use crate::search::SearchIndex;
 use crate::store::{Page, Store};

@@ -122,7 +122,15 @@ pub async fn create_user(
     body: ApiJson<UserInput>,
 ) -> ApiResult<HttpResponse> {
     admin_only(&caller)?;
-    let b = body.0;
+    let created = create(&state, body.0).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Makes a user for an admin (the API and the admin's web page): with an e-mail address a
+/// person, who gets a one-time sign-in link; without, an integration, which gets an API
+/// token. Either is in the answer only.
+pub async fn create(state: &AppState, input: UserInput) -> ApiResult<CreatedUser> {
+    let b = input;
     let name = checked_name(&b.name)?;
     match (b.role, b.employer_id) {
         (Role::Employer, None) => {
@@ -164,12 +172,11 @@ pub async fn create_user(
             other => other.into(),
         })?;
     let created = if email.is_some() {
-        let expires = chrono::Utc::now() + chrono::Duration::hours(SIGN_IN_LINK_HOURS);
-        let secret = state.store.create_sign_in_link(user.id, expires).await?;
+        let link = sign_in_link(state, user.id).await?;
         CreatedUser {
             user: state.store.account(user.id).await?,
             token: None,
-            sign_in_link: Some(state.sessions.sign_in_link(&secret)),
+            sign_in_link: Some(link),
         }
     } else {
         CreatedUser {
@@ -179,7 +186,40 @@ pub async fn create_user(
         }
     };
     tracing::info!(created = user.id, role = %user.role, "user created");
-    Ok(HttpResponse::Created().json(created))
+    Ok(created)
+}
+
+/// A one-time sign-in link for user `id`, working once for [`SIGN_IN_LINK_HOURS`] hours. A
+/// disabled user gets none (409).
+pub async fn sign_in_link(state: &AppState, id: i64) -> ApiResult<String> {
+    let expires = chrono::Utc::now() + chrono::Duration::hours(SIGN_IN_LINK_HOURS);
+    let secret = state.store.create_sign_in_link(id, expires).await?;
+    tracing::info!(target_user = id, "sign-in link made");
+    Ok(state.sessions.sign_in_link(&secret))
+}
+
+/// An admin cannot disable itself: someone must be left who can enable users again.
+fn may_disable(by: i64, id: i64, disabled: bool) -> ApiResult<()> {
+    if disabled && id == by {
+        return Err(ApiError::Conflict(
+            "an admin cannot disable itself; another admin can".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Disables (every token revoked, every session ended, at once) or enables user `id` for
+/// admin `by`; an admin cannot disable itself (409).
+pub async fn set_disabled(
+    state: &AppState,
+    by: i64,
+    id: i64,
+    disabled: bool,
+) -> ApiResult<Account> {
+    may_disable(by, id, disabled)?;
+    let account = state.store.set_disabled(id, disabled).await?;
+    tracing::info!(target_user = id, disabled, "user disabled or enabled");
+    Ok(account)
 }
 
 /// One user.
@@ -219,11 +259,8 @@ pub async fn patch_user(
         .as_deref()
         .map(|e| Email::parse("email", e))
         .transpose()?;
-    if b.disabled == Some(true) && id == caller.id() {
-        return Err(ApiError::Conflict(
-            "an admin cannot disable itself; another admin can".into(),
-        ));
-    }
+    // Checked before the name or address changes, so a refused patch changes nothing.
+    may_disable(caller.id(), id, b.disabled == Some(true))?;
     let mut account = state.store.account(id).await?;
     if name.is_some() || email.is_some() {
         account = state
@@ -232,8 +269,7 @@ pub async fn patch_user(
             .await?;
     }
     if let Some(disabled) = b.disabled {
-        account = state.store.set_disabled(id, disabled).await?;
-        tracing::info!(target_user = id, disabled, "user disabled or enabled");
+        account = set_disabled(&state, caller.id(), id, disabled).await?;
     }
     Ok(HttpResponse::Ok().json(account))
 }

@@ -56,10 +56,6 @@ pub fn matches(expected: &str, submitted: Option<&str>) -> bool {
     !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
 }
 
-const REFUSED: &str = "Lomake vanhentui tai se lähetettiin toiselta sivustolta. Lataa sivu \
-                       uudelleen ja yritä uudestaan. / The form expired or was sent from another \
-                       site; reload the page and try again.";
-
 /// Refuses a request the browser says comes from another site.
 pub fn check_origin(req: &HttpRequest, config: &SessionConfig) -> Result<(), PageError> {
     let headers = req.headers();
@@ -68,7 +64,7 @@ pub fn check_origin(req: &HttpRequest, config: &SessionConfig) -> Result<(), Pag
         .and_then(|v| v.to_str().ok())
         .map(str::to_ascii_lowercase);
     if fetch_site.as_deref() == Some("cross-site") {
-        return Err(PageError::Forbidden(REFUSED.into()));
+        return Err(PageError::FormRefused);
     }
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
@@ -88,7 +84,7 @@ pub fn check_origin(req: &HttpRequest, config: &SessionConfig) -> Result<(), Pag
     if ours {
         Ok(())
     } else {
-        Err(PageError::Forbidden(REFUSED.into()))
+        Err(PageError::FormRefused)
     }
 }
 
@@ -97,7 +93,7 @@ pub fn verify(signed_in: &SignedIn, submitted: Option<&str>) -> Result<(), PageE
     if matches(&token(&signed_in.session.csrf_secret), submitted) {
         Ok(())
     } else {
-        Err(PageError::Forbidden(REFUSED.into()))
+        Err(PageError::FormRefused)
     }
 }
 

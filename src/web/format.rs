@@ -2,7 +2,7 @@
 //! Finland-Swedish `85,7 %`, `1 234`, `1.12.2026`, `vk 49`; English `85.7%`, `1,234`,
 //! `1 Dec 2026`, `week 49`. Exports to Finnish Excel use [`excel_decimal`].
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use super::i18n::Lang;
 
@@ -104,6 +104,53 @@ pub fn parse_date_input(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
 }
 
+/// The last Sunday of `month` in `year`, at 01.00 UTC: when Finland (like the whole EU)
+/// moves its clocks.
+fn clock_change(year: i32, month: u32) -> Option<DateTime<Utc>> {
+    let last = NaiveDate::from_ymd_opt(year, month, 31)?;
+    let back = last.weekday().num_days_from_sunday();
+    let sunday = last - Duration::days(i64::from(back));
+    Some(Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0)?))
+}
+
+/// Finland's offset from UTC at `t`: +3 h in summer time (from the last Sunday of March to the
+/// last Sunday of October, 01.00 UTC), else +2 h. The EU rule, which Finland has kept since
+/// 1981; no time-zone database needed for the one zone the service lives in.
+fn finnish_offset(t: DateTime<Utc>) -> Duration {
+    let year = t.year();
+    let summer = match (clock_change(year, 3), clock_change(year, 10)) {
+        (Some(start), Some(end)) => t >= start && t < end,
+        _ => false,
+    };
+    Duration::hours(if summer { 3 } else { 2 })
+}
+
+/// `t` on Finnish clocks.
+pub fn finnish_time(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc() + finnish_offset(t)
+}
+
+/// The moment a Finnish clock shows midnight at the start of `day`.
+pub fn finnish_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_time(chrono::NaiveTime::MIN);
+    // Clocks change at 03.00 or 04.00, never at midnight: the offset of the evening before
+    // (in UTC) is the offset at midnight.
+    let guess = Utc.from_utc_datetime(&(local - Duration::hours(3)));
+    Utc.from_utc_datetime(&(local - finnish_offset(guess)))
+}
+
+/// A moment on Finnish clocks: `1.12.2026 klo 14.05` (Swedish `kl. 14.05`, English
+/// `1 Dec 2026, 14:05`).
+pub fn date_time(lang: Lang, t: DateTime<Utc>) -> String {
+    let local = finnish_time(t);
+    let day = date(lang, local.date());
+    match lang {
+        Lang::Fi => format!("{day} klo {}", local.format("%-H.%M")),
+        Lang::Sv => format!("{day} kl. {}", local.format("%-H.%M")),
+        Lang::En => format!("{day}, {}", local.format("%H:%M")),
+    }
+}
+
 /// A number for a CSV cell that Finnish Excel reads as a number: decimal comma, no grouping.
 pub fn excel_decimal(x: f64, digits: usize) -> String {
     format!("{:.*}", digits, x).replace('.', ",")
@@ -157,6 +204,63 @@ mod tests {
         assert_eq!(parse_date_input("1.12.26"), None);
         assert_eq!(parse_date_input(""), None);
         assert_eq!(date_input(d("2026-01-05")), "5.1.2026");
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn times_are_shown_on_finnish_clocks_in_summer_and_winter() {
+        assert_eq!(
+            date_time(Lang::Fi, utc("2026-12-01T12:05:00Z")),
+            "1.12.2026 klo 14.05"
+        );
+        assert_eq!(
+            date_time(Lang::Sv, utc("2026-12-01T12:05:00Z")),
+            "1.12.2026 kl. 14.05"
+        );
+        assert_eq!(
+            date_time(Lang::En, utc("2026-12-01T12:05:00Z")),
+            "1 Dec 2026, 14:05"
+        );
+        assert_eq!(
+            date_time(Lang::Fi, utc("2026-07-01T21:30:00Z")),
+            "2.7.2026 klo 0.30"
+        );
+        // 29 March 2026: clocks go forward at 01.00 UTC; 25 October 2026: back.
+        assert_eq!(
+            finnish_time(utc("2026-03-29T00:59:00Z")).to_string(),
+            "2026-03-29 02:59:00"
+        );
+        assert_eq!(
+            finnish_time(utc("2026-03-29T01:00:00Z")).to_string(),
+            "2026-03-29 04:00:00"
+        );
+        assert_eq!(
+            finnish_time(utc("2026-10-25T00:59:00Z")).to_string(),
+            "2026-10-25 03:59:00"
+        );
+        assert_eq!(
+            finnish_time(utc("2026-10-25T01:00:00Z")).to_string(),
+            "2026-10-25 03:00:00"
+        );
+        assert_eq!(
+            finnish_midnight(d("2026-12-01")),
+            utc("2026-11-30T22:00:00Z")
+        );
+        assert_eq!(
+            finnish_midnight(d("2026-07-01")),
+            utc("2026-06-30T21:00:00Z")
+        );
+        assert_eq!(
+            finnish_midnight(d("2026-03-29")),
+            utc("2026-03-28T22:00:00Z")
+        );
+        assert_eq!(
+            finnish_midnight(d("2026-03-30")),
+            utc("2026-03-29T21:00:00Z")
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! the one include, `templates/includes/csrf.html`); [`check_form`] checks it on every post.
 //! Every HTML answer carries the security headers of [`security`].
 
+mod admin;
 mod assets;
 mod coach;
 pub mod csrf;
@@ -48,7 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(signin::routes)
         .configure(dashboard::routes)
         .configure(coach::routes)
-        .configure(employer::routes);
+        .configure(employer::routes)
+        .configure(admin::routes);
 }
 
 /// The user behind a request, or `None` when nobody is signed in.
@@ -130,6 +132,12 @@ async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     }
     if user.role == Role::Employer {
         return Ok(see_other(employer::HOME_PATH));
+    }
+    if user.role == Role::Admin {
+        return Ok(see_other(admin::USERS_PATH));
+    }
+    if user.role == Role::Auditor {
+        return Ok(see_other(admin::ACCESS_LOG_PATH));
     }
     let page = Page::new(&req, lang, Some(&user), lang.t("not-available-title"));
     let body = MessagePage {

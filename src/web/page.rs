@@ -125,7 +125,8 @@ fn nav_for(role: Role, lang: Lang, path: &str) -> Vec<NavLink> {
             (super::employer::HOME_PATH, "emp-nav-postings"),
             (super::employer::FEEDBACK_PATH, "emp-nav-feedback"),
         ],
-        _ => &[("/", "nav-home")],
+        Role::Admin => &[(super::admin::USERS_PATH, "nav-users")],
+        Role::Auditor => &[(super::admin::ACCESS_LOG_PATH, "nav-access-log")],
     };
     links
         .iter()

@@ -20,6 +20,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 
+use super::i18n::Lang;
 use crate::api::{ApiError, AppState};
 use crate::domain::User;
 use crate::store::{hash_token, NewSession, StoreError};
@@ -156,8 +157,8 @@ impl SignedIn {
             Ok(())
         } else {
             Err(PageError::Forbidden(format!(
-                "Roolisi ({}) ei salli tätä. / The {} role may not {what}.",
-                self.user.role, self.user.role
+                "the {} role may not {what}",
+                self.user.role
             )))
         }
     }
@@ -359,7 +360,10 @@ pub enum PageError {
         /// The page asked for.
         next: Option<String>,
     },
-    /// Refused: a form without its CSRF token, from another site, or a role that may not.
+    /// Refused: a form without its session's CSRF token, or sent from another site.
+    #[error("a form without its CSRF token, or from another site")]
+    FormRefused,
+    /// Refused: a role that may not (the detail goes to the log, the page says it plainly).
     #[error("{0}")]
     Forbidden(String),
     /// A form that could not be read.
@@ -412,12 +416,12 @@ impl From<crate::api::Throttled> for PageError {
     }
 }
 
-/// The error page.
+/// The page of a refusal or error. It has no request to read the language from, so it says
+/// the same in all three (as the web app's own error page does).
 #[derive(Template)]
-#[template(path = "signin/error.html")]
-struct ErrorPage<'a> {
-    title: &'a str,
-    message: &'a str,
+#[template(path = "error.html")]
+struct ErrorPage {
+    messages: Vec<(Lang, String, String)>,
 }
 
 /// Renders `template`, or a plain-text 500 when the template itself fails (it cannot: askama
@@ -440,7 +444,7 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             PageError::SignIn { .. } => StatusCode::SEE_OTHER,
-            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::FormRefused | PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -449,29 +453,42 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (title, message) = match self {
+        let (title, text) = match self {
             PageError::SignIn { next } => {
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, sign_in_url(next.as_deref())))
                     .finish();
             }
-            PageError::Forbidden(m) => ("Ei sallittu / Forbidden", m.as_str()),
-            PageError::BadRequest(m) => ("Virheellinen pyyntö / Bad request", m.as_str()),
-            PageError::NotFound(m) => ("Ei löytynyt / Not found", m.as_str()),
-            PageError::TooManyRequests { .. } => (
-                "Liian monta yritystä / Too many attempts",
-                "Liian monta epäonnistunutta yritystä. Yritä myöhemmin uudelleen. / \
-                 Too many failed attempts; try again later.",
-            ),
+            PageError::FormRefused => ("page-refused-title", "page-refused-text"),
+            PageError::Forbidden(detail) => {
+                tracing::info!(refused = %detail, "page refused");
+                ("forbidden-title", "page-forbidden-text")
+            }
+            PageError::BadRequest(detail) => {
+                tracing::info!(refused = %detail, "form not read");
+                ("page-bad-request-title", "page-bad-request-text")
+            }
+            PageError::NotFound(detail) => {
+                tracing::info!(detail = %detail, "page not found");
+                ("not-found-title", "page-not-found-text")
+            }
+            PageError::TooManyRequests { .. } => ("page-too-many-title", "signin-error-too-many"),
             PageError::Internal(detail) => {
                 tracing::error!(error = %detail, "page failed");
-                (
-                    "Virhe / Error",
-                    "Jotain meni vikaan. Yritä uudelleen. / Something went wrong; try again.",
-                )
+                ("error-page-title", "error-page-text")
             }
         };
-        let mut response = html(self.status_code(), &ErrorPage { title, message });
+        let seconds = match self {
+            PageError::TooManyRequests { retry_after } => {
+                crate::api::retry_after_secs(*retry_after)
+            }
+            _ => 0,
+        };
+        let messages = Lang::ALL
+            .into_iter()
+            .map(|l| (l, l.t(title), l.t1(text, "seconds", seconds.to_string())))
+            .collect();
+        let mut response = html(self.status_code(), &ErrorPage { messages });
         if let PageError::TooManyRequests { retry_after } = self {
             let secs = crate::api::retry_after_secs(*retry_after);
             if let Ok(value) = header::HeaderValue::from_str(&secs.to_string()) {

@@ -22,9 +22,12 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm};
+use super::i18n::Lang;
+use super::page::{role_name, Page};
 use super::session::{
     current, end_current, html, random_id, safe_next, Beginning, PageError, SignedIn,
 };
+use super::{format, request_lang, MessagePage};
 use crate::api::{retry_after_secs, AppState, Throttled};
 use crate::domain::{password_matches, Email, Password, User, MIN_PASSWORD};
 
@@ -65,10 +68,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Template)]
 #[template(path = "signin/form.html")]
 struct SignInPage<'a> {
-    csrf_token: &'a str,
+    page: Page,
     next: Option<&'a str>,
     email: &'a str,
     error: Option<String>,
+}
+
+/// A page with a heading and one paragraph in the request's language (a link that does not
+/// work, a form that expired), answered with `status`.
+fn message(req: &HttpRequest, status: StatusCode, title: &str, text: &str) -> HttpResponse {
+    let lang = request_lang(req);
+    let page = MessagePage {
+        page: Page::new(req, lang, None, lang.t(title)),
+        text: lang.t(text),
+    };
+    html(status, &page)
 }
 
 fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
@@ -101,9 +115,13 @@ fn sign_in_page(
         Some(v) => (v, false),
         None => (random_id(), true),
     };
-    let token = csrf::sign_in_token(&cookie_value);
+    let lang = request_lang(req);
+    let mut layout = Page::new(req, lang, None, lang.t("signin-title"));
+    // Every form of the page, the language switch's too, carries the sign-in form's token.
+    layout.csrf_token = csrf::sign_in_token(&cookie_value);
+    layout.has_errors = error.is_some();
     let page = SignInPage {
-        csrf_token: &token,
+        page: layout,
         next: safe_next(next),
         email,
         error,
@@ -125,15 +143,9 @@ async fn sign_in_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     sign_in_page(&req, &state, StatusCode::OK, next.as_deref(), "", None)
 }
 
-const WRONG: &str = "Sähköpostiosoite tai salasana on väärin. / The e-mail address or the \
-                     password is wrong.";
-
-fn too_many(retry_after: std::time::Duration) -> String {
+fn too_many(lang: Lang, retry_after: std::time::Duration) -> String {
     let secs = retry_after_secs(retry_after);
-    format!(
-        "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen {secs} sekunnin kuluttua. / \
-         Too many failed sign-ins; try again in {secs} s."
-    )
+    lang.t1("signin-error-too-many", "seconds", secs.to_string())
 }
 
 /// The account a sign-in attempt names, for the rate limit: the address as typed (folded),
@@ -150,10 +162,11 @@ async fn sign_in(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
+    let lang = request_lang(&req);
     let fields = match csrf::parse_form(&body) {
         Ok(f) => f,
-        Err(PageError::BadRequest(m)) => {
-            let error = format!("Lomaketta ei voitu lukea. / {m}");
+        Err(PageError::BadRequest(_)) => {
+            let error = lang.t("signin-error-unreadable");
             return Ok(sign_in_page(
                 &req,
                 &state,
@@ -171,11 +184,11 @@ async fn sign_in(
     csrf::check_origin(&req, &state.sessions)?;
     let expected = sign_in_cookie(&req, &state).map(|c| csrf::sign_in_token(&c));
     if !expected.is_some_and(|t| csrf::matches(&t, csrf::field(&fields, csrf::FIELD))) {
-        return Err(PageError::Forbidden(
-            "Kirjautumislomake vanhentui tai se lähetettiin toiselta sivustolta. Lataa \
-             kirjautumissivu uudelleen. / The sign-in form expired or was sent from another \
-             site; load the sign-in page again."
-                .into(),
+        return Ok(message(
+            &req,
+            StatusCode::FORBIDDEN,
+            "signin-expired-title",
+            "signin-expired-text",
         ));
     }
     let page = |status, error| sign_in_page(&req, &state, status, next, raw_email, Some(error));
@@ -184,7 +197,7 @@ async fn sign_in(
     let turn = password_turn().await?;
     if let Err(t) = state.limiter.before_authentication(address, &account) {
         return Ok(throttled_page(
-            page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+            page(StatusCode::TOO_MANY_REQUESTS, too_many(lang, t.retry_after)),
             &t,
         ));
     }
@@ -204,10 +217,10 @@ async fn sign_in(
         drop(turn);
         return Ok(match failed {
             Err(t) => throttled_page(
-                page(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+                page(StatusCode::TOO_MANY_REQUESTS, too_many(lang, t.retry_after)),
                 &t,
             ),
-            Ok(()) => page(StatusCode::UNAUTHORIZED, WRONG.into()),
+            Ok(()) => page(StatusCode::UNAUTHORIZED, lang.t("signin-error-wrong")),
         });
     };
     drop(turn);
@@ -279,10 +292,11 @@ async fn sign_in_with_link(
         .and_then(|v| v.to_str().ok())
         .is_none_or(|m| m.eq_ignore_ascii_case("navigate"));
     if !navigating {
-        return Err(PageError::Forbidden(
-            "Kirjautumislinkki avataan selaimen osoiterivillä tai linkkinä. / A sign-in link \
-             is opened as a page."
-                .into(),
+        return Ok(message(
+            &req,
+            StatusCode::FORBIDDEN,
+            "signin-link-title",
+            "signin-link-not-page",
         ));
     }
     let secret = secret.into_inner();
@@ -307,11 +321,11 @@ async fn sign_in_with_link(
             .limiter
             .failed_authentication(address, &account)
             .map_err(PageError::from)?;
-        return Err(PageError::NotFound(
-            "Kirjautumislinkki on jo käytetty, vanhentunut tai väärä. Pyydä ylläpitäjältä uusi. \
-             / This sign-in link has been used, has expired or is wrong; ask an administrator \
-             for a new one."
-                .into(),
+        return Ok(message(
+            &req,
+            StatusCode::NOT_FOUND,
+            "signin-link-title",
+            "signin-link-used",
         ));
     };
     // The browser's earlier session (if any) ends; the new one is not it.
@@ -372,20 +386,15 @@ struct SessionRow {
 #[derive(Template)]
 #[template(path = "account/index.html")]
 struct AccountPage<'a> {
+    page: Page,
     name: &'a str,
-    role: &'a str,
+    role: String,
     email: Option<String>,
-    notice: Option<&'a str>,
+    notice: Option<String>,
     sessions: Vec<SessionRow>,
-    csrf_token: &'a str,
     next: Option<&'a str>,
     needs_current: bool,
     min_password: usize,
-}
-
-/// A time as the pages show it (UTC until the web app formats times by the user's zone).
-fn when(t: DateTime<Utc>) -> String {
-    t.format("%-d.%-m.%Y klo %H.%M UTC").to_string()
 }
 
 /// Whether changing the password of `signed_in` asks for the current one: unless there is none
@@ -408,6 +417,8 @@ async fn account(
     state: web::Data<AppState>,
     signed_in: SignedIn,
 ) -> Result<HttpResponse, PageError> {
+    let lang = request_lang(&req);
+    let when = |t: DateTime<Utc>| format::date_time(lang, t);
     let now = Utc::now();
     let idle = chrono::Duration::from_std(state.sessions.idle).unwrap_or(chrono::Duration::MAX);
     let sessions = state
@@ -425,14 +436,14 @@ async fn account(
         .collect();
     let account = state.store.account(signed_in.user.id).await?;
     let notice = (query_param(&req, "password").as_deref() == Some("changed"))
-        .then_some("Salasana on vaihdettu. / Your password has been changed.");
+        .then(|| lang.t("account-password-changed"));
     let page = AccountPage {
+        page: Page::new(&req, lang, Some(&signed_in.user), lang.t("account-title")),
         name: &signed_in.user.name,
-        role: signed_in.user.role.as_str(),
+        role: role_name(lang, signed_in.user.role),
         email: account.email,
         notice,
         sessions,
-        csrf_token: &signed_in.session.csrf_token,
         next: None,
         needs_current: needs_current(&state, &signed_in).await?,
         min_password: MIN_PASSWORD,
@@ -467,9 +478,9 @@ async fn sign_out_everywhere(
 #[derive(Template)]
 #[template(path = "account/password.html")]
 struct PasswordPage<'a> {
+    page: Page,
     name: &'a str,
     error: Option<String>,
-    csrf_token: &'a str,
     next: Option<&'a str>,
     needs_current: bool,
     min_password: usize,
@@ -483,10 +494,11 @@ async fn password_form(
     signed_in: SignedIn,
 ) -> Result<HttpResponse, PageError> {
     let next = query_param(&req, "next");
+    let lang = request_lang(&req);
     let page = PasswordPage {
+        page: Page::new(&req, lang, Some(&signed_in.user), lang.t("password-title")),
         name: &signed_in.user.name,
         error: None,
-        csrf_token: &signed_in.session.csrf_token,
         next: safe_next(next.as_deref()),
         needs_current: needs_current(&state, &signed_in).await?,
         min_password: MIN_PASSWORD,
@@ -517,11 +529,14 @@ async fn set_password(
     let CsrfForm { signed_in, form } = posted;
     let needs_current = needs_current(&state, &signed_in).await?;
     let next = safe_next(form.next.as_deref());
+    let lang = request_lang(&req);
     let refuse = |status: StatusCode, error: String| {
+        let mut layout = Page::new(&req, lang, Some(&signed_in.user), lang.t("password-title"));
+        layout.has_errors = true;
         let page = PasswordPage {
+            page: layout,
             name: &signed_in.user.name,
             error: Some(error),
-            csrf_token: &signed_in.session.csrf_token,
             next,
             needs_current,
             min_password: MIN_PASSWORD,
@@ -531,18 +546,15 @@ async fn set_password(
     if form.new_password != form.confirm_password {
         return Ok(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Salasanat eivät ole samat. / The two new passwords differ.".into(),
+            lang.t("password-error-differ"),
         ));
     }
     let password = match Password::parse("new_password", &form.new_password) {
         Ok(p) => p,
-        Err(e) => {
+        Err(_) => {
             return Ok(refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                format!(
-                    "Salasanassa pitää olla vähintään {MIN_PASSWORD} merkkiä. / New password {}.",
-                    e.message
-                ),
+                lang.t1("password-error-short", "min", MIN_PASSWORD.to_string()),
             ))
         }
     };
@@ -551,7 +563,7 @@ async fn set_password(
         let account = format!("user:{}", signed_in.user.id);
         let turn = password_turn().await?;
         if let Err(t) = state.limiter.before_authentication(address, &account) {
-            let page = refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after));
+            let page = refuse(StatusCode::TOO_MANY_REQUESTS, too_many(lang, t.retry_after));
             return Ok(throttled_page(page, &t));
         }
         let stored = state.store.password_hash(signed_in.user.id).await?;
@@ -562,12 +574,12 @@ async fn set_password(
             drop(turn);
             return Ok(match failed {
                 Err(t) => throttled_page(
-                    refuse(StatusCode::TOO_MANY_REQUESTS, too_many(t.retry_after)),
+                    refuse(StatusCode::TOO_MANY_REQUESTS, too_many(lang, t.retry_after)),
                     &t,
                 ),
                 Ok(()) => refuse(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "Nykyinen salasana on väärin. / The current password is wrong.".into(),
+                    lang.t("password-error-wrong"),
                 ),
             });
         }

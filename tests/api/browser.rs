@@ -260,3 +260,48 @@ async fn an_employer_posts_by_keyboard_answers_feedback_and_a_coach_finds_the_ta
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_adds_and_disables_a_user_and_the_auditor_reads_the_log_in_chromium() {
+    use kohtaamo::domain::Role;
+    use serde_json::{json, Value};
+
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let admin = app.token(Role::Admin, None).await;
+    let auditor = app.token(Role::Auditor, None).await;
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "Asiakas Loki", "home_municipality": "Lahti",
+                    "intake_date": "2026-01-10"}),
+        )
+        .await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // More than a page of the log: reads, and a refused one.
+    for _ in 0..55 {
+        app.get(&format!("/api/v1/clients/{id}"), &coach).await;
+    }
+    app.get(&format!("/api/v1/clients/{id}"), &coordinator)
+        .await;
+
+    run_suite(
+        &app,
+        "admin",
+        &[
+            (
+                "KOHTAAMO_ADMIN_EMAIL",
+                sign_in_details(&app, &admin, "yllapito@example.fi").await,
+            ),
+            (
+                "KOHTAAMO_AUDITOR_EMAIL",
+                sign_in_details(&app, &auditor, "tarkastaja@example.fi").await,
+            ),
+            ("KOHTAAMO_PASSWORD", PASSWORD.into()),
+            ("KOHTAAMO_CLIENT_ID", id.to_string()),
+        ],
+    )
+    .await;
+}

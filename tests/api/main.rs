@@ -32,6 +32,7 @@ mod stress;
 mod training;
 mod validation;
 mod web;
+mod web_admin;
 mod web_coach;
 mod web_employer;
 mod wishes;

@@ -236,7 +236,7 @@ async fn signing_in_with_a_password_gives_a_session_cookie_not_the_token_and_the
     assert_eq!(account.status(), 200);
     let page = account.text().await.unwrap();
     assert!(page.contains("Henkilö aino@example.fi"), "{page}");
-    assert!(page.contains("coach"));
+    assert!(page.contains("työhönvalmentaja"), "the role in words");
     assert!(page.contains(r#"action="/account/sign-out-everywhere""#));
     assert!(page.contains(r#"name="new_password""#));
 }
@@ -258,7 +258,7 @@ async fn a_wrong_password_or_an_unknown_address_shows_one_error_and_sets_no_sess
 
     assert_eq!(status, 401);
     assert_eq!(unknown_status, 401);
-    let message = "The e-mail address or the password is wrong";
+    let message = "Sähköpostiosoite tai salasana on väärin.";
     assert!(wrong_page.contains(message), "{wrong_page}");
     assert!(unknown_page.contains(message), "the same words either way");
     assert!(browser.session_cookie().is_none());
@@ -554,7 +554,10 @@ async fn failed_sign_ins_are_limited_per_address_and_per_account() {
             .unwrap()
             .starts_with("text/html"));
         let page = r.text().await.unwrap();
-        assert!(page.contains("Too many failed sign-ins"), "{page}");
+        assert!(
+            page.contains("Liian monta epäonnistunutta kirjautumista"),
+            "{page}"
+        );
         assert!(page.contains(r#"name="email""#), "shown as the form");
     }
     assert_eq!(
@@ -852,10 +855,66 @@ async fn the_account_page_lists_the_sessions_and_signs_out_everywhere() {
         3,
         "a heading and two sessions: {page}"
     );
-    assert_eq!(page.matches(r#"aria-current="true""#).count(), 1);
+    assert_eq!(page.matches(r#"<tr aria-current="true""#).count(), 1);
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/signin");
     assert_eq!(laptop.get("/account").await.status(), 303);
     assert_eq!(phone.get("/account").await.status(), 303);
     assert!(stored_session_hashes(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_sign_in_and_account_pages_follow_the_language_switch() {
+    let app = spawn_app().await;
+    person(&app, Role::Coach, "aino@example.fi").await;
+    let mut browser = Browser::new(&app);
+    let finnish = browser.get("/signin").await.text().await.unwrap();
+    assert!(finnish.contains(r#"<html lang="fi">"#));
+    assert!(finnish.contains("<h1>Kirjaudu sisään</h1>"));
+    assert!(finnish.contains(r#"<form class="lang-switch" method="post" action="/language">"#));
+    assert!(
+        !finnish.contains(r#"lang="en">/ Sign in"#),
+        "one language a page"
+    );
+
+    // The same switch as every other page; the sign-in form's token rides along.
+    let token = csrf_token(&finnish);
+    let r = browser
+        .post(
+            "/language",
+            &[("lang", "sv"), ("next", "/signin"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(location(&r), "/signin");
+    let swedish = browser.get("/signin").await.text().await.unwrap();
+    assert!(swedish.contains(r#"<html lang="sv">"#));
+    assert!(swedish.contains(r#"<span class="lang-switch__current" lang="sv""#));
+    assert!(swedish.contains("<h1>Logga in</h1>"));
+    assert!(swedish.contains(r#"<label class="label" for="password">Lösenord</label>"#));
+    let wrong = browser
+        .sign_in("aino@example.fi", "fel lösenord!!!!", "")
+        .await;
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("E-postadressen eller lösenordet är fel."));
+    let r = browser
+        .sign_in("aino@example.fi", PASSWORD, "/account")
+        .await;
+    assert_eq!(location(&r), "/account");
+    let account = browser.get("/account").await.text().await.unwrap();
+    assert!(account.contains("<h1>Mina uppgifter</h1>"), "{account}");
+    assert!(account.contains("Logga ut överallt"));
+    assert!(
+        account.contains(" kl. "),
+        "times on Finnish clocks in Swedish"
+    );
+    let used = browser.get("/signin/link/00").await;
+    assert_eq!(used.status(), 404);
+    assert!(used
+        .text()
+        .await
+        .unwrap()
+        .contains("Inloggningslänken har redan använts"));
 }
