@@ -157,6 +157,11 @@ pub struct OpsArgs {
     #[arg(long, env = "KOHTAAMO_INDEX_POLL_MS", default_value_t = 500,
         value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub index_poll_ms: u64,
+    /// Answer a write only once searches show it. Off by default: a closed posting leaves
+    /// every later answer at once either way, and a new or changed one is searchable after the
+    /// index's next commit (well within a second) without the write waiting for it.
+    #[arg(long, env = "KOHTAAMO_WRITES_WAIT_FOR_INDEX")]
+    pub writes_wait_for_index: bool,
 }
 
 /// Browser sessions of `serve`.
@@ -374,6 +379,7 @@ async fn serve(
         index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
         impression_retention_days,
         sessions,
+        writes_wait_for_index: ops.writes_wait_for_index,
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();
