@@ -17,7 +17,9 @@ use crate::rank::{
 };
 use crate::search::{SearchError, SearchIndex};
 use crate::startup::{Application, Settings};
-use crate::store::{NewAccount, Store, DEFAULT_DATABASE_URL, TOKEN_PREFIX_CHARS};
+use crate::store::{
+    ImportCounts, ImportKind, NewAccount, Store, DEFAULT_DATABASE_URL, TOKEN_PREFIX_CHARS,
+};
 use crate::web::session::SIGN_IN_LINK_HOURS;
 use crate::web::SessionConfig;
 
@@ -157,6 +159,11 @@ pub struct OpsArgs {
     #[arg(long, env = "KOHTAAMO_INDEX_POLL_MS", default_value_t = 500,
         value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub index_poll_ms: u64,
+    /// Answer a write only once searches show it. Off by default: a closed posting leaves
+    /// every later answer at once either way, and a new or changed one is searchable after the
+    /// index's next commit (well within a second) without the write waiting for it.
+    #[arg(long, env = "KOHTAAMO_WRITES_WAIT_FOR_INDEX")]
+    pub writes_wait_for_index: bool,
 }
 
 /// Browser sessions of `serve`.
@@ -303,7 +310,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: ImportCommand::Municipalities { file },
         } => {
             let store = Store::open(&g.database_url).await?;
-            let report = crate::import::import_municipalities(&store, &file).await;
+            let report = recorded(&store, ImportKind::Municipalities, || {
+                crate::import::import_municipalities(&store, &file)
+            })
+            .await;
             store.close().await;
             print_reference_report(report?);
             Ok(())
@@ -312,7 +322,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: ImportCommand::Occupations { file },
         } => {
             let store = Store::open(&g.database_url).await?;
-            let report = crate::import::import_occupations(&store, &file).await?;
+            let report = recorded(&store, ImportKind::Occupations, || {
+                crate::import::import_occupations(&store, &file)
+            })
+            .await?;
             // Postings' occupations are read anew with the new taxonomy.
             let changed = crate::import::reclassify_postings(&store).await?;
             eprintln!("occupations read anew for {changed} postings");
@@ -333,6 +346,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => eval_devset(&g, &file, pool.as_deref()).await,
         Command::Eval { held_out, .. } => eval(&g, held_out).await,
     }
+}
+
+/// Runs an import of `kind`, recording the run and, once it has finished, its counts in the
+/// database (the server shows them in `/metrics`). A run that fails or is killed stays
+/// recorded as unfinished.
+async fn recorded<F, Fut>(
+    store: &Store,
+    kind: ImportKind,
+    run: F,
+) -> anyhow::Result<crate::import::ImportReport>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<crate::import::ImportReport>>,
+{
+    let id = store.start_import_run(kind).await?;
+    let report = run().await?;
+    store
+        .finish_import_run(
+            id,
+            ImportCounts {
+                lines_read: report.lines,
+                inserted: report.imported,
+                updated: report.updated,
+                rejected: report.rejected,
+            },
+        )
+        .await?;
+    Ok(report)
 }
 
 fn print_reference_report(report: crate::import::ImportReport) {
@@ -374,6 +415,7 @@ async fn serve(
         index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
         impression_retention_days,
         sessions,
+        writes_wait_for_index: ops.writes_wait_for_index,
     };
     let app = Application::build(&settings).await?;
     let handle = app.handle();
@@ -634,8 +676,13 @@ async fn import_vacancies(g: &GlobalArgs, file: &str) -> anyhow::Result<()> {
     let (reader, size) =
         crate::import::open_input(file).with_context(|| format!("cannot read {file}"))?;
     let bar = progress_bar(size, "importing");
-    let report =
-        crate::import::import_vacancies(&store, reader, |bytes| bar.set_position(bytes)).await?;
+    let report = recorded(&store, ImportKind::Vacancies, || async {
+        Ok(
+            crate::import::import_vacancies(&store, reader, |bytes| bar.set_position(bytes))
+                .await?,
+        )
+    })
+    .await?;
     bar.finish_and_clear();
     for (line, message) in &report.errors {
         eprintln!("line {line}: {message}");

@@ -19,6 +19,8 @@ const MAX_LINE: usize = 1024 * 1024;
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportReport {
+    /// Lines (CSV records) read, rejected ones included.
+    pub lines: u64,
     /// New records.
     pub imported: u64,
     /// Existing records updated.
@@ -130,6 +132,7 @@ pub async fn import_vacancies_with(
     }
     flush(store, &mut batch, &mut report).await?;
     progress(bytes_read);
+    report.lines = line_no;
     Ok(report)
 }
 
@@ -314,6 +317,7 @@ fn read_reference_csv<T>(
     let mut report = ImportReport::default();
     let mut rows = Vec::new();
     for (i, record) in rdr.records().enumerate() {
+        report.lines += 1;
         // Line 1 is the header.
         let line = i as u64 + 2;
         let parsed = record.map_err(|e| e.to_string()).and_then(|record| {

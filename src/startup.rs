@@ -52,6 +52,10 @@ pub struct Settings {
     /// Browser sessions: the public URL (`https://` makes cookies `Secure`; the base of
     /// sign-in links), the idle and the absolute limit of a session.
     pub sessions: crate::web::SessionConfig,
+    /// Whether an API or web write answers only once searches show it (off: a closed posting
+    /// leaves answers at once all the same, and a new one is searchable after the index's
+    /// next commit, well within a second).
+    pub writes_wait_for_index: bool,
 }
 
 /// Default of [`Settings::ready_max_lag`].
@@ -138,6 +142,7 @@ impl Application {
             limiter,
             ready_max_lag: settings.ready_max_lag,
             sessions: settings.sessions.clone(),
+            writes_wait_for_index: settings.writes_wait_for_index,
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;

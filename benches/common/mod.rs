@@ -83,6 +83,8 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         index_poll: kohtaamo::search::DEFAULT_POLL,
         impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
         sessions: kohtaamo::web::SessionConfig::default(),
+        // As `kohtaamo serve` runs by default.
+        writes_wait_for_index: false,
     }
 }
 

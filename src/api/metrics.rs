@@ -1,8 +1,9 @@
 //! `GET /metrics`: the service's figures in the Prometheus text format. Requests are counted
 //! and timed by method, route pattern (`/api/v1/clients/{id}`, never the path as sent, which
 //! can hold an id or words typed about a client) and status; the index's lag behind the
-//! change log and its documents are read when scraped. Nothing here names a client, a user
-//! or a token.
+//! change log and its documents are read when scraped, and so are the counts of every
+//! `kohtaamo import` run (imports run as their own process and record their runs in the
+//! database). Nothing here names a client, a user or a token.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use prometheus::{
 
 use super::health::index_status;
 use super::AppState;
+use crate::store::ImportTotals;
 
 /// Route label of a request that matched no route (its path is not a label: it is the
 /// caller's to choose).
@@ -39,6 +41,13 @@ pub struct Metrics {
     index_lag: IntGauge,
     index_documents: IntGauge,
     model: IntGaugeVec,
+    import_runs: IntCounterVec,
+    import_lines: IntCounterVec,
+    import_last_started: IntGaugeVec,
+    import_last_finished: IntGaugeVec,
+    /// Held while the import counters are brought up to the database (two scrapes at once
+    /// would both add what was missing).
+    import_sync: std::sync::Mutex<()>,
 }
 
 impl Default for Metrics {
@@ -111,6 +120,40 @@ impl Metrics {
             &["version"],
         )
         .expect("valid metric");
+        let import_runs = IntCounterVec::new(
+            Opts::new(
+                "kohtaamo_import_runs_total",
+                "Runs of `kohtaamo import`, by kind (vacancies, municipalities, occupations) \
+                 and state: finished, or unfinished (running, failed or killed).",
+            ),
+            &["kind", "state"],
+        )
+        .expect("valid metric");
+        let import_lines = IntCounterVec::new(
+            Opts::new(
+                "kohtaamo_import_lines_total",
+                "Lines read by finished imports, by kind and result: read (every line), \
+                 inserted, updated, rejected.",
+            ),
+            &["kind", "result"],
+        )
+        .expect("valid metric");
+        let import_last_started = IntGaugeVec::new(
+            Opts::new(
+                "kohtaamo_import_last_started_timestamp_seconds",
+                "When the newest import of a kind started, unix seconds.",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
+        let import_last_finished = IntGaugeVec::new(
+            Opts::new(
+                "kohtaamo_import_last_finished_timestamp_seconds",
+                "When the newest finished import of a kind finished, unix seconds.",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -122,6 +165,10 @@ impl Metrics {
             Box::new(index_lag.clone()),
             Box::new(index_documents.clone()),
             Box::new(model.clone()),
+            Box::new(import_runs.clone()),
+            Box::new(import_lines.clone()),
+            Box::new(import_last_started.clone()),
+            Box::new(import_last_finished.clone()),
         ] {
             registry.register(metric).expect("metric names are unique");
         }
@@ -137,6 +184,47 @@ impl Metrics {
             index_lag,
             index_documents,
             model,
+            import_runs,
+            import_lines,
+            import_last_started,
+            import_last_finished,
+            import_sync: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// Brings the import figures to the database's totals. The totals only grow (runs are
+    /// never deleted), so each counter is advanced by what it lacks.
+    fn set_imports(&self, totals: &[ImportTotals]) {
+        let _turn = self.import_sync.lock().unwrap_or_else(|e| e.into_inner());
+        let follow = |counter: &IntCounterVec, labels: &[&str], total: i64| {
+            let c = counter.with_label_values(labels);
+            let total = u64::try_from(total).unwrap_or(0);
+            if total > c.get() {
+                c.inc_by(total - c.get());
+            }
+        };
+        for t in totals {
+            let kind = t.kind.as_str();
+            follow(&self.import_runs, &[kind, "finished"], t.finished);
+            follow(
+                &self.import_runs,
+                &[kind, "unfinished"],
+                t.runs - t.finished,
+            );
+            for (result, n) in [
+                ("read", t.lines_read),
+                ("inserted", t.inserted),
+                ("updated", t.updated),
+                ("rejected", t.rejected),
+            ] {
+                follow(&self.import_lines, &[kind, result], n);
+            }
+            if let Some(at) = t.last_started {
+                self.import_last_started.with_label_values(&[kind]).set(at);
+            }
+            if let Some(at) = t.last_finished {
+                self.import_last_finished.with_label_values(&[kind]).set(at);
+            }
         }
     }
 
@@ -191,7 +279,10 @@ fn method_label(method: &Method) -> &'static str {
         and `kohtaamo_http_request_duration_seconds` by method, route pattern and status; \
         `kohtaamo_index_lag_changes`, `kohtaamo_index_documents`, `kohtaamo_change_log_seq`, \
         `kohtaamo_index_applied_seq`, `kohtaamo_database_up`, `kohtaamo_auth_failures_total`, \
-        `kohtaamo_rate_limited_total` by limit, `kohtaamo_ranker_model_info` by version.",
+        `kohtaamo_rate_limited_total` by limit, `kohtaamo_ranker_model_info` by version; \
+        `kohtaamo_import_runs_total` by kind and state, `kohtaamo_import_lines_total` by kind and \
+        result, `kohtaamo_import_last_started_timestamp_seconds` and \
+        `kohtaamo_import_last_finished_timestamp_seconds` by kind.",
         content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let m = &state.metrics;
@@ -204,6 +295,10 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         }
         // The index figures stay as last read: without the database they are unknown.
         Err(_) => m.database_up.set(0),
+    }
+    match state.store.import_totals().await {
+        Ok(totals) => m.set_imports(&totals),
+        Err(e) => tracing::warn!(error = %e, "could not read the import runs for /metrics"),
     }
     m.index_documents
         .set(i64::try_from(state.search.num_docs()).unwrap_or(i64::MAX));

@@ -75,13 +75,20 @@ pub struct AppState {
     pub ready_max_lag: u64,
     /// How browser sessions are kept, and the public URL (sign-in links).
     pub sessions: crate::web::SessionConfig,
+    /// Whether a write answers only once searches see it (see [`AppState::written`]).
+    pub writes_wait_for_index: bool,
 }
 
 impl AppState {
-    /// Tells the index follower that the change log has grown.
+    /// Tells the index follower that the change log has grown, and makes sure that a posting
+    /// this request closed is in no answer to a request that starts after it is answered.
+    ///
+    /// By default a write does not wait for the index: the postings closed since the index's
+    /// last commit are left out of searches and match lists until a commit covers them, and a
+    /// new or changed posting is searchable once the follower has committed it (well within a
+    /// second). With [`AppState::writes_wait_for_index`] the write answers only once searches
+    /// see it.
     pub async fn written(&self) {
-        // The write's change is in the log; answering only once searches see it means a
-        // posting closed or changed by this request is never in a later request's answer.
         let seq = match self.store.last_change_seq().await {
             Ok(seq) => seq,
             Err(e) => {
@@ -91,6 +98,20 @@ impl AppState {
             }
         };
         self.index_notify.notify_one();
+        if !self.writes_wait_for_index {
+            let applied = self.search.applied_seq();
+            if applied >= seq {
+                return;
+            }
+            match self.store.closed_postings_changed(applied, seq).await {
+                Ok(closed) => {
+                    self.search.hide_closed(&closed, seq);
+                    return;
+                }
+                // Without the list, waiting for the index is the only way to keep the rule.
+                Err(e) => tracing::warn!(error = %e, "could not read the postings just closed"),
+            }
+        }
         if !self.search.caught_up(seq, WRITE_VISIBLE_WITHIN).await {
             tracing::warn!(seq, "the index has not caught up with a write yet");
         }

@@ -155,7 +155,11 @@ impl SearchIndex {
     /// `searcher` is the request's one searcher: the same one must read the candidates'
     /// documents ([`SearchIndex::candidate_docs`]), or a reload in between could make their
     /// addresses point elsewhere.
-    pub fn candidates(&self, searcher: &Searcher, spec: &CandidateSpec) -> Result<Vec<Candidate>> {
+    pub fn candidates(
+        &self,
+        searcher: &super::RequestSearcher,
+        spec: &CandidateSpec,
+    ) -> Result<Vec<Candidate>> {
         // Every document is one of the three kinds. Asking for all needs no filter; vacancies
         // are nearly the whole index, so they are narrowed to by excluding the small kinds
         // (intersecting with a set that matches almost everything is what would cost).
@@ -248,6 +252,9 @@ impl SearchIndex {
         let avoid = self.marked(searcher, &spec.avoid, false)?;
         let refused = self.marked(searcher, &spec.refused, false)?;
         let adjustments = self.marked(searcher, &spec.adjustments, true)?;
+        // Postings closed after this searcher's commit are left out.
+        let hidden: std::collections::HashSet<(crate::store::Entity, i64)> =
+            searcher.hidden().iter().copied().collect();
         let mut columns: HashMap<u32, Columns> = HashMap::new();
         let mut out = Vec::with_capacity(found.len());
         for (addr, text_score) in found {
@@ -271,10 +278,20 @@ impl SearchIndex {
                 }
             };
             let d = addr.doc_id;
+            let kind = CandidateKind::from_code(cols.kind.first(d).unwrap_or(KIND_VACANCY));
+            let id = cols.id.first(d).unwrap_or_default() as i64;
+            let entity = match kind {
+                CandidateKind::Vacancy => Some(crate::store::Entity::Vacancy),
+                CandidateKind::Task => Some(crate::store::Entity::Task),
+                CandidateKind::Employer => None,
+            };
+            if entity.is_some_and(|e| hidden.contains(&(e, id))) {
+                continue;
+            }
             out.push(Candidate {
                 address: addr,
-                kind: CandidateKind::from_code(cols.kind.first(d).unwrap_or(KIND_VACANCY)),
-                id: cols.id.first(d).unwrap_or_default() as i64,
+                kind,
+                id,
                 employer_id: cols.employer.first(d).unwrap_or_default() as i64,
                 text_score,
                 isco: cols.isco.first(d).and_then(isco_digits),

@@ -61,6 +61,7 @@ impl Indexer {
     fn set_applied(&mut self, seq: i64) {
         self.applied = Some(seq);
         self.search.applied.send_replace(seq);
+        self.search.forget_hidden_through(seq);
     }
 
     /// The change-log sequence the index reflects, if known.

@@ -18,6 +18,8 @@ use std::path::Path;
 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+use crate::store::Entity;
+
 pub use analysis::Analyser;
 pub use candidates::{Candidate, CandidateDoc, CandidateKind, CandidateSpec};
 pub use follower::{spawn_follower, Indexer, DEFAULT_POLL};
@@ -68,6 +70,45 @@ pub struct SearchIndex {
     analyser: Analyser,
     /// The change-log sequence the searchable index reflects (-1 before the first commit).
     applied: std::sync::Arc<tokio::sync::watch::Sender<i64>>,
+    /// Postings closed in the database but still in the committed index: searches leave them
+    /// out until the follower's commit covers their close.
+    hidden: std::sync::Arc<std::sync::Mutex<Hidden>>,
+}
+
+/// Postings closed since the index's last commit, each with the change-log sequence of its
+/// close, and a snapshot of their keys for readers.
+#[derive(Default)]
+struct Hidden {
+    by_key: std::collections::HashMap<(Entity, i64), i64>,
+    snapshot: std::sync::Arc<Vec<(Entity, i64)>>,
+}
+
+impl Hidden {
+    fn refresh(&mut self) {
+        self.snapshot = std::sync::Arc::new(self.by_key.keys().copied().collect());
+    }
+}
+
+/// The index as one request sees it: one [`tantivy::Searcher`] (dereferences to it) and the
+/// postings closed after that searcher's commit, which every query of the request leaves out.
+pub struct RequestSearcher {
+    searcher: tantivy::Searcher,
+    hidden: std::sync::Arc<Vec<(Entity, i64)>>,
+}
+
+impl std::ops::Deref for RequestSearcher {
+    type Target = tantivy::Searcher;
+
+    fn deref(&self) -> &tantivy::Searcher {
+        &self.searcher
+    }
+}
+
+impl RequestSearcher {
+    /// Postings closed in the database that this searcher may still hold.
+    pub fn hidden(&self) -> &[(Entity, i64)] {
+        &self.hidden
+    }
 }
 
 impl SearchIndex {
@@ -104,6 +145,7 @@ impl SearchIndex {
             fields,
             analyser,
             applied: std::sync::Arc::new(tokio::sync::watch::channel(-1).0),
+            hidden: Default::default(),
         };
         let indexer = Indexer::new(store, search.clone(), writer, created);
         Ok((search, indexer))
@@ -130,9 +172,66 @@ impl SearchIndex {
     }
 
     /// A searcher on the index as committed now: one per request, used for everything the
-    /// request reads from the index.
-    pub fn searcher(&self) -> tantivy::Searcher {
-        self.reader.searcher()
+    /// request reads from the index, with the postings closed since that commit.
+    pub fn searcher(&self) -> RequestSearcher {
+        // The closed set first: a close is only dropped from it after the commit that removes
+        // the posting has been loaded, so the searcher taken next cannot be older than that.
+        let hidden = self.lock_hidden().snapshot.clone();
+        RequestSearcher {
+            searcher: self.reader.searcher(),
+            hidden,
+        }
+    }
+
+    /// Leaves `postings` out of every search that starts from now on, until the index has
+    /// applied the change log up to `seq` (which must cover their close). Call before the
+    /// close is acknowledged.
+    pub fn hide_closed(&self, postings: &[(Entity, i64)], seq: i64) {
+        let mut hidden = self.lock_hidden();
+        // Checked under the lock the follower clears with: a commit that already covers `seq`
+        // has been loaded, and one that has not will clear these entries after it is.
+        if postings.is_empty() || self.applied_seq() >= seq {
+            return;
+        }
+        for key in postings {
+            hidden.by_key.insert(*key, seq);
+        }
+        hidden.refresh();
+    }
+
+    /// Forgets the closes that the loaded index reflects (the follower calls this after each
+    /// commit and reload up to `seq`).
+    pub(crate) fn forget_hidden_through(&self, seq: i64) {
+        let mut hidden = self.lock_hidden();
+        let before = hidden.by_key.len();
+        hidden.by_key.retain(|_, s| *s > seq);
+        if hidden.by_key.len() != before {
+            hidden.refresh();
+        }
+    }
+
+    /// Postings hidden now (closed, not yet committed to the index).
+    pub fn hidden_count(&self) -> usize {
+        self.lock_hidden().by_key.len()
+    }
+
+    fn lock_hidden(&self) -> std::sync::MutexGuard<'_, Hidden> {
+        // The map is valid after any panic (plain inserts and removes).
+        self.hidden.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A query matching the `hidden` postings, if any.
+    pub(crate) fn hidden_query(
+        &self,
+        hidden: &[(Entity, i64)],
+    ) -> Option<Box<dyn tantivy::query::Query>> {
+        (!hidden.is_empty()).then(|| {
+            Box::new(tantivy::query::TermSetQuery::new(
+                hidden
+                    .iter()
+                    .map(|(kind, id)| index::key_term(&self.fields, *kind, *id)),
+            )) as Box<dyn tantivy::query::Query>
+        })
     }
 
     /// Number of documents visible to searches now.

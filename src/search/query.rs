@@ -94,8 +94,12 @@ pub struct SearchResults {
 impl SearchIndex {
     /// Runs a search. CPU-bound: call it from a blocking thread.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let searcher = self.reader.searcher();
-        let filters = self.filters(req);
+        let searcher = self.searcher();
+        let mut filters = self.filters(req);
+        // Postings closed after this searcher's commit are left out (and not counted).
+        if let Some(q) = self.hidden_query(searcher.hidden()) {
+            filters.push((Occur::MustNot, q));
+        }
         let limit = req.limit.max(1);
         let Some((all_words, any_word)) = self.text_queries(&req.q, true) else {
             let query = with_filters(Box::new(AllQuery), filters);

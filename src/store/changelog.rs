@@ -89,6 +89,31 @@ impl Store {
             .collect())
     }
 
+    /// Postings changed after `after` (up to `upto`) of the change log that are not open now:
+    /// closed or gone. The index may still hold them until it applies those changes.
+    pub async fn closed_postings_changed(
+        &self,
+        after: i64,
+        upto: i64,
+    ) -> Result<Vec<(Entity, i64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT DISTINCT c.entity, c.entity_id FROM change_log c \
+             WHERE c.seq > ?1 AND c.seq <= ?2 AND ( \
+               (c.entity = 'vacancy' AND NOT EXISTS (SELECT 1 FROM vacancies v \
+                  WHERE v.id = c.entity_id AND v.status = 'open')) \
+               OR (c.entity = 'task' AND NOT EXISTS (SELECT 1 FROM tasks t \
+                  WHERE t.id = c.entity_id AND t.status = 'open')))",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(entity, id)| Entity::from_db(&entity).map(|e| (e, id)))
+            .collect())
+    }
+
     /// The newest sequence number, 0 for an empty log.
     pub async fn last_change_seq(&self) -> Result<i64> {
         let (seq,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM change_log")

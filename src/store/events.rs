@@ -670,7 +670,7 @@ impl Store {
         .bind(&a.comment)
         .bind(id)
         .bind(employer_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict(format!(

@@ -205,7 +205,7 @@ impl Store {
         .bind(model_version)
         .bind(items.len() as i64)
         .bind(blob)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(format!("m{id}"))
     }
@@ -302,7 +302,7 @@ impl Store {
             )
             .bind(before.timestamp_millis())
             .bind(PRUNE_BATCH)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
             removed += suggestions.unwrap_or(0).max(0) as u64;
         }
@@ -314,7 +314,7 @@ impl Store {
             )
             .bind(before)
             .bind(PRUNE_BATCH * 40)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
             if done.rows_affected() == 0 {
                 break;

@@ -10,6 +10,7 @@ mod changelog;
 mod clients;
 mod employers;
 mod events;
+mod imports;
 mod impressions;
 mod matching;
 mod postings;
@@ -27,6 +28,7 @@ pub use access::{Access, AccessQuery};
 pub use caseload::CASELOAD_OVERVIEW;
 pub use changelog::{Change, Entity};
 pub use clients::CASELOAD_LIST;
+pub use imports::{ImportCounts, ImportKind, ImportTotals};
 pub use impressions::{Impression, LabelledImpression};
 pub use matching::OccupationRow;
 pub use postings::{ImportOutcome, IndexableEmployer, IndexablePosting, Page};
@@ -76,7 +78,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The database handle, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Reads.
     pool: SqlitePool,
+    /// Writes: one connection, so this process's writers queue for it in turn instead of
+    /// contending for SQLite's lock (each contender would sleep and retry: busy waits that
+    /// add tens of milliseconds under load). Other processes still wait by the busy timeout.
+    writer: SqlitePool,
     /// Funnel rows already loaded, reused while the database has not changed.
     funnel_cache: std::sync::Arc<events::FunnelCache>,
 }
@@ -111,24 +118,34 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            // A queue of writers can be long under load; none of them holds the turn for long.
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await?;
         Ok(Self {
             pool,
+            writer,
             funnel_cache: Default::default(),
         })
     }
 
-    /// Begins a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a
-    /// transaction that reads and then writes waits its turn (busy timeout) instead of failing
-    /// with "database is locked" when another writer committed in between.
+    /// Begins a write transaction on the one write connection (waiting for it in turn).
+    /// `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction that reads and
+    /// then writes waits for another process's writer (busy timeout) instead of failing with
+    /// "database is locked" when it committed in between. Never begin a second one while
+    /// holding one: it would wait for itself.
     pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Closes every connection (used before a restart in tests).
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

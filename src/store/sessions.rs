@@ -118,7 +118,7 @@ impl Store {
             sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
                 .bind(secs(now))
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         }
         Ok(Some(SessionRecord {
@@ -135,7 +135,7 @@ impl Store {
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
             .bind(id_hash)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -144,7 +144,7 @@ impl Store {
     pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?
             .rows_affected())
     }
@@ -189,12 +189,12 @@ impl Store {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
                 .bind(secs(now))
                 .bind(secs(idle_cutoff))
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?
                 .rows_affected();
         sqlx::query("DELETE FROM sign_in_links WHERE used_at IS NOT NULL OR expires_at <= ?")
             .bind(secs(now))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(deleted)
     }

@@ -295,7 +295,7 @@ impl Store {
             return Ok(None);
         };
         if last_used.is_none_or(|t| t <= at - LAST_USED_EVERY_SECS) {
-            let pool = self.pool.clone();
+            let pool = self.writer.clone();
             tokio::spawn(async move {
                 let written = sqlx::query(
                     "UPDATE api_tokens SET last_used_at = ? WHERE id = ? \
@@ -373,7 +373,7 @@ impl Store {
         .bind(name)
         .bind(email.map(Email::as_str))
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(|e| email_taken(e, email))?;
         if done.rows_affected() == 0 {
@@ -433,7 +433,7 @@ impl Store {
         .bind(secs(now()))
         .bind(token_id)
         .bind(user_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -455,7 +455,7 @@ impl Store {
         .bind(secs(now()))
         .bind(user_id)
         .bind(prefix)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
     }

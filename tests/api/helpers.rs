@@ -34,6 +34,8 @@ pub fn settings(dir: &Path) -> Settings {
         index_poll: kohtaamo::search::DEFAULT_POLL,
         impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
         sessions: kohtaamo::web::SessionConfig::default(),
+        // Tests read their own writes at once (the stress test turns this off).
+        writes_wait_for_index: true,
     }
 }
 

@@ -7,6 +7,7 @@ mod browser;
 mod caseload;
 mod cli;
 mod clients;
+mod crash;
 mod dates;
 mod devset;
 mod funnel;

@@ -129,3 +129,59 @@ async fn the_index_lag_and_documents_are_shown() {
     );
     assert!(text.contains("# TYPE kohtaamo_http_request_duration_seconds histogram"));
 }
+
+#[tokio::test]
+async fn each_import_run_is_counted_by_kind_and_result_once_it_has_finished() {
+    let app = spawn_app().await;
+    let file = app.dir.path().join("vacancies.jsonl");
+    let mut lines = kohtaamo::demo::job_postings(5, 3, 2);
+    lines.push("{not a posting".into());
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let before = chrono::Utc::now().timestamp();
+
+    // Act: the same file twice, by the command line, as a separate process each time.
+    for _ in 0..2 {
+        let out = crate::cli::kohtaamo(
+            &app.database_url(),
+            &app.index_dir(),
+            &["import", "vacancies", file.to_str().unwrap()],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = metrics(&app).await;
+
+    // Assert: 4 lines read per run; inserted by the first, updated by the second.
+    let lines = |result: &str| {
+        sample(
+            &text,
+            &format!(r#"kohtaamo_import_lines_total{{kind="vacancies",result="{result}"}}"#),
+        )
+    };
+    assert_eq!(lines("read"), Some(8.0), "{text}");
+    assert_eq!(lines("inserted"), Some(3.0));
+    assert_eq!(lines("updated"), Some(3.0));
+    assert_eq!(lines("rejected"), Some(2.0));
+    assert_eq!(
+        sample(
+            &text,
+            r#"kohtaamo_import_runs_total{kind="vacancies",state="finished"}"#
+        ),
+        Some(2.0)
+    );
+    let finished = sample(
+        &text,
+        r#"kohtaamo_import_last_finished_timestamp_seconds{kind="vacancies"}"#,
+    )
+    .expect("last finished") as i64;
+    assert!(
+        (before..=chrono::Utc::now().timestamp()).contains(&finished),
+        "{finished}"
+    );
+    assert!(text.contains("# TYPE kohtaamo_import_lines_total counter"));
+    // Nothing of the lines themselves: no title, no employer.
+    assert!(!text.contains("Oy"), "{text}");
+}
