@@ -83,7 +83,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi};
     ),
     // Types that appear only as query parameters are referenced but not collected by the
     // paths: registered here so every `$ref` resolves.
-    components(schemas(super::ErrorBody, crate::search::CandidateKind, crate::search::SearchKind,
+    components(schemas(super::ErrorBody, crate::search::CandidateKind, crate::search::SearchKind, crate::search::TotalRelation,
         crate::domain::Day, crate::domain::Moment, crate::domain::Deadline, crate::domain::DayOrEmpty, crate::domain::DeadlineOrEmpty)),
     modifiers(&BearerAuth, &ErrorResponses, &PatchSchemas, &OneIdParameter)
 )]

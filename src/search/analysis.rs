@@ -184,6 +184,68 @@ pub fn analyzers(lang: Lang, analyser: Analyser) -> [TextAnalyzer; 3] {
     ]
 }
 
+/// The words analyzer of `lang` for snippets, given the query's `terms` in that field: under
+/// Voikko a word is analysed only when it holds the start of one of the terms (an inflected
+/// form or a compound keeps it: "kau" of "kauppa" in "kaupan", "tu" of "tuki" in "tuen",
+/// "apula" of "apulainen" in "keittiöapulaisen"); any other word stands for itself and cannot
+/// match. Analysing every
+/// word of twenty descriptions for each search cost more than the search. `None`: the
+/// index's own analyzer is cheap enough.
+pub fn snippet_words(lang: Lang, analyser: Analyser, terms: &[String]) -> Option<TextAnalyzer> {
+    if lang != Lang::Fi || analyser != Analyser::Voikko {
+        return None;
+    }
+    let voikko = Voikko::get().ok()?;
+    let keys = terms
+        .iter()
+        .map(|t| {
+            let n = t.chars().count();
+            // Inflection and gradation change at most the last three letters
+            // ("tuki" -> "tuen", "kauppa" -> "kaupan", "nainen" -> "naisen").
+            t.chars().take(n.saturating_sub(3).max(2)).collect()
+        })
+        .collect();
+    Some(
+        tokens(lang)
+            .filter(Prefiltered {
+                inner: VoikkoTerms {
+                    voikko,
+                    what: Terms::Bases,
+                },
+                keys: std::sync::Arc::new(keys),
+            })
+            .build(),
+    )
+}
+
+/// See [`snippet_words`].
+#[derive(Clone)]
+struct Prefiltered<M> {
+    inner: M,
+    keys: std::sync::Arc<Vec<String>>,
+}
+
+impl<M: TermMap> TermMap for Prefiltered<M> {
+    fn map(&self, word: &str) -> Vec<String> {
+        self.inner.map(word)
+    }
+
+    fn maps(&self, word: &str) -> bool {
+        self.keys.iter().any(|k| word.contains(k.as_str()))
+    }
+}
+
+impl<M: TermMap> TokenFilter for Prefiltered<M> {
+    type Tokenizer<T: Tokenizer> = MapFilter<T, Prefiltered<M>>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        MapFilter {
+            inner: tokenizer,
+            map: self,
+        }
+    }
+}
+
 /// The rows of a small shipped CSV (no quoting; `#` comments; the header skipped).
 pub fn data_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
@@ -357,6 +419,11 @@ impl TokenFilter for StemRoots {
 /// What a [`MapFilter`] makes of one token.
 trait TermMap: Clone + Send + Sync + 'static {
     fn map(&self, word: &str) -> Vec<String>;
+
+    /// `false` when the token is kept as it is, unmapped (cheaper than mapping it to itself).
+    fn maps(&self, _word: &str) -> bool {
+        true
+    }
 }
 
 impl TermMap for VoikkoTerms {
@@ -408,6 +475,11 @@ impl<S: TokenStream, M: TermMap> TokenStream for MapStream<'_, S, M> {
             }
             if !self.tail.advance() {
                 return false;
+            }
+            if !self.map.maps(&self.tail.token().text) {
+                // Reuses the current token's buffer: no allocation.
+                self.current.clone_from(self.tail.token());
+                return true;
             }
             let token = self.tail.token();
             for term in self.map.map(&token.text).into_iter().rev() {

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 mod candidates;
+mod collect;
 mod employers;
 mod follower;
 mod index;
@@ -22,9 +23,10 @@ use crate::store::Entity;
 
 pub use analysis::Analyser;
 pub use candidates::{Candidate, CandidateDoc, CandidateKind, CandidateSpec};
+pub use collect::COUNT_CAP;
 pub use follower::{spawn_follower, Indexer, DEFAULT_POLL};
 pub use index::{isco_code, isco_digits, place_key, Fields, SCHEMA_VERSION};
-pub use query::{Hit, SearchKind, SearchRequest, SearchResults};
+pub use query::{Hit, SearchKind, SearchRequest, SearchResults, TotalRelation};
 
 /// What can go wrong in the index.
 #[derive(Debug, thiserror::Error)]

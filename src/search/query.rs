@@ -3,18 +3,24 @@
 //! no posting has every word, postings with most of them are returned instead.
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use std::ops::Bound;
+use tantivy::collector::TopDocs;
+
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, InvertedIndexRangeQuery, Occur, Query,
+    TermQuery,
 };
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
 use super::analysis::{
-    colloquial, compound_forms, stem_root, terms, voikko_query_terms, Analyser, Lang, NAME_ANALYZER,
+    colloquial, compound_forms, snippet_words, stem_root, terms, voikko_query_terms, Analyser,
+    Lang, NAME_ANALYZER,
 };
+use super::collect::{count_up_to, kinds_mask, DocFilter, FilteredTopScore, COUNT_CAP};
+use super::index::{KIND_TASK, KIND_VACANCY};
 use super::{Result, SearchIndex};
 
 /// At most this many query words are used; the rest are ignored.
@@ -82,52 +88,93 @@ pub struct Hit {
     pub snippet_html: String,
 }
 
+/// Whether `total` is the exact number of matches or a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TotalRelation {
+    /// `total` is exact.
+    Eq,
+    /// At least `total` postings match (counting stops at 10,000).
+    Gte,
+}
+
 /// A page of hits.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResults {
-    /// All postings that match.
+    /// Postings that match: exact up to 10,000; beyond that 10,000 with `total_relation`
+    /// `gte` (at least that many).
     pub total: usize,
+    /// `eq` when `total` is exact, `gte` when it is a lower bound.
+    pub total_relation: TotalRelation,
     /// This page.
     pub hits: Vec<Hit>,
+}
+
+impl SearchResults {
+    fn new(total: usize, more: bool, hits: Vec<Hit>) -> Self {
+        SearchResults {
+            total,
+            total_relation: if more {
+                TotalRelation::Gte
+            } else {
+                TotalRelation::Eq
+            },
+            hits,
+        }
+    }
 }
 
 impl SearchIndex {
     /// Runs a search. CPU-bound: call it from a blocking thread.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.searcher();
-        let mut filters = self.filters(req);
+        let (filter, mut narrowing) = self.filters(req);
         // Postings closed after this searcher's commit are left out (and not counted).
         if let Some(q) = self.hidden_query(searcher.hidden()) {
-            filters.push((Occur::MustNot, q));
+            narrowing.push((Occur::MustNot, q));
         }
         let limit = req.limit.max(1);
         let Some((all_words, any_word)) = self.text_queries(&req.q, true) else {
-            let query = with_filters(Box::new(AllQuery), filters);
+            let query = with_filters(Box::new(AllQuery), narrowing);
             let top = TopDocs::with_limit(limit)
                 .and_offset(req.offset)
                 .order_by_fast_field::<i64>("posted", Order::Desc);
-            let (total, docs) = searcher.search(&query, &(Count, top))?;
+            // Listing without words: the filter is a query here (nothing to prune).
+            let filtered = with_filters(query.box_clone(), self.filter_clauses(req));
+            let docs = searcher.search(&filtered, &top)?;
+            let (total, more) = count_up_to(&searcher, query.as_ref(), filter, COUNT_CAP)?;
             let hits = self.hits(&searcher, None, docs.into_iter().map(|(_, d)| (0.0, d)))?;
-            return Ok(SearchResults { total, hits });
+            return Ok(SearchResults::new(total, more, hits));
+        };
+        let top = FilteredTopScore {
+            limit,
+            offset: req.offset,
+            filter,
         };
         let strict = with_filters(
             all_words,
-            filters.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+            narrowing.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
         );
-        let top = || {
-            TopDocs::with_limit(limit)
-                .and_offset(req.offset)
-                .order_by_score()
-        };
-        let (mut total, mut docs) = searcher.search(&strict, &(Count, top()))?;
+        let mut docs = searcher.search(strict.as_ref(), &top)?;
         let mut used: Box<dyn Query> = strict;
+        // A page that is not full holds every match (nothing was pruned before it filled).
+        let (mut total, mut more) = if docs.len() < limit && req.offset == 0 {
+            (docs.len(), false)
+        } else {
+            count_up_to(&searcher, used.as_ref(), filter, COUNT_CAP)?
+        };
         if total == 0 {
-            let loose = with_filters(any_word, filters);
-            (total, docs) = searcher.search(&loose, &(Count, top()))?;
+            let loose = with_filters(any_word, narrowing);
+            docs = searcher.search(loose.as_ref(), &top)?;
+            (total, more) = if docs.len() < limit && req.offset == 0 {
+                (docs.len(), false)
+            } else {
+                count_up_to(&searcher, loose.as_ref(), filter, COUNT_CAP)?
+            };
             used = loose;
         }
         let hits = self.hits(&searcher, Some(used.as_ref()), docs.into_iter())?;
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults::new(total, more, hits))
     }
 
     /// Finnish stems of the words of `text` (stop words dropped).
@@ -142,24 +189,22 @@ impl SearchIndex {
         stems
     }
 
-    fn filters(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+    /// What a search keeps: the kinds and the last day to apply, checked per document in
+    /// the collector; and the narrowing clauses (municipality, employer), which are queries.
+    fn filters(&self, req: &SearchRequest) -> (DocFilter, Vec<(Occur, Box<dyn Query>)>) {
         let f = &self.fields;
-        let kind = |k: &str| term_query(Term::from_field_text(f.kind, k));
-        // Vacancies are nearly the whole index: narrowing to them is cheapest by excluding the
-        // small kinds. Employer prospects live in the index for matching only.
-        let mut out: Vec<(Occur, Box<dyn Query>)> = match req.kind {
-            Some(SearchKind::Task) => vec![(Occur::Must, kind("task"))],
-            Some(SearchKind::Vacancy) => vec![
-                (Occur::MustNot, kind("task")),
-                (Occur::MustNot, kind("employer")),
-            ],
-            None => vec![(Occur::MustNot, kind("employer"))],
+        // Employer prospects live in the index for matching only.
+        let kinds = match req.kind {
+            Some(SearchKind::Task) => kinds_mask(&[KIND_TASK]),
+            Some(SearchKind::Vacancy) => kinds_mask(&[KIND_VACANCY]),
+            None => kinds_mask(&[KIND_VACANCY, KIND_TASK]),
         };
         // Postings past their last day to apply are gone from search at once.
-        out.push((
-            Occur::MustNot,
-            super::index::expired(f, chrono::Utc::now().timestamp()),
-        ));
+        let filter = DocFilter {
+            kinds,
+            now: chrono::Utc::now().timestamp(),
+        };
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(m) = req.municipality.as_deref().filter(|m| !m.trim().is_empty()) {
             let m = crate::domain::normalize_locality(m).unwrap_or_else(|| m.trim().to_string());
             out.push((
@@ -173,6 +218,26 @@ impl SearchIndex {
                 term_query(Term::from_field_u64(f.employer_id, e.max(0) as u64)),
             ));
         }
+        (filter, out)
+    }
+
+    /// The kind and last-day filters as query clauses (for listings ordered by date, where
+    /// there is no score to prune by).
+    fn filter_clauses(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let kind = |k: &str| term_query(Term::from_field_text(f.kind, k));
+        let mut out: Vec<(Occur, Box<dyn Query>)> = match req.kind {
+            Some(SearchKind::Task) => vec![(Occur::Must, kind("task"))],
+            Some(SearchKind::Vacancy) => vec![
+                (Occur::MustNot, kind("task")),
+                (Occur::MustNot, kind("employer")),
+            ],
+            None => vec![(Occur::MustNot, kind("employer"))],
+        };
+        out.push((
+            Occur::MustNot,
+            super::index::expired(f, chrono::Utc::now().timestamp()),
+        ));
         out
     }
 
@@ -202,6 +267,7 @@ impl SearchIndex {
             .iter()
             .filter_map(|&l| tokenizers.get(l.words_analyzer()).map(|a| (l, a)))
             .collect();
+        let present = self.languages_present();
         let mut words = terms(&mut names, q);
         let mut seen = std::collections::HashSet::new();
         words.retain(|w| seen.insert(w.clone()));
@@ -223,7 +289,10 @@ impl SearchIndex {
                 ));
             }
             for (lang, stems) in per_lang {
-                self.word_clauses(&word, lang, stems, &mut should);
+                // No document in this language: its terms cannot match anything.
+                if present.contains(&lang) {
+                    self.word_clauses(&word, lang, stems, &mut should);
+                }
             }
             // A colloquial job word also means the standard one ads use ("raksa" -> "rakennus").
             for standard in colloquial(&word) {
@@ -239,6 +308,11 @@ impl SearchIndex {
         if clauses.is_empty() {
             return None;
         }
+        if clauses.len() == 1 {
+            // One word: its union of term queries alone, so that top-k pruning applies.
+            let only = clauses.pop().expect("one clause");
+            return Some((only.box_clone(), only));
+        }
         let any: Vec<(Occur, Box<dyn Query>)> = clauses
             .iter()
             .map(|c| (Occur::Should, c.box_clone()))
@@ -249,6 +323,19 @@ impl SearchIndex {
             Box::new(BooleanQuery::new(all)),
             Box::new(BooleanQuery::new(any)),
         ))
+    }
+
+    /// The languages that have at least one document in the index now.
+    fn languages_present(&self) -> Vec<Lang> {
+        let searcher = self.reader.searcher();
+        Lang::ALL
+            .into_iter()
+            .filter(|l| {
+                searcher
+                    .doc_freq(&Term::from_field_text(self.fields.lang, l.code()))
+                    .is_ok_and(|n| n > 0)
+            })
+            .collect()
     }
 
     /// What one query word looks for in the fields of `lang`, given its `stems` there.
@@ -298,13 +385,49 @@ impl SearchIndex {
             }
             for form in compound_forms(&stem, lang) {
                 // Tails are indexed; a prefix of a tail is a part anywhere in a word.
-                if let Ok(q) =
-                    RegexQuery::from_pattern(&format!("{}.*", regex_escape(&form)), lf.parts)
-                {
-                    add_query(Box::new(BoostQuery::new(Box::new(q), PART_BOOST)));
-                }
+                add_query(Box::new(BoostQuery::new(
+                    prefix_query(lf.parts, &form),
+                    PART_BOOST,
+                )));
             }
         }
+    }
+
+    /// Snippets of `lang` for `query`: [`SnippetGenerator::create`], with the cheaper
+    /// analyzer of [`snippet_words`] where there is one.
+    fn snippet_generator(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        lang: Lang,
+    ) -> Result<SnippetGenerator> {
+        let field = self.fields.of(lang).body;
+        let mut terms: Vec<String> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                if let Some(t) = term.value().as_str() {
+                    terms.push(t.to_string());
+                }
+            }
+        });
+        if let Some(analyzer) = snippet_words(lang, self.analyser, &terms) {
+            let mut scores = std::collections::BTreeMap::new();
+            for t in terms {
+                let n = searcher.doc_freq(&Term::from_field_text(field, &t))?;
+                if n > 0 {
+                    scores.insert(t, 1.0 / (1.0 + n as f32));
+                }
+            }
+            return Ok(SnippetGenerator::new(
+                scores,
+                analyzer,
+                field,
+                SNIPPET_CHARS,
+            ));
+        }
+        let mut g = SnippetGenerator::create(searcher, query, field)?;
+        g.set_max_num_chars(SNIPPET_CHARS);
+        Ok(g)
     }
 
     fn hits(
@@ -331,8 +454,7 @@ impl SearchIndex {
             let mut snippet = (String::new(), String::new());
             if let Some(query) = query {
                 if !generators.iter().any(|(l, _)| *l == lang) {
-                    let mut g = SnippetGenerator::create(searcher, query, f.of(lang).body)?;
-                    g.set_max_num_chars(SNIPPET_CHARS);
+                    let g = self.snippet_generator(searcher, query, lang)?;
                     generators.push((lang, g));
                 }
                 let g = &generators
@@ -366,6 +488,16 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// Every term of `field` that starts with `prefix`, at a constant score: a range of the term
+/// dictionary, with no automaton to compile.
+pub(super) fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+    let upper = format!("{prefix}{}", char::MAX);
+    Box::new(InvertedIndexRangeQuery::new(
+        Bound::Included(Term::from_field_text(field, prefix)),
+        Bound::Excluded(Term::from_field_text(field, &upper)),
+    ))
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {
@@ -406,20 +538,6 @@ fn lead(text: &str, max: usize) -> String {
         Some(i) => format!("{}…", &cut[..i]),
         None => cut,
     }
-}
-
-/// Escapes regex metacharacters (stems are alphanumeric, but never trust that).
-pub(super) fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push('\\');
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn html_escape(s: &str) -> String {

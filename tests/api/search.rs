@@ -210,6 +210,29 @@ async fn hits_carry_the_contract_fields_and_a_snippet() {
         .unwrap()
         .contains("<b>lumitöitä</b>"));
     assert_eq!(r["total"], 1);
+    assert_eq!(r["total_relation"], "eq");
+}
+
+#[tokio::test]
+async fn snippets_mark_inflected_forms_of_the_query_words() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let ids = ads(
+        &app,
+        &coach,
+        &[(
+            "Ravintolatyöntekijä",
+            "Ravintolamme etsii kokin ja tarjoilijan iltavuoroihin. Kokin työhön kuuluu \
+             ruoanvalmistus.",
+            "Oulu",
+        )],
+    )
+    .await;
+    let r = app.search(&coach, "kokki").await;
+    assert_eq!(r["hits"][0]["id"], ids[0], "{r}");
+    let html = r["hits"][0]["snippet_html"].as_str().unwrap();
+    assert!(html.contains("<b>kokin</b>"), "{html}");
+    assert!(!html.contains("<b>tarjoilijan</b>"), "{html}");
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use askama::Template;
 use super::coach;
 use crate::api::{run_search, ApiError, AppState, SearchParams};
 use crate::domain::{AccessAction, AccessTarget};
-use crate::search::SearchKind;
+use crate::search::{SearchKind, TotalRelation};
 use crate::web::format;
 use crate::web::page::{FieldError, Page};
 use crate::web::{html, request_lang, WebError};
@@ -109,7 +109,9 @@ pub async fn page(
         };
         match run_search(&state, &caller, params).await {
             Ok(found) => {
-                let id = if found.total == 1 {
+                let id = if found.total_relation == TotalRelation::Gte {
+                    "search-total-more"
+                } else if found.total == 1 {
                     "search-total-one"
                 } else {
                     "search-total"

@@ -160,6 +160,7 @@ hint-limit = 1–100, 20 if empty.
 search-submit = Search
 search-total = { $count } results
 search-total-one = { $count } result
+search-total-more = More than { $count } results
 search-error-kind = Choose vacancies, subcontracting tasks or all.
 search-error-q = Too many search words (at most 500 characters).
 search-error-limit = Enter the number of results as a number from 1 to 100.

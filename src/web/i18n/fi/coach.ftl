@@ -160,6 +160,7 @@ hint-limit = 1–100, oletus 20.
 search-submit = Hae
 search-total = { $count } osumaa
 search-total-one = { $count } osuma
+search-total-more = Yli { $count } osumaa
 search-error-kind = Valitse työpaikka, alihankintatyö tai kaikki.
 search-error-q = Hakusanoja on liikaa (enintään 500 merkkiä).
 search-error-limit = Anna tulosten määrä numerona 1–100.

@@ -160,6 +160,7 @@ hint-limit = 1–100, standard 20.
 search-submit = Sök
 search-total = { $count } träffar
 search-total-one = { $count } träff
+search-total-more = Över { $count } träffar
 search-error-kind = Välj arbetsplats, underleverans eller alla.
 search-error-q = För många sökord (högst 500 tecken).
 search-error-limit = Ange antalet resultat som ett tal 1–100.

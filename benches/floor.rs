@@ -1,0 +1,331 @@
+//! The floor under kohtaamo's search: raw tantivy on the shared performance corpus and its 300
+//! queries (`../shared/perf`), next to the service's own search path on the same corpus, so
+//! every search figure can also be read as "× the floor".
+//!
+//! - **floor**: one field (title and description) with tantivy's own Finnish stemmer, every
+//!   query word required, `TopDocs` top 20 by BM25; no snippets, no total, no filters.
+//! - **service**: `SearchIndex::search` with `limit` 20, as `GET /api/v1/search` runs it
+//!   (analysis, filters, the count, snippets and stored fields), without HTTP.
+//!
+//! CPU per query is the process's CPU time (`/proc/self/stat`) over the whole timed loop
+//! divided by the queries run, never a timer inside. Both run on one thread, one query at a
+//! time, the 300 queries in order, round after round.
+//!
+//! Input: the corpus file made by `../shared/perf/make_corpus.py` (never committed), named by
+//! `KOHTAAMO_PERF_CORPUS` (default `/tmp/perf/corpus-100000-s1.jsonl`):
+//!
+//! ```sh
+//! python3 ../shared/perf/make_corpus.py --n 100000 --out /tmp/perf/corpus-100000-s1.jsonl
+//! cargo bench --bench floor
+//! ```
+//!
+//! Both indexes are built once into `target/bench-data/` (the build is timed and printed as
+//! the ingest floor and the service's file → searchable) and reused by later runs.
+//! `KOHTAAMO_BENCH_SECS` sets the timed seconds per side (default 20).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED};
+use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::{doc, Index, Term};
+
+use kohtaamo::search::{SearchIndex, SearchRequest, SCHEMA_VERSION};
+use kohtaamo::store::Store;
+
+const TOP: usize = 20;
+
+fn main() {
+    let corpus = std::env::var("KOHTAAMO_PERF_CORPUS")
+        .unwrap_or_else(|_| "/tmp/perf/corpus-100000-s1.jsonl".into());
+    let corpus = PathBuf::from(corpus);
+    if !corpus.exists() {
+        eprintln!(
+            "floor: no corpus at {}; make it with\n  python3 ../shared/perf/make_corpus.py --n 100000 --out {}",
+            corpus.display(),
+            corpus.display()
+        );
+        std::process::exit(1);
+    }
+    let queries = queries();
+    let secs: u64 = std::env::var("KOHTAAMO_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let stem = corpus
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+
+    // The floor.
+    let floor_dir = data.join(format!("floor-{stem}"));
+    let (index, field) = floor_index(&floor_dir, &corpus);
+    let reader = index.reader().expect("reader");
+    let searcher = reader.searcher();
+    let mut analyzer = analyzer();
+    let floor_queries: Vec<Box<dyn Query>> = queries
+        .iter()
+        .map(|q| {
+            let mut terms = Vec::new();
+            let mut stream = analyzer.token_stream(q);
+            while let Some(t) = stream.next() {
+                terms.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &t.text),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                ));
+            }
+            Box::new(BooleanQuery::new(terms)) as Box<dyn Query>
+        })
+        .collect();
+    println!(
+        "corpus {} ({} postings), {} queries, {secs} s per side, 1 thread",
+        corpus.display(),
+        searcher.num_docs(),
+        queries.len()
+    );
+    let floor = run(secs, floor_queries.len(), |i| {
+        searcher
+            .search(
+                floor_queries[i].as_ref(),
+                &TopDocs::with_limit(TOP).order_by_score(),
+            )
+            .expect("floor search")
+            .len()
+    });
+    floor.print("floor");
+
+    // The service's path.
+    let service_dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let search = service_index(&rt, &service_dir, &corpus);
+    let service = run(secs, queries.len(), |i| {
+        search
+            .search(&SearchRequest {
+                q: queries[i].clone(),
+                limit: TOP,
+                ..Default::default()
+            })
+            .expect("service search")
+            .hits
+            .len()
+    });
+    service.print("service");
+    println!(
+        "service / floor: CPU per query {:.1}×, p50 {:.1}×, p99 {:.1}×",
+        service.cpu_per_query.as_secs_f64() / floor.cpu_per_query.as_secs_f64(),
+        service.p50.as_secs_f64() / floor.p50.as_secs_f64(),
+        service.p99.as_secs_f64() / floor.p99.as_secs_f64(),
+    );
+}
+
+fn queries() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/perf/queries.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::Finnish))
+        .build()
+}
+
+/// Title and description of each JobPosting line.
+fn postings(corpus: &Path) -> impl Iterator<Item = (String, String)> {
+    let file = std::fs::File::open(corpus).expect("corpus");
+    std::io::BufReader::new(file).lines().filter_map(|line| {
+        let v: serde_json::Value = serde_json::from_str(&line.ok()?).ok()?;
+        Some((
+            v.get("title")?.as_str()?.to_string(),
+            v.get("description")?.as_str()?.to_string(),
+        ))
+    })
+}
+
+fn floor_index(dir: &Path, corpus: &Path) -> (Index, tantivy::schema::Field) {
+    let mut b = Schema::builder();
+    let field = b.add_text_field(
+        "text",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("fi")
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    let title = b.add_text_field("title", STORED);
+    let schema = b.build();
+    let ready = dir.join("ready");
+    let index = if ready.exists() {
+        Index::open_in_dir(dir).expect("floor index")
+    } else {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).expect("floor dir");
+        let index = Index::create_in_dir(dir, schema).expect("floor index");
+        index.tokenizers().register("fi", analyzer());
+        let start = Instant::now();
+        let mut writer: tantivy::IndexWriter = index.writer(256 * 1024 * 1024).expect("writer");
+        let mut n = 0u64;
+        for (t, d) in postings(corpus) {
+            writer
+                .add_document(doc!(field => format!("{t}\n{d}"), title => t))
+                .expect("add");
+            n += 1;
+        }
+        writer.commit().expect("commit");
+        writer.wait_merging_threads().expect("merge");
+        let took = start.elapsed();
+        println!(
+            "floor ingest: {n} postings in {:.1} s ({:.0}/s), index {}",
+            took.as_secs_f64(),
+            n as f64 / took.as_secs_f64(),
+            size(dir)
+        );
+        std::fs::write(&ready, "").expect("marker");
+        index
+    };
+    index.tokenizers().register("fi", analyzer());
+    (index, field)
+}
+
+fn service_index(rt: &tokio::runtime::Runtime, dir: &Path, corpus: &Path) -> SearchIndex {
+    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let ready = dir.join("ready");
+    rt.block_on(async {
+        if !ready.exists() {
+            let _ = std::fs::remove_dir_all(dir);
+            std::fs::create_dir_all(dir).expect("service dir");
+            let start = Instant::now();
+            let store = Store::open(&url).await.expect("store");
+            let (reader, _) = kohtaamo::import::open_input(&corpus.to_string_lossy()).expect("open");
+            let report = kohtaamo::import::import_vacancies(&store, reader, |_| {})
+                .await
+                .expect("import");
+            let imported = start.elapsed();
+            let (_, mut indexer) =
+                SearchIndex::open(&dir.join("index"), store.clone()).expect("index");
+            indexer.sync().await.expect("index");
+            indexer.close().await;
+            store.close().await;
+            let took = start.elapsed();
+            println!(
+                "service file → searchable: {} postings in {:.1} s ({:.0}/s; import {:.1} s), index {}, database {}",
+                report.imported,
+                took.as_secs_f64(),
+                report.imported as f64 / took.as_secs_f64(),
+                imported.as_secs_f64(),
+                size(&dir.join("index")),
+                size(&dir.join("bench.db")),
+            );
+            std::fs::write(&ready, "").expect("marker");
+        }
+        let store = Store::open(&url).await.expect("store");
+        let (search, indexer) = SearchIndex::open(&dir.join("index"), store).expect("index");
+        // Searches only: the writer is released, the reader stays.
+        indexer.close().await;
+        search
+    })
+}
+
+struct Figures {
+    queries: u64,
+    cpu_per_query: Duration,
+    p50: Duration,
+    p99: Duration,
+    hits: u64,
+}
+
+impl Figures {
+    fn print(&self, side: &str) {
+        println!(
+            "{side:>8}: {} queries, CPU per query {:.3} ms, p50 {:.3} ms, p99 {:.3} ms, {:.1} hits per query",
+            self.queries,
+            self.cpu_per_query.as_secs_f64() * 1e3,
+            self.p50.as_secs_f64() * 1e3,
+            self.p99.as_secs_f64() * 1e3,
+            self.hits as f64 / self.queries as f64,
+        );
+    }
+}
+
+/// Runs query `i mod n` for `secs` seconds after a 2-second warm-up.
+fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
+    let warm = Instant::now();
+    let mut i = 0;
+    while warm.elapsed() < Duration::from_secs(2) {
+        query(i % n);
+        i += 1;
+    }
+    let cpu0 = process_cpu();
+    let start = Instant::now();
+    let mut times = Vec::new();
+    let mut hits = 0u64;
+    let mut i = 0;
+    while start.elapsed() < Duration::from_secs(secs) || i % n != 0 {
+        let t = Instant::now();
+        hits += query(i % n) as u64;
+        times.push(t.elapsed());
+        i += 1;
+    }
+    let cpu = process_cpu() - cpu0;
+    times.sort();
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    Figures {
+        queries: times.len() as u64,
+        cpu_per_query: cpu / times.len() as u32,
+        p50: pct(0.5),
+        p99: pct(0.99),
+        hits,
+    }
+}
+
+/// CPU time of this process so far (user and system, every thread).
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name (which may hold spaces) start at ") ".
+    let rest = &stat[stat.rfind(')').expect("stat") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    let ticks: u64 =
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    // The kernel's USER_HZ is 100 on every Linux this runs on.
+    Duration::from_millis(ticks * 10)
+}
+
+fn size(path: &Path) -> String {
+    fn walk(p: &Path) -> u64 {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => std::fs::read_dir(p)
+                .map(|d| d.flatten().map(|e| walk(&e.path())).sum())
+                .unwrap_or(0),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    let mut bytes = walk(path);
+    // SQLite's write-ahead log belongs to the database.
+    if path.extension().is_some_and(|e| e == "db") {
+        for side in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(side);
+            bytes += walk(Path::new(&p));
+        }
+    }
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}

@@ -1,0 +1,343 @@
+//! Collecting hits without giving up tantivy's top-k pruning: the cheap filters every search
+//! has (which kinds, not past the last day to apply) are read from fast fields in the
+//! collector instead of being query clauses, so a one-word search stays a pure union of term
+//! queries and Block-WAND skips what cannot reach the top; and the number of matches is
+//! counted exactly only up to a cap.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+
+/// Matches are counted exactly up to this many; beyond it the count is a lower bound.
+pub const COUNT_CAP: usize = 10_000;
+
+/// Which documents a search may return, read from fast fields per document.
+#[derive(Debug, Clone, Copy)]
+pub struct DocFilter {
+    /// Bit `1 << kind_code` set for each kind allowed.
+    pub kinds: u64,
+    /// Documents whose last day to apply is before this (unix seconds) are left out.
+    pub now: i64,
+}
+
+impl DocFilter {
+    /// The filter's fast-field columns in one segment.
+    fn columns(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFilter> {
+        let ff = reader.fast_fields();
+        Ok(SegmentFilter {
+            filter: *self,
+            kind: ff.u64("kind_code")?,
+            valid_through: ff.i64("valid_through")?,
+            alive: reader.alive_bitset().cloned(),
+        })
+    }
+}
+
+struct SegmentFilter {
+    filter: DocFilter,
+    kind: Column<u64>,
+    valid_through: Column<i64>,
+    alive: Option<tantivy::fastfield::AliveBitSet>,
+}
+
+impl SegmentFilter {
+    #[inline]
+    fn keeps(&self, doc: DocId) -> bool {
+        if let Some(alive) = &self.alive {
+            if alive.is_deleted(doc) {
+                return false;
+            }
+        }
+        let kind = self.kind.first(doc).unwrap_or(u64::MAX);
+        if kind >= 64 || self.filter.kinds & (1 << kind) == 0 {
+            return false;
+        }
+        self.valid_through.first(doc).unwrap_or(i64::MAX) >= self.filter.now
+    }
+}
+
+/// The best `limit` documents by score after skipping `offset`, among those the filter keeps.
+pub struct FilteredTopScore {
+    /// Page size.
+    pub limit: usize,
+    /// Hits skipped.
+    pub offset: usize,
+    /// Which documents may be returned.
+    pub filter: DocFilter,
+}
+
+/// Never used: [`FilteredTopScore`] collects each segment itself.
+pub struct NoSegmentCollector;
+
+impl SegmentCollector for NoSegmentCollector {
+    type Fruit = Vec<(Score, DocAddress)>;
+    fn collect(&mut self, _doc: DocId, _score: Score) {}
+    fn harvest(self) -> Self::Fruit {
+        Vec::new()
+    }
+}
+
+impl Collector for FilteredTopScore {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = NoSegmentCollector;
+
+    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(NoSegmentCollector)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        Ok(all.into_iter().skip(self.offset).take(self.limit).collect())
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment_ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let filter = self.filter.columns(reader)?;
+        let mut top = TopHeap::new(self.limit + self.offset);
+        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+            if filter.keeps(doc) {
+                top.push(score, doc);
+            }
+            top.threshold()
+        })?;
+        Ok(top
+            .heap
+            .into_iter()
+            .map(|Reverse(e)| (e.score, DocAddress::new(segment_ord, e.doc)))
+            .collect())
+    }
+}
+
+/// How many documents the filter keeps among those `query` matches, exactly up to `cap`;
+/// the flag says the real number may be larger.
+pub fn count_up_to(
+    searcher: &Searcher,
+    query: &dyn Query,
+    filter: DocFilter,
+    cap: usize,
+) -> tantivy::Result<(usize, bool)> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0usize;
+    for reader in searcher.segment_readers() {
+        let keep = filter.columns(reader)?;
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if keep.keeps(doc) {
+                n += 1;
+                if n > cap {
+                    return Ok((cap, true));
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok((n, false))
+}
+
+/// Which kinds a search covers, as the filter's bit set.
+pub fn kinds_mask(kinds: &[u64]) -> u64 {
+    kinds.iter().fold(0, |m, k| m | (1 << k))
+}
+
+struct Entry {
+    score: Score,
+    doc: DocId,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    /// Higher score is greater; on equal scores the lower document wins.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .partial_cmp(&other.score)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| other.doc.cmp(&self.doc))
+    }
+}
+
+/// A min-heap of the best `k` (score, doc) whose threshold is always the k-th best score, so
+/// Block-WAND prunes with a tight bound.
+struct TopHeap {
+    heap: BinaryHeap<Reverse<Entry>>,
+    k: usize,
+}
+
+impl TopHeap {
+    fn new(k: usize) -> Self {
+        TopHeap {
+            heap: BinaryHeap::with_capacity(k.min(1024)),
+            k,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, score: Score, doc: DocId) {
+        if self.k == 0 {
+            return;
+        }
+        if self.heap.len() < self.k {
+            self.heap.push(Reverse(Entry { score, doc }));
+        } else if let Some(mut min) = self.heap.peek_mut() {
+            // Documents arrive in ascending order: an equal score loses to the earlier one.
+            if score > min.0.score {
+                *min = Reverse(Entry { score, doc });
+            }
+        }
+    }
+
+    #[inline]
+    fn threshold(&self) -> Score {
+        if self.heap.len() < self.k {
+            Score::MIN
+        } else {
+            self.heap.peek().map_or(Score::MIN, |Reverse(e)| e.score)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heap_keeps_the_best_and_the_earlier_of_equals() {
+        let mut h = TopHeap::new(2);
+        for (s, d) in [(1.0, 0), (3.0, 1), (2.0, 2), (3.0, 3), (0.5, 4)] {
+            h.push(s, d);
+        }
+        let mut got: Vec<(Score, DocId)> = h
+            .heap
+            .into_iter()
+            .map(|Reverse(e)| (e.score, e.doc))
+            .collect();
+        got.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(a.1.cmp(&b.1)));
+        assert_eq!(got, vec![(3.0, 1), (3.0, 3)]);
+    }
+
+    /// An index of `n` documents with the word "työ": kinds 0, 1, 2 in turn, and every
+    /// fourth past its last day (at 100; now is 1000).
+    fn index(n: u64) -> (tantivy::Index, tantivy::schema::Field) {
+        use tantivy::schema::{Schema, FAST, TEXT};
+        let mut b = Schema::builder();
+        let text = b.add_text_field("text", TEXT);
+        let kind = b.add_u64_field("kind_code", FAST);
+        let valid = b.add_i64_field("valid_through", FAST);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for i in 0..n {
+            let until = if i % 4 == 3 { 100 } else { i64::MAX };
+            w.add_document(tantivy::doc!(text => "työ", kind => i % 3, valid => until))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        (index, text)
+    }
+
+    fn word(field: tantivy::schema::Field) -> tantivy::query::TermQuery {
+        tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(field, "työ"),
+            tantivy::schema::IndexRecordOption::WithFreqs,
+        )
+    }
+
+    #[test]
+    fn counting_is_exact_up_to_the_cap_and_then_a_lower_bound() {
+        let (index, text) = index(24);
+        let searcher = index.reader().unwrap().searcher();
+        let all = DocFilter {
+            kinds: kinds_mask(&[0, 1, 2]),
+            now: 1000,
+        };
+        // 24 documents, 6 of them past their last day.
+        assert_eq!(
+            count_up_to(&searcher, &word(text), all, 100).unwrap(),
+            (18, false)
+        );
+        assert_eq!(
+            count_up_to(&searcher, &word(text), all, 18).unwrap(),
+            (18, false)
+        );
+        assert_eq!(
+            count_up_to(&searcher, &word(text), all, 17).unwrap(),
+            (17, true)
+        );
+        let vacancies = DocFilter {
+            kinds: kinds_mask(&[0]),
+            now: 1000,
+        };
+        // Kind 0 is documents 0, 3, …, 21; of those 3, 7, 11, 15, 19, 23 expire: 3 and 15.
+        assert_eq!(
+            count_up_to(&searcher, &word(text), vacancies, 100).unwrap(),
+            (6, false)
+        );
+    }
+
+    #[test]
+    fn the_top_documents_are_those_the_filter_keeps() {
+        let (index, text) = index(30);
+        let searcher = index.reader().unwrap().searcher();
+        let top = FilteredTopScore {
+            limit: 5,
+            offset: 2,
+            filter: DocFilter {
+                kinds: kinds_mask(&[1]),
+                now: 1000,
+            },
+        };
+        let docs = searcher.search(&word(text), &top).unwrap();
+        assert_eq!(docs.len(), 5);
+        let kinds = searcher
+            .segment_reader(0)
+            .fast_fields()
+            .u64("kind_code")
+            .unwrap();
+        for (_, d) in &docs {
+            assert_eq!(kinds.first(d.doc_id), Some(1));
+            assert_ne!(d.doc_id % 4, 3, "an expired document was returned");
+        }
+        // Equal scores: earlier documents first, after skipping two.
+        // Kind 1 kept: 1, 4, 10, 13, 16, 22, 25, 28 (7 and 19 expired).
+        let ids: Vec<u32> = docs.iter().map(|(_, d)| d.doc_id).collect();
+        assert_eq!(ids, vec![10, 13, 16, 22, 25]);
+    }
+
+    #[test]
+    fn the_threshold_is_the_kth_best_once_full() {
+        let mut h = TopHeap::new(2);
+        assert_eq!(h.threshold(), Score::MIN);
+        h.push(1.0, 0);
+        assert_eq!(h.threshold(), Score::MIN);
+        h.push(3.0, 1);
+        assert_eq!(h.threshold(), 1.0);
+        h.push(2.0, 2);
+        assert_eq!(h.threshold(), 2.0);
+    }
+}
