@@ -88,6 +88,9 @@ pub struct Hit {
     pub snippet_html: String,
 }
 
+/// Query clauses with how each must occur.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// Whether `total` is the exact number of matches or a lower bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -191,7 +194,7 @@ impl SearchIndex {
 
     /// What a search keeps: the kinds and the last day to apply, checked per document in
     /// the collector; and the narrowing clauses (municipality, employer), which are queries.
-    fn filters(&self, req: &SearchRequest) -> (DocFilter, Vec<(Occur, Box<dyn Query>)>) {
+    fn filters(&self, req: &SearchRequest) -> (DocFilter, Clauses) {
         let f = &self.fields;
         // Employer prospects live in the index for matching only.
         let kinds = match req.kind {
@@ -223,7 +226,7 @@ impl SearchIndex {
 
     /// The kind and last-day filters as query clauses (for listings ordered by date, where
     /// there is no score to prune by).
-    fn filter_clauses(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+    fn filter_clauses(&self, req: &SearchRequest) -> Clauses {
         let f = &self.fields;
         let kind = |k: &str| term_query(Term::from_field_text(f.kind, k));
         let mut out: Vec<(Occur, Box<dyn Query>)> = match req.kind {
