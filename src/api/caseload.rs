@@ -14,13 +14,16 @@ use super::access_log::require_logged;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::AppState;
-use crate::domain::{AccessAction, AccessTarget, EventType, PlacementType, Role, User};
-use crate::funnel::caseload::{status, Attention};
-use crate::matching::{MatchRequest, ReasonLang};
+use crate::domain::{AccessAction, AccessTarget, Client, EventType, PlacementType, Role, User};
+use crate::funnel::caseload::{status, Attention, CaseStatus};
 use crate::store::CASELOAD_OVERVIEW;
 
 /// How many of a client's best suggestions are checked for ones not yet shown.
 pub const NEW_MATCHES_WINDOW: usize = 10;
+/// How many clients whose best suggestions are out of date (the index moved) one caseload
+/// request works out again; the others are counted from their last list this once and
+/// worked out in the background after the answer.
+pub const REFRESH_BUDGET: usize = 8;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/caseload", web::get().to(caseload));
@@ -60,69 +63,90 @@ pub struct Caseload {
     pub clients: Vec<CaseloadEntry>,
 }
 
-/// The caseload of `coach` as of `today`, in the order of the day's work. Counting new
-/// suggestions runs the matcher for every open case, off the async workers; nothing is logged
-/// as served.
+/// The caseload of `coach` as of `today`, in the order of the day's work. New suggestions are
+/// counted from each open case's best keys (remembered by the matcher until the index or the
+/// client changes; worked out off the async workers) against everything served to the
+/// coach's clients, read in one go; nothing is logged as served.
 pub async fn overview(
     state: &AppState,
     coach: &User,
     today: NaiveDate,
 ) -> Result<Vec<CaseloadEntry>, ApiError> {
     let cases = state.store.caseload(coach.id).await?;
-    let mut shown = Vec::with_capacity(cases.len());
-    for (client, _) in &cases {
-        let seen: HashSet<(&'static str, i64)> = state
-            .store
-            .served_lists(client.id)
-            .await?
-            .iter()
-            .flat_map(|l| l.suggestions.iter().map(|s| (s.kind, s.id)))
-            .collect();
-        shown.push(seen);
-    }
+    let served = state.store.served_keys(coach.id).await?;
     let hires = state.hires.get(&state.store).await?;
+    let applied = state.search.applied_seq();
+    let index_seq = state.store.last_indexed_change(applied).await?;
     let matcher = state.matcher.clone();
     let now = Utc::now();
     let span = tracing::Span::current();
-    let entries = web::block(move || {
-        span.in_scope(|| {
-            let req = MatchRequest {
-                kind: None,
-                limit: NEW_MATCHES_WINDOW,
-                lang: ReasonLang::Fi,
-                now,
-            };
-            cases
-                .into_iter()
-                .zip(shown)
-                .map(|((client, events), seen)| {
-                    let mut s = status(client.intake_date, &events, today);
-                    if !s.closed {
-                        let fresh = matcher
-                            .suggest(&client, &req, &hires)?
-                            .iter()
-                            .filter(|m| !seen.contains(&(m.kind, m.id)))
-                            .count();
-                        if fresh > 0 {
-                            s.attention.push(Attention::NewMatches { count: fresh });
+    let (entries, later) = web::block({
+        let (matcher, hires) = (matcher.clone(), hires.clone());
+        move || {
+            span.in_scope(|| {
+                let statuses: Vec<CaseStatus> = cases
+                    .iter()
+                    .map(|(client, events)| status(client.intake_date, events, today))
+                    .collect();
+                let open = cases
+                    .iter()
+                    .zip(&statuses)
+                    .filter(|(_, s)| !s.closed)
+                    .map(|((client, _), _)| client);
+                let best = matcher.best_keys(
+                    open,
+                    NEW_MATCHES_WINDOW,
+                    &hires,
+                    now,
+                    index_seq,
+                    REFRESH_BUDGET,
+                )?;
+                let behind: HashSet<i64> = best.behind.iter().copied().collect();
+                let later: Vec<Client> = cases
+                    .iter()
+                    .filter(|(c, _)| behind.contains(&c.id))
+                    .map(|(c, _)| c.clone())
+                    .collect();
+                let nothing = HashSet::new();
+                let best = best.keys;
+                let entries = cases
+                    .into_iter()
+                    .zip(statuses)
+                    .map(|((client, _), mut s)| {
+                        if let Some(keys) = best.get(&client.id) {
+                            let seen = served.get(&client.id).unwrap_or(&nothing);
+                            let fresh = keys.iter().filter(|k| !seen.contains(*k)).count();
+                            if fresh > 0 {
+                                s.attention.push(Attention::NewMatches { count: fresh });
+                            }
                         }
-                    }
-                    Ok(CaseloadEntry {
-                        id: client.id,
-                        display_name: client.display_name,
-                        home_municipality: client.home_municipality,
-                        intake_date: client.intake_date,
-                        stage: s.stage,
-                        placement_type: s.placement,
-                        closed: s.closed,
-                        last_activity: s.last_activity,
-                        attention: s.attention,
+                        CaseloadEntry {
+                            id: client.id,
+                            display_name: client.display_name,
+                            home_municipality: client.home_municipality,
+                            intake_date: client.intake_date,
+                            stage: s.stage,
+                            placement_type: s.placement,
+                            closed: s.closed,
+                            last_activity: s.last_activity,
+                            attention: s.attention,
+                        }
                     })
-                })
-                .collect::<Result<Vec<_>, crate::search::SearchError>>()
-        })
+                    .collect::<Vec<_>>();
+                Ok::<_, crate::search::SearchError>((entries, later))
+            })
+        }
     })
     .await??;
+    if !later.is_empty() {
+        // Off the answer's path: the next caseload read finds these current.
+        actix_web::rt::spawn(web::block(move || {
+            if let Err(e) = matcher.refresh_keys(&later, NEW_MATCHES_WINDOW, &hires, now, index_seq)
+            {
+                tracing::warn!(error = %e, "could not refresh clients' best suggestions");
+            }
+        }));
+    }
     Ok(in_work_order(entries))
 }
 
@@ -152,7 +176,11 @@ fn waiting_days(a: &Attention) -> i64 {
 /// face-to-face employer contact), `job_ended`, `follow_up_due` (in work, nothing recorded
 /// for over 30 days), `first_contact_soon` (21–30 days), `benefits_counselling_due` (an
 /// interview or a job without benefits counselling) and `new_matches` (suggestions among the
-/// client's best 10 that were never served). The read is written to the access log.
+/// client's best 10 that were never served). The best 10 are remembered per client until a
+/// posting or employer changes in the index or the client's wishes change; right after such a
+/// change up to 8 clients are worked out again in the request and the others just after it,
+/// so for a moment their count can be from before the change. The read is written to the
+/// access log.
 #[utoipa::path(get, path = "/api/v1/caseload", tag = "clients",
     responses((status = 200, description = "The caseload, clients needing action first", body = Caseload),
         super::openapi::TokenErrors, super::openapi::RoleErrors),

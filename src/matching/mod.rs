@@ -13,7 +13,8 @@ mod reasons;
 pub mod wish;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -104,6 +105,51 @@ pub struct Matcher {
     taxonomy: Taxonomy,
     occupations: Arc<Occupations>,
     model: RwLock<Arc<RankerModel>>,
+    /// Each client's best keys, with what they were worked out from and when.
+    best_keys_cache: Mutex<HashMap<i64, KnownKeys>>,
+    /// A background refresh of best keys is under way.
+    refreshing: AtomicBool,
+}
+
+/// The answer of [`Matcher::best_keys`].
+#[derive(Debug, Default)]
+pub struct BestKeys {
+    /// Each client's best keys, best first within each kind.
+    pub keys: HashMap<i64, Arc<[SuggestionKey]>>,
+    /// Clients whose keys are from before the latest change (over the budget).
+    pub behind: Vec<i64>,
+}
+
+/// A suggestion's kind (`vacancy`, `task`, `employer`) and id.
+pub type SuggestionKey = (&'static str, i64);
+
+/// How long a client's best keys are trusted when nothing they depend on changed.
+const KEYS_TTL: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+/// Clients whose best keys are remembered at most (the memory is emptied beyond).
+const KEYS_CACHED: usize = 50_000;
+
+/// A client's best keys, what they were worked out from and when.
+type KnownKeys = (KeysStamp, DateTime<Utc>, Arc<[SuggestionKey]>);
+
+/// What a client's best keys were worked out from.
+struct KeysStamp {
+    /// The latest indexed change the index reflected (segment merges and client records
+    /// leave it alone).
+    index_seq: i64,
+    updated_at: DateTime<Utc>,
+    limit: usize,
+    model: Arc<RankerModel>,
+    hires: Hires,
+}
+
+impl KeysStamp {
+    fn same(&self, other: &KeysStamp) -> bool {
+        self.index_seq == other.index_seq
+            && self.updated_at == other.updated_at
+            && self.limit == other.limit
+            && Arc::ptr_eq(&self.model, &other.model)
+            && (Arc::ptr_eq(&self.hires, &other.hires) || self.hires == other.hires)
+    }
 }
 
 impl Matcher {
@@ -116,6 +162,8 @@ impl Matcher {
             taxonomy,
             occupations,
             model: RwLock::new(Arc::new(model)),
+            best_keys_cache: Mutex::new(HashMap::new()),
+            refreshing: AtomicBool::new(false),
         }
     }
 
@@ -148,6 +196,118 @@ impl Matcher {
         hires: &HashMap<i64, u32>,
     ) -> Result<Vec<Suggestion>, SearchError> {
         let profile = Profile::new(client, &self.taxonomy, &self.occupations);
+        // One searcher for the whole request: candidates, their documents, prospects' counts.
+        let searcher = self.search.searcher();
+        let model = self.model();
+        let chosen = self.chosen(&searcher, client, &profile, req, hires, &model)?;
+        self.present(&searcher, &profile, chosen, hires, req, &model)
+    }
+
+    /// The kind and id of each of the best `limit` suggestions (default mix) of every client,
+    /// as [`Matcher::suggest`] would list them, without loading documents or writing reasons.
+    ///
+    /// A client's list is remembered with what it was worked out from: it is current until the
+    /// index content (`index_seq`, the latest change to an indexed posting or employer that
+    /// the index reflects, read before this call: a searcher newer than it only makes a later
+    /// request work the list out again), the client's record, the model or the hires change, or for an hour (freshness
+    /// moves slowly). A client never worked out is worked out now; of those no longer current,
+    /// the `budget` longest known are worked out again now and the others keep their last list
+    /// and are named in [`BestKeys::behind`] (for [`Matcher::refresh_keys`] later). This keeps
+    /// a request bounded when the index has just moved. CPU-bound: call from a blocking thread.
+    pub fn best_keys<'a>(
+        &self,
+        clients: impl IntoIterator<Item = &'a Client>,
+        limit: usize,
+        hires: &Hires,
+        now: DateTime<Utc>,
+        index_seq: i64,
+        budget: usize,
+    ) -> Result<BestKeys, SearchError> {
+        let searcher = self.search.searcher();
+        let model = self.model();
+        let req = MatchRequest {
+            kind: None,
+            limit,
+            lang: ReasonLang::Fi,
+            now,
+        };
+        let stamp = |client: &Client| KeysStamp {
+            index_seq,
+            updated_at: client.updated_at,
+            limit,
+            model: model.clone(),
+            hires: hires.clone(),
+        };
+        let mut out = BestKeys::default();
+        let mut missing = Vec::new();
+        let mut stale = Vec::new();
+        {
+            let cache = self.best_keys_cache.lock().expect("best keys lock");
+            for client in clients {
+                match cache.get(&client.id) {
+                    Some((s, at, keys)) if s.same(&stamp(client)) && now - *at < KEYS_TTL => {
+                        out.keys.insert(client.id, keys.clone());
+                    }
+                    Some((_, at, keys)) => stale.push((*at, client, keys.clone())),
+                    None => missing.push(client),
+                }
+            }
+        }
+        stale.sort_by_key(|(at, client, _)| (*at, client.id));
+        let mut work = missing;
+        for (i, (_, client, keys)) in stale.into_iter().enumerate() {
+            if i < budget {
+                work.push(client);
+            } else {
+                out.keys.insert(client.id, keys);
+                out.behind.push(client.id);
+            }
+        }
+        for client in work {
+            let profile = Profile::new(client, &self.taxonomy, &self.occupations);
+            let keys: Arc<[SuggestionKey]> = self
+                .chosen(&searcher, client, &profile, &req, hires, &model)?
+                .iter()
+                .map(|s| (s.candidate.kind.as_str(), s.candidate.id))
+                .collect();
+            let mut cache = self.best_keys_cache.lock().expect("best keys lock");
+            if cache.len() >= KEYS_CACHED {
+                cache.clear();
+            }
+            cache.insert(client.id, (stamp(client), now, keys.clone()));
+            out.keys.insert(client.id, keys);
+        }
+        Ok(out)
+    }
+
+    /// Works out the best keys of `clients` that are not current (see [`Matcher::best_keys`]),
+    /// unless another refresh is under way. CPU-bound: call from a blocking thread.
+    pub fn refresh_keys(
+        &self,
+        clients: &[Client],
+        limit: usize,
+        hires: &Hires,
+        now: DateTime<Utc>,
+        index_seq: i64,
+    ) -> Result<(), SearchError> {
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let done = self.best_keys(clients, limit, hires, now, index_seq, usize::MAX);
+        self.refreshing.store(false, Ordering::Release);
+        done.map(|_| ())
+    }
+
+    /// The candidates of `client` that make the list, best first within each kind.
+    fn chosen(
+        &self,
+        searcher: &tantivy::Searcher,
+        client: &Client,
+        profile: &Profile,
+        req: &MatchRequest,
+        hires: &HashMap<i64, u32>,
+        model: &RankerModel,
+    ) -> Result<Vec<Scored>, SearchError> {
         let kinds = match req.kind {
             Some(k) => vec![k],
             None => vec![
@@ -168,14 +328,10 @@ impl Matcher {
             per_source: PER_SOURCE,
             now: req.now.timestamp(),
         };
-        // One searcher for the whole request: candidates, their documents, prospects' counts.
-        let searcher = self.search.searcher();
-        let candidates = self.search.candidates(&searcher, &spec)?;
-        let model = self.model();
-        let mut scored = self.score(client, &profile, candidates, hires, req.now, &model);
+        let candidates = self.search.candidates(searcher, &spec)?;
+        let mut scored = self.score(client, profile, candidates, hires, req.now, model);
         scored.sort_by(Scored::order);
-        let chosen = choose(scored, req.kind, req.limit);
-        self.present(&searcher, &profile, chosen, hires, req, &model)
+        Ok(choose(scored, req.kind, req.limit))
     }
 
     /// Features and score of each candidate.

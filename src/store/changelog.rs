@@ -68,6 +68,19 @@ pub(super) async fn append(
 }
 
 impl Store {
+    /// The latest change up to `seq` to something the search index holds (postings and
+    /// employers; clients are logged but not indexed); 0 when none.
+    pub async fn last_indexed_change(&self, seq: i64) -> Result<i64> {
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT seq FROM change_log WHERE seq <= ? AND entity <> 'client' \
+             ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(last.unwrap_or(0))
+    }
+
     /// Changes after `seq`, oldest first, at most `limit`.
     pub async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<Change>> {
         let rows: Vec<(i64, String, i64)> = sqlx::query_as(

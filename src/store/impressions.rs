@@ -10,7 +10,7 @@
 //! Rows of the older `match_impressions` table (one per suggestion, features as JSON) are still
 //! read until the retention removes them; nothing writes them any more.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -268,6 +268,45 @@ impl Store {
             (a.served.served_at, &a.list_id).cmp(&(b.served.served_at, &b.list_id))
         });
         Ok(lists)
+    }
+
+    /// The kind and id of everything ever served to each client of `coach_id` (erased ones
+    /// left out), in two queries whatever the number of clients. A client never served has
+    /// no entry.
+    #[tracing::instrument(name = "store.served_keys", skip(self))]
+    pub async fn served_keys(
+        &self,
+        coach_id: i64,
+    ) -> Result<HashMap<i64, HashSet<(&'static str, i64)>>> {
+        let lists: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT l.id, l.client_id, l.items FROM match_lists l \
+             JOIN clients c ON c.id = l.client_id \
+             WHERE c.coach_id = ? AND c.erased_at IS NULL",
+        )
+        .bind(coach_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<i64, HashSet<(&'static str, i64)>> = HashMap::new();
+        for (id, client_id, items) in lists {
+            let served =
+                decode(&items).ok_or_else(|| StoreError::Corrupt(format!("match list {id}")))?;
+            out.entry(client_id)
+                .or_default()
+                .extend(served.into_iter().map(|s| (s.kind, s.id)));
+        }
+        let legacy: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT DISTINCT i.client_id, i.kind, i.item_id FROM match_impressions i \
+             JOIN clients c ON c.id = i.client_id \
+             WHERE c.coach_id = ? AND c.erased_at IS NULL",
+        )
+        .bind(coach_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for (client_id, kind, id) in legacy {
+            let kind = KINDS.into_iter().find(|k| *k == kind).unwrap_or("employer");
+            out.entry(client_id).or_default().insert((kind, id));
+        }
+        Ok(out)
     }
 
     /// The lists served for `client_id`, oldest first (for the client's export).

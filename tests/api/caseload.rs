@@ -233,3 +233,78 @@ async fn an_application_for_a_suggestion_is_recorded_without_moving_the_stage() 
         "the application is in the history: {events}"
     );
 }
+
+/// The `new_matches` count of the caseload's only client (0 when it has none).
+async fn new_matches(app: &crate::helpers::TestApp, coach: &str) -> u64 {
+    let caseload: Value = app
+        .get("/api/v1/caseload", coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    caseload["clients"][0]["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "new_matches")
+        .map_or(0, |a| a["count"].as_u64().unwrap())
+}
+
+/// Shows the client's matches and waits until the caseload has read the served list (it is
+/// logged in the background).
+async fn show_matches(app: &crate::helpers::TestApp, coach: &str, id: i64) {
+    let r = app
+        .get(&format!("/api/v1/clients/{id}/matches"), coach)
+        .await;
+    assert_eq!(r.status(), 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while new_matches(app, coach).await > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the suggestions shown still count as new"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_posting_for_the_wish_is_a_new_match_until_the_client_sees_it() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let employer = app.employer(&coach, "Lahden Logistiikka Oy").await;
+    app.vacancy(
+        &coach,
+        employer,
+        "Varastotyöntekijä",
+        "Keräilyä ja pakkaamista aamuvuorossa.",
+        "Lahti",
+    )
+    .await;
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "Asiakas B", "home_municipality": "Lahti",
+                    "intake_date": days_ago(2),
+                    "preferences": {"desired_work": "varastotyö"}}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    show_matches(&app, &coach, id).await;
+    assert_eq!(new_matches(&app, &coach).await, 0);
+
+    app.vacancy(
+        &coach,
+        employer,
+        "Varastotyöntekijä iltavuoroon",
+        "Varastotyötä ja hyllytystä iltaisin.",
+        "Lahti",
+    )
+    .await;
+    let after_posting = new_matches(&app, &coach).await;
+    show_matches(&app, &coach, id).await;
+
+    assert_eq!(after_posting, 1, "the new vacancy is the one new match");
+    assert_eq!(new_matches(&app, &coach).await, 0);
+}
