@@ -301,7 +301,7 @@ impl Matcher {
     /// The candidates of `client` that make the list, best first within each kind.
     fn chosen(
         &self,
-        searcher: &tantivy::Searcher,
+        searcher: &crate::search::RequestSearcher,
         client: &Client,
         profile: &Profile,
         req: &MatchRequest,
