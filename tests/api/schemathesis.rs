@@ -51,6 +51,15 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 [[operations]]
 include-path-regex = "^/api/v1/(vacancies|tasks)/\\{id\\}$"
 checks.use_after_free.enabled = false
+
+# schemathesis's coverage phase crashes inside CPython 3.11 on this one operation ("SystemError:
+# AST constructor recursion depth mismatch" while Hypothesis parses its own source, whatever
+# the recursion limit): a crash of the tool, not a finding about the API. The examples,
+# fuzzing and stateful phases still test the operation for every role.
+[[operations]]
+include-path = "/api/v1/users/{id}/tokens"
+include-method = "POST"
+phases.coverage.enabled = false
 "#;
 
 /// The schemathesis command line: `SCHEMATHESIS` if set, else `st` on `PATH`, else the CI
