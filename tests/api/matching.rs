@@ -195,8 +195,17 @@ async fn a_postings_age_reads_today_yesterday_or_days_ago() {
     let coach = app.token(Role::Coach, None).await;
     let employer = app.employer(&coach, "Oy").await;
     let mut ids = Vec::new();
-    for hours_ago in [0, 24, 72, 24 * 90] {
-        let posted = chrono::Utc::now() - chrono::Duration::hours(hours_ago);
+    // Days are Finnish calendar days: a posting 90 × 24 hours old may be 89 days old across a
+    // change of summer time, so the older ones are posted at noon of the Finnish day.
+    let now = chrono::Utc::now();
+    let today = kohtaamo::web::format::finnish_time(now).date();
+    for days_ago in [0, 1, 3, 90] {
+        let posted = if days_ago == 0 {
+            now
+        } else {
+            kohtaamo::web::format::finnish_midnight(today - chrono::Duration::days(days_ago))
+                + chrono::Duration::hours(12)
+        };
         ids.push(
             post(
                 &app,
