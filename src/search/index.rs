@@ -13,7 +13,7 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// An inferred occupation below this confidence is not indexed.
 const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
@@ -147,13 +147,15 @@ pub fn schema() -> (Schema, Fields) {
     let langs = Lang::ALL.map(|l| {
         let words = l.words_analyzer();
         let fields = LangFields {
+            // Frequencies for BM25; no positions: nothing searches phrases, and snippets
+            // find their words by analysing the text again.
             title: b.add_text_field(
                 &format!("title_{}", l.code()),
-                text(words, IndexRecordOption::WithFreqsAndPositions),
+                text(words, IndexRecordOption::WithFreqs),
             ),
             body: b.add_text_field(
                 &format!("body_{}", l.code()),
-                text(words, IndexRecordOption::WithFreqsAndPositions),
+                text(words, IndexRecordOption::WithFreqs),
             ),
             // Tails are only looked up by prefix (constant score): doc ids alone keep it small.
             parts: b.add_text_field(
