@@ -88,6 +88,9 @@ pub struct Hit {
     pub snippet_html: String,
 }
 
+/// A page of (score, address), the number of matches, and whether that number is a lower bound.
+type Page = (Vec<(f32, DocAddress)>, usize, bool);
+
 /// Query clauses with how each must occur.
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
@@ -158,22 +161,22 @@ impl SearchIndex {
             all_words,
             narrowing.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
         );
-        let mut docs = searcher.search(strict.as_ref(), &top)?;
-        let mut used: Box<dyn Query> = strict;
-        // A page that is not full holds every match (nothing was pruned before it filled).
-        let (mut total, mut more) = if docs.len() < limit && req.offset == 0 {
-            (docs.len(), false)
-        } else {
-            count_up_to(&searcher, used.as_ref(), filter, COUNT_CAP)?
-        };
-        if total == 0 {
-            let loose = with_filters(any_word, narrowing);
-            docs = searcher.search(loose.as_ref(), &top)?;
-            (total, more) = if docs.len() < limit && req.offset == 0 {
+        // The page and the number of matches of one query. A page that is not full holds
+        // every match (nothing was pruned before it filled), so it is its own count.
+        let page = |q: &dyn Query| -> Result<Page> {
+            let docs = searcher.search(q, &top)?;
+            let (total, more) = if docs.len() < limit && req.offset == 0 {
                 (docs.len(), false)
             } else {
-                count_up_to(&searcher, loose.as_ref(), filter, COUNT_CAP)?
+                count_up_to(&searcher, q, filter, COUNT_CAP)?
             };
+            Ok((docs, total, more))
+        };
+        let (mut docs, mut total, mut more) = page(strict.as_ref())?;
+        let mut used: Box<dyn Query> = strict;
+        if total == 0 {
+            let loose = with_filters(any_word, narrowing);
+            (docs, total, more) = page(loose.as_ref())?;
             used = loose;
         }
         let hits = self.hits(&searcher, Some(used.as_ref()), docs.into_iter())?;
