@@ -675,19 +675,34 @@ async fn import_vacancies(g: &GlobalArgs, file: &str) -> anyhow::Result<()> {
     let store = Store::open(&g.database_url).await?;
     let (reader, size) =
         crate::import::open_input(file).with_context(|| format!("cannot read {file}"))?;
+    // Without a server holding the index, the import indexes as it goes; with one, the
+    // server's follower reads the changes from the log.
+    let mut indexer = match open_index(g, &store) {
+        Ok((_, indexer)) => Some(indexer),
+        Err(SearchError::Locked(_)) => {
+            eprintln!("a running server holds the index; it indexes the changed postings itself");
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
     let bar = progress_bar(size, "importing");
     let report = recorded(&store, ImportKind::Vacancies, || async {
-        Ok(
-            crate::import::import_vacancies(&store, reader, |bytes| bar.set_position(bytes))
-                .await?,
+        Ok(crate::import::import_vacancies_into(
+            &store,
+            reader,
+            |bytes| bar.set_position(bytes),
+            indexer.as_mut(),
         )
+        .await?)
     })
     .await?;
     bar.finish_and_clear();
+    if let Some(indexer) = indexer {
+        indexer.close().await;
+    }
     for (line, message) in &report.errors {
         eprintln!("line {line}: {message}");
     }
-    index_if_free(g, &store).await?;
     store.close().await;
     println!(
         "imported {}, updated {}, rejected {}",

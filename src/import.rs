@@ -8,11 +8,14 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::domain::{HoursRange, Source, VacancyDraft, VacancyInput};
-use crate::store::{ImportOutcome, MunicipalityRow, Store, StoreError};
+use chrono::{DateTime, Utc};
 
-/// Lines per database transaction.
-const BATCH: usize = 500;
+use crate::domain::{HoursRange, Source, VacancyDraft, VacancyInput};
+use crate::search::Indexer;
+use crate::store::{Entity, ImportOutcome, IndexablePosting, MunicipalityRow, Store, StoreError};
+
+/// Lines per database transaction (and per batch handed to the index).
+const BATCH: usize = 2_000;
 /// Longest accepted line (a JobPosting with a very long description is still far below).
 const MAX_LINE: usize = 1024 * 1024;
 
@@ -56,27 +59,98 @@ pub async fn import_vacancies(
     reader: impl BufRead,
     progress: impl FnMut(u64),
 ) -> Result<ImportReport, StoreError> {
+    match import_vacancies_into(store, reader, progress, None).await {
+        Ok(report) => Ok(report),
+        Err(ImportError::Store(e)) => Err(e),
+        Err(ImportError::Search(e)) => unreachable!("an import without an index: {e}"),
+    }
+}
+
+/// [`import_vacancies`], indexing what it writes with `indexer` when given (the CLI, when no
+/// server holds the index): each batch is analysed and added to the index as it is stored,
+/// instead of the index reading every posting back from the database afterwards.
+pub async fn import_vacancies_into(
+    store: &Store,
+    reader: impl BufRead,
+    progress: impl FnMut(u64),
+    indexer: Option<&mut Indexer>,
+) -> Result<ImportReport, ImportError> {
     let analyser =
         crate::search::Analyser::choose(None).unwrap_or(crate::search::Analyser::Snowball);
     let occupations = Occupations::new(&store.occupations().await?, analyser);
-    import_vacancies_with(store, reader, progress, &occupations).await
+    import_vacancies_with(store, reader, progress, &occupations, indexer).await
 }
 
-/// [`import_vacancies`] with the occupation taxonomy given.
+/// Why an import stopped (a bad line never stops it).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index failed (the database holds the batch; the index reads it back later).
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+}
+
+/// [`import_vacancies_into`] with the occupation taxonomy given. Three stages overlap: this
+/// task parses a batch while the database stores the one before and the index analyses the
+/// one before that.
 pub async fn import_vacancies_with(
     store: &Store,
     mut reader: impl BufRead,
     mut progress: impl FnMut(u64),
     occupations: &Occupations,
-) -> Result<ImportReport, StoreError> {
+    mut indexer: Option<&mut Indexer>,
+) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
+    if let Some(indexer) = indexer.as_deref_mut() {
+        indexer.sync().await?;
+    }
+    let mut storing: Option<tokio::task::JoinHandle<Stored>> = None;
+    let mut bytes_read = 0u64;
+    loop {
+        let (batch, n) = read_batch(&mut reader, occupations, &mut report);
+        bytes_read += n;
+        if let Some(task) = storing.take() {
+            stored(task, &mut report, indexer.as_deref_mut(), store).await?;
+            progress(bytes_read - n);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let store = store.clone();
+        storing = Some(tokio::spawn(async move {
+            let mut batch = batch;
+            let result = store.import_vacancies(&mut batch).await;
+            (batch, result)
+        }));
+    }
+    progress(bytes_read);
+    if let Some(indexer) = indexer {
+        indexer.finish_written().await?;
+    }
+    Ok(report)
+}
+
+/// A stored batch: its lines and what the database did with them.
+type Stored = (
+    Vec<(String, VacancyDraft)>,
+    Result<crate::store::ImportedBatch, StoreError>,
+);
+
+/// Reads up to [`BATCH`] valid lines; rejected ones go to `report`. Returns them and the
+/// bytes read.
+fn read_batch(
+    reader: &mut impl BufRead,
+    occupations: &Occupations,
+    report: &mut ImportReport,
+) -> (Vec<(String, VacancyDraft)>, u64) {
     let mut batch: Vec<(String, VacancyDraft)> = Vec::with_capacity(BATCH);
-    let mut line_no = 0u64;
     let mut bytes_read = 0u64;
     let mut buf = Vec::new();
-    loop {
+    while batch.len() < BATCH {
         buf.clear();
-        let n = match (&mut reader)
+        let n = match (&mut *reader)
             .take(MAX_LINE as u64 + 1)
             .read_until(b'\n', &mut buf)
         {
@@ -85,14 +159,15 @@ pub async fn import_vacancies_with(
                 report.rejected += 1;
                 report
                     .errors
-                    .push((line_no + 1, format!("cannot read: {e}")));
+                    .push((report.lines + 1, format!("cannot read: {e}")));
                 break;
             }
         };
         if n == 0 {
             break;
         }
-        line_no += 1;
+        report.lines += 1;
+        let line_no = report.lines;
         bytes_read += n as u64;
         if buf.len() > MAX_LINE && !buf.ends_with(b"\n") {
             // Skip the rest of an overlong line.
@@ -125,33 +200,70 @@ pub async fn import_vacancies_with(
                 report.errors.push((line_no, message));
             }
         }
-        if batch.len() >= BATCH {
-            flush(store, &mut batch, &mut report).await?;
-            progress(bytes_read);
-        }
     }
-    flush(store, &mut batch, &mut report).await?;
-    progress(bytes_read);
-    report.lines = line_no;
-    Ok(report)
+    (batch, bytes_read)
 }
 
-async fn flush(
-    store: &Store,
-    batch: &mut Vec<(String, VacancyDraft)>,
+/// Counts a stored batch and hands it to the index: new vacancies as written, updated ones
+/// read back (an update keeps some stored values, such as the posting date).
+async fn stored(
+    task: tokio::task::JoinHandle<Stored>,
     report: &mut ImportReport,
-) -> Result<(), StoreError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    for outcome in store.import_vacancies(batch).await? {
-        match outcome {
-            ImportOutcome::Inserted => report.imported += 1,
-            ImportOutcome::Updated => report.updated += 1,
+    indexer: Option<&mut Indexer>,
+    store: &Store,
+) -> Result<(), ImportError> {
+    let (batch, result) = match task.await {
+        Ok(stored) => stored,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    };
+    let imported = result?;
+    let mut new = Vec::new();
+    let mut updated = Vec::new();
+    for ((employer, draft), row) in batch.into_iter().zip(&imported.rows) {
+        match row.outcome {
+            ImportOutcome::Inserted => {
+                report.imported += 1;
+                new.push(indexable(row.id, employer, draft, imported.at));
+            }
+            ImportOutcome::Updated => {
+                report.updated += 1;
+                updated.push(row.id);
+            }
         }
     }
-    batch.clear();
+    if let (Some(indexer), Some(changes)) = (indexer, imported.changes) {
+        // A line that updates one inserted earlier in the batch: the vacancy as read back is
+        // its last state.
+        let again: std::collections::HashSet<i64> = updated.iter().copied().collect();
+        new.retain(|p| !again.contains(&p.id));
+        new.extend(store.indexable(Entity::Vacancy, &updated).await?);
+        indexer.index_written(new, updated, changes).await?;
+    }
     Ok(())
+}
+
+/// The index's view of a vacancy just inserted from `draft` at `at`: what reading it back
+/// would give.
+fn indexable(id: i64, employer: String, d: VacancyDraft, at: DateTime<Utc>) -> IndexablePosting {
+    IndexablePosting {
+        kind: Entity::Vacancy,
+        id,
+        external_id: d.external_id,
+        title: d.title,
+        description: d.description,
+        employer_id: d.employer_id,
+        employer,
+        municipality: d.municipality,
+        language: d.language.map(|l| l.as_str().to_string()),
+        occupation_code: d.occupation_code.map(|c| c.as_str().to_string()),
+        date_posted: d.date_posted.unwrap_or(at),
+        hours_min: d.hours_per_week.and_then(|h| h.min),
+        hours_max: d.hours_per_week.and_then(|h| h.max),
+        adjustments_offered: d.adjustments_offered,
+        occupations: d.occupations,
+        valid_through: d.valid_through,
+        estimated_hours: None,
+    }
 }
 
 /// Maps one JSON line of schema.org JobPosting to the employer's name and a validated vacancy.

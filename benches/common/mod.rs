@@ -1,5 +1,6 @@
 //! The shared benchmark data set: 100,000 generated vacancies from 5,000 employers (seed 7),
-//! built once into `target/bench-data/` and reused.
+//! built once into `target/bench-data/` and reused. `KOHTAAMO_BENCH_VACANCIES` sets another
+//! size (300000, 1000000 for the scaling table), built once into its own directory.
 
 #![allow(dead_code)]
 
@@ -9,13 +10,19 @@ use std::time::{Duration, Instant};
 use kohtaamo::search::{SearchIndex, SCHEMA_VERSION};
 use kohtaamo::store::Store;
 
-pub const VACANCIES: usize = 100_000;
+/// Vacancies in the data set: `KOHTAAMO_BENCH_VACANCIES`, 100,000 when unset.
+pub fn vacancies() -> usize {
+    std::env::var("KOHTAAMO_BENCH_VACANCIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
 pub const EMPLOYERS: usize = 5_000;
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-data")
-        .join(format!("search-{VACANCIES}-v{SCHEMA_VERSION}"))
+        .join(format!("search-{}-v{SCHEMA_VERSION}", vacancies()))
 }
 
 pub fn url(dir: &Path) -> String {
@@ -32,18 +39,23 @@ pub fn prepare(rt: &tokio::runtime::Runtime) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("bench dir");
     eprintln!(
-        "building {VACANCIES} vacancies in {} (once)…",
+        "building {} vacancies in {} (once)…",
+        vacancies(),
         dir.display()
     );
     let start = Instant::now();
     rt.block_on(async {
         let store = Store::open(&url(&dir)).await.expect("store");
-        let lines = kohtaamo::demo::job_postings(7, VACANCIES, EMPLOYERS).join("\n");
-        kohtaamo::import::import_vacancies(&store, lines.as_bytes(), |_| {})
-            .await
-            .expect("import");
+        let lines = kohtaamo::demo::job_postings(7, vacancies(), EMPLOYERS).join("\n");
         let (_, mut indexer) = SearchIndex::open(&dir.join("index"), store.clone()).expect("index");
-        indexer.sync().await.expect("index");
+        kohtaamo::import::import_vacancies_into(
+            &store,
+            lines.as_bytes(),
+            |_| {},
+            Some(&mut indexer),
+        )
+        .await
+        .expect("import");
         indexer.close().await;
         store.close().await;
     });

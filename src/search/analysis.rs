@@ -17,8 +17,8 @@
 //!
 //! User text never goes through a query parser: queries are built from analysed terms.
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, PreTokenizedString, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::Index;
 
@@ -366,21 +366,157 @@ struct VoikkoTerms {
 
 impl VoikkoTerms {
     fn of(&self, word: &str) -> Vec<String> {
-        let a = self.voikko.analyse(word);
-        match self.what {
-            Terms::Bases if a.known() => a.bases.clone(),
-            Terms::Bases => snowball_fi(word),
-            Terms::Parts => a.modifiers.iter().chain(&a.tails).cloned().collect(),
-            Terms::Roots => {
-                // A verb is its own root ("hitsata" meets "hitsaaja" -> "hitsata").
-                let mut out = a.roots.clone();
-                if a.classes.iter().any(|c| c == "teonsana") {
-                    out.extend(a.bases.iter().cloned());
-                }
-                out
+        voikko_terms(&self.voikko.analyse(word), word, self.what)
+    }
+}
+
+/// What Voikko's analysis `a` of `word` gives as terms of one kind.
+fn voikko_terms(a: &super::voikko::WordAnalysis, word: &str, what: Terms) -> Vec<String> {
+    match what {
+        Terms::Bases if a.known() => a.bases.clone(),
+        Terms::Bases => snowball_fi(word),
+        Terms::Parts => a.modifiers.iter().chain(&a.tails).cloned().collect(),
+        Terms::Roots => {
+            // A verb is its own root ("hitsata" meets "hitsaaja" -> "hitsata").
+            let mut out = a.roots.clone();
+            if a.classes.iter().any(|c| c == "teonsana") {
+                out.extend(a.bases.iter().cloned());
             }
+            out
         }
     }
+}
+
+/// The terms of one text for the three analysed fields of its language, from one pass over
+/// it: exactly what the field's registered analyzers ([`analyzers`]) make of the text, token
+/// for token, but each word is tokenised, lower-cased and looked up once instead of three
+/// times. Indexing gives these to tantivy as pre-tokenised text.
+pub struct FieldTerms {
+    /// Terms of the `words` analyzer (title and body fields).
+    pub words: PreTokenizedString,
+    /// Terms of the `parts` analyzer.
+    pub parts: PreTokenizedString,
+    /// Terms of the `roots` analyzer.
+    pub roots: PreTokenizedString,
+}
+
+/// See [`FieldTerms`].
+pub fn analyse_once(lang: Lang, analyser: Analyser, text: &str) -> FieldTerms {
+    let voikko = (lang == Lang::Fi && analyser == Analyser::Voikko)
+        .then(|| Voikko::get().ok())
+        .flatten();
+    let mut out = FieldTerms {
+        words: PreTokenizedString {
+            text: String::new(),
+            tokens: Vec::new(),
+        },
+        parts: PreTokenizedString {
+            text: String::new(),
+            tokens: Vec::new(),
+        },
+        roots: PreTokenizedString {
+            text: String::new(),
+            tokens: Vec::new(),
+        },
+    };
+    let at = |base: &Token, text: String| Token {
+        offset_from: base.offset_from,
+        offset_to: base.offset_to,
+        position: base.position,
+        text,
+        position_length: base.position_length,
+    };
+    // Under Voikko the base stream is the plain tokens; under Snowball it is the stems, which
+    // the parts and roots analyzers cut further.
+    with_base_analyzer(lang, voikko.is_some(), |analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if let Some(v) = voikko {
+                let terms = word_terms(v, &token.text);
+                for (out, terms) in [
+                    (&mut out.words.tokens, &terms.words),
+                    (&mut out.parts.tokens, &terms.parts),
+                    (&mut out.roots.tokens, &terms.roots),
+                ] {
+                    out.extend(terms.iter().map(|t| at(token, t.clone())));
+                }
+            } else {
+                out.words.tokens.push(token.clone());
+                out.parts.tokens.extend(
+                    CompoundParts
+                        .map(&token.text)
+                        .into_iter()
+                        .map(|t| at(token, t)),
+                );
+                out.roots
+                    .tokens
+                    .extend(stem_root(&token.text).map(|t| at(token, t)));
+            }
+        }
+    });
+    out
+}
+
+/// The three kinds of Voikko terms of one word form.
+struct WordTerms {
+    words: Vec<String>,
+    parts: Vec<String>,
+    roots: Vec<String>,
+}
+
+/// Distinct word forms whose terms a thread keeps before it empties its memo.
+const WORD_MEMO_LIMIT: usize = 200_000;
+
+/// [`WordTerms`] of a lower-cased word, from this thread's memo when it was seen before: a
+/// posting's words repeat across postings, and the memo spares the shared cache's lock and
+/// building the three lists again.
+fn word_terms(voikko: &Voikko, word: &str) -> std::rc::Rc<WordTerms> {
+    type Memo =
+        std::collections::HashMap<Box<str>, std::rc::Rc<WordTerms>, rustc_hash::FxBuildHasher>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+    }
+    MEMO.with(|cell| {
+        if let Some(t) = cell.borrow().get(word) {
+            return t.clone();
+        }
+        let a = voikko.analyse(word);
+        let terms = std::rc::Rc::new(WordTerms {
+            words: voikko_terms(&a, word, Terms::Bases),
+            parts: voikko_terms(&a, word, Terms::Parts),
+            roots: voikko_terms(&a, word, Terms::Roots),
+        });
+        let mut memo = cell.borrow_mut();
+        if memo.len() >= WORD_MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(word.into(), terms.clone());
+        terms
+    })
+}
+
+/// Runs `f` with this thread's base analyzer of `lang`: plain tokens (`voikko`) or stems.
+fn with_base_analyzer<R>(lang: Lang, voikko: bool, f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
+    thread_local! {
+        static BASE: std::cell::RefCell<Vec<((Lang, bool), TextAnalyzer)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BASE.with(|cell| {
+        let mut all = cell.borrow_mut();
+        let i = match all.iter().position(|(k, _)| *k == (lang, voikko)) {
+            Some(i) => i,
+            None => {
+                let analyzer = if voikko {
+                    tokens(lang).build()
+                } else {
+                    stemmed(lang).build()
+                };
+                all.push(((lang, voikko), analyzer));
+                all.len() - 1
+            }
+        };
+        f(&mut all[i].1)
+    })
 }
 
 /// Snowball's word family: a stem less its last letters (at least five kept), so that
@@ -696,6 +832,58 @@ mod tests {
     #[test]
     fn short_words_are_not_cut() {
         assert!(terms(&mut parts(Lang::Fi), "työ kone").is_empty());
+    }
+
+    /// (text, position, offsets) of every token, to compare two analyses token for token.
+    fn tokens_of(tokens: &[Token]) -> Vec<(String, usize, usize, usize)> {
+        tokens
+            .iter()
+            .map(|t| (t.text.clone(), t.position, t.offset_from, t.offset_to))
+            .collect()
+    }
+
+    fn analysed(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    /// One pass gives what the three registered analyzers give, for every language and both
+    /// Finnish analysers (Voikko where it is installed).
+    #[test]
+    fn one_pass_equals_the_three_analyzers() {
+        let texts = [
+            (
+                Lang::Fi,
+                "Haemme varastotyöntekijöitä ja trukinkuljettajaa Tampereelle; \
+              hitsaus, siivoojan työt, CE-kortti, 3-vuorotyö ja asiakaspalvelutehtävät.",
+            ),
+            (
+                Lang::Sv,
+                "Vi söker lagerarbetare och truckförare till vårt team i Vasa.",
+            ),
+            (
+                Lang::En,
+                "We are looking for warehouse workers and forklift drivers in Espoo.",
+            ),
+        ];
+        let mut analysers = vec![Analyser::Snowball];
+        if Voikko::get().is_ok() {
+            analysers.push(Analyser::Voikko);
+        }
+        for analyser in analysers {
+            for (lang, text) in texts {
+                let [mut w, mut p, mut r] = analyzers(lang, analyser);
+                let once = analyse_once(lang, analyser, text);
+                assert!(!once.words.tokens.is_empty());
+                assert_eq!(tokens_of(&once.words.tokens), analysed(&mut w, text));
+                assert_eq!(tokens_of(&once.parts.tokens), analysed(&mut p, text));
+                assert_eq!(tokens_of(&once.roots.tokens), analysed(&mut r, text));
+            }
+        }
     }
 
     #[test]

@@ -8,9 +8,13 @@ use tantivy::IndexWriter;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-use super::index::{document, employer_document, key_term};
+use super::analysis::Analyser;
+use super::index::{document, employer_document, key_term, Fields, IndexDoc};
 use super::{Result, SearchError, SearchIndex};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting, Store};
+
+/// The index writer, taking kohtaamo's documents.
+pub type Writer = IndexWriter<IndexDoc>;
 
 /// Changes applied per index commit while catching up.
 const BATCH: i64 = 2_000;
@@ -19,22 +23,36 @@ const BATCH: i64 = 2_000;
 /// import, another node).
 pub const DEFAULT_POLL: Duration = Duration::from_millis(500);
 
+/// Postings an import indexes between commits: a killed import loses at most this much index
+/// work (the next run reads it back from the change log).
+const WRITTEN_PER_COMMIT: usize = 250_000;
+
 /// Owns the index writer and applies database state to it.
 pub struct Indexer {
     store: Store,
     search: SearchIndex,
-    writer: Option<IndexWriter>,
+    writer: Option<Writer>,
     /// Last change-log sequence the committed index reflects; `None`: unknown, rebuild.
     applied: Option<i64>,
+    /// What an import handed over and is not committed yet ([`Indexer::index_written`]).
+    written: Written,
+}
+
+/// See [`Indexer::index_written`].
+#[derive(Default)]
+struct Written {
+    /// Last change-log sequence handed over.
+    through: Option<i64>,
+    /// Postings handed over since the last commit.
+    postings: usize,
+    /// Their employers, whose prospect documents change with them.
+    employers: BTreeSet<i64>,
+    /// The batch being analysed and added while the import writes the next one.
+    pending: Option<JoinHandle<(Writer, Result<()>)>>,
 }
 
 impl Indexer {
-    pub(super) fn new(
-        store: Store,
-        search: SearchIndex,
-        writer: IndexWriter,
-        created: bool,
-    ) -> Self {
+    pub(super) fn new(store: Store, search: SearchIndex, writer: Writer, created: bool) -> Self {
         let applied = if created {
             None
         } else {
@@ -53,6 +71,7 @@ impl Indexer {
             search,
             writer: Some(writer),
             applied,
+            written: Written::default(),
         }
     }
 
@@ -211,7 +230,104 @@ impl Indexer {
         Ok(total)
     }
 
-    fn take_writer(&mut self) -> Result<IndexWriter> {
+    /// Indexes postings an import has just written, without reading them back: `postings`
+    /// are the open ones as written, `replaced` the vacancies they replace, `changes` the
+    /// change-log rows of their transaction. The batch is analysed while the caller writes the
+    /// next one; [`Indexer::finish_written`] commits (and so does every
+    /// `WRITTEN_PER_COMMIT`-th posting). When anything else wrote to the change log since the
+    /// last batch, the index reads the changes back instead, as it does for any writer.
+    pub async fn index_written(
+        &mut self,
+        postings: Vec<IndexablePosting>,
+        replaced: Vec<i64>,
+        changes: (i64, i64),
+    ) -> Result<()> {
+        let (first, last) = changes;
+        if self.written.through.or(self.applied) != Some(first - 1) {
+            self.finish_written().await?;
+            self.catch_up().await?;
+            return Ok(());
+        }
+        self.wait_written().await?;
+        let writer = self.take_writer()?;
+        let fields = self.search.fields.clone();
+        let analyser = self.search.analyser;
+        self.written
+            .employers
+            .extend(postings.iter().map(|p| p.employer_id));
+        self.written.postings += postings.len();
+        self.written.through = Some(last);
+        self.written.pending = Some(tokio::task::spawn_blocking(move || {
+            for id in replaced {
+                writer.delete_term(key_term(&fields, Entity::Vacancy, id));
+            }
+            let mut result = Ok(());
+            for doc in documents(&fields, analyser, &postings, &[]) {
+                if let Err(e) = writer.add_document(doc) {
+                    result = Err(SearchError::from(e));
+                    break;
+                }
+            }
+            (writer, result)
+        }));
+        if self.written.postings >= WRITTEN_PER_COMMIT {
+            self.finish_written().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the batch being added; on failure the uncommitted work is dropped (the
+    /// change log still has it).
+    async fn wait_written(&mut self) -> Result<()> {
+        let Some(pending) = self.written.pending.take() else {
+            return Ok(());
+        };
+        let (writer, result) = pending
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))?;
+        match result {
+            Ok(()) => {
+                self.writer = Some(writer);
+                Ok(())
+            }
+            Err(e) => {
+                self.writer = Some(rollback(writer));
+                self.written = Written::default();
+                Err(e)
+            }
+        }
+    }
+
+    /// Commits what [`Indexer::index_written`] was given, with the prospect documents of the
+    /// employers it touched.
+    pub async fn finish_written(&mut self) -> Result<()> {
+        self.wait_written().await?;
+        let written = std::mem::take(&mut self.written);
+        let Some(through) = written.through else {
+            return Ok(());
+        };
+        let employers: Vec<i64> = written.employers.into_iter().collect();
+        let mut writer = self.take_writer()?;
+        for chunk in employers.chunks(BATCH as usize) {
+            let docs = match self.store.indexable_employers(chunk).await {
+                Ok(docs) => docs,
+                Err(e) => {
+                    self.writer = Some(rollback(writer));
+                    return Err(e.into());
+                }
+            };
+            for id in chunk {
+                writer.delete_term(key_term(&self.search.fields, Entity::Employer, *id));
+            }
+            writer = self.add_blocking(writer, Vec::new(), docs).await?;
+        }
+        let writer = self.commit_blocking(writer, through).await?;
+        self.writer = Some(writer);
+        self.set_applied(through);
+        Ok(())
+    }
+
+    fn take_writer(&mut self) -> Result<Writer> {
         self.writer
             .take()
             .ok_or_else(|| SearchError::Task("index writer lost after an earlier failure".into()))
@@ -219,16 +335,14 @@ impl Indexer {
 
     async fn add_blocking(
         &mut self,
-        writer: IndexWriter,
+        writer: Writer,
         postings: Vec<IndexablePosting>,
         employers: Vec<IndexableEmployer>,
-    ) -> Result<IndexWriter> {
+    ) -> Result<Writer> {
         let fields = self.search.fields.clone();
+        let analyser = self.search.analyser;
         let (writer, result) = tokio::task::spawn_blocking(move || {
-            let docs = postings
-                .iter()
-                .map(|p| document(&fields, p))
-                .chain(employers.iter().map(|e| employer_document(&fields, e)));
+            let docs = documents(&fields, analyser, &postings, &employers);
             let mut result = Ok(());
             for doc in docs {
                 if let Err(e) = writer.add_document(doc) {
@@ -249,7 +363,7 @@ impl Indexer {
         }
     }
 
-    async fn commit_blocking(&mut self, writer: IndexWriter, seq: i64) -> Result<IndexWriter> {
+    async fn commit_blocking(&mut self, writer: Writer, seq: i64) -> Result<Writer> {
         let reader = self.search.reader.clone();
         let (writer, result) = tokio::task::spawn_blocking(move || {
             let mut writer = writer;
@@ -275,13 +389,38 @@ impl Indexer {
 
     /// Waits for tantivy's merge threads and releases the writer (and its lock).
     pub async fn close(mut self) {
+        // A batch still being added is dropped with the writer: it was never committed.
+        let _ = self.wait_written().await;
         if let Some(writer) = self.writer.take() {
             let _ = tokio::task::spawn_blocking(move || writer.wait_merging_threads()).await;
         }
     }
 }
 
-fn rollback(mut writer: IndexWriter) -> IndexWriter {
+/// The documents of `postings` and `employers`, analysed on every core by rayon's pool, whose
+/// threads live on (and so do their memos of analysed words): analysis is most of the cost of
+/// indexing, and tantivy's own threads then only write postings lists.
+pub(super) fn documents(
+    fields: &Fields,
+    analyser: Analyser,
+    postings: &[IndexablePosting],
+    employers: &[IndexableEmployer],
+) -> Vec<IndexDoc> {
+    use rayon::prelude::*;
+    let mut docs: Vec<IndexDoc> = postings
+        .par_iter()
+        .with_min_len(32)
+        .map(|p| document(fields, analyser, p))
+        .collect();
+    docs.extend(
+        employers
+            .iter()
+            .map(|e| employer_document(fields, analyser, e)),
+    );
+    docs
+}
+
+fn rollback(mut writer: Writer) -> Writer {
     if let Err(e) = writer.rollback() {
         tracing::error!(error = %e, "index rollback failed");
     }

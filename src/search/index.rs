@@ -2,11 +2,12 @@
 
 use std::path::Path;
 
+use tantivy::schema::{Document, OwnedValue};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
     INDEXED, STORED, STRING,
 };
-use tantivy::{doc, Index, TantivyDocument, Term};
+use tantivy::{Index, Term};
 
 use super::analysis::{self, detect_language, Analyser, Lang, NAME_ANALYZER};
 use super::{Result, SearchError};
@@ -262,6 +263,34 @@ fn clear_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A document as the index writer takes it: its field values in order. Analysed texts go in
+/// as pre-tokenised values and stay as they are (tantivy's own document type would write
+/// them to JSON and read them back).
+#[derive(Debug, Default)]
+pub struct IndexDoc(Vec<(Field, OwnedValue)>);
+
+impl IndexDoc {
+    fn add(&mut self, field: Field, value: impl Into<OwnedValue>) {
+        self.0.push((field, value.into()));
+    }
+}
+
+fn field_value(entry: &(Field, OwnedValue)) -> (Field, &OwnedValue) {
+    (entry.0, &entry.1)
+}
+
+impl Document for IndexDoc {
+    type Value<'a> = &'a OwnedValue;
+    type FieldsValuesIter<'a> = std::iter::Map<
+        std::slice::Iter<'a, (Field, OwnedValue)>,
+        fn(&'a (Field, OwnedValue)) -> (Field, &'a OwnedValue),
+    >;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.0.iter().map(field_value)
+    }
+}
+
 /// The key a posting is stored under.
 pub fn key(kind: Entity, id: i64) -> String {
     let k = match kind {
@@ -278,8 +307,28 @@ pub fn key_term(fields: &Fields, kind: Entity, id: i64) -> Term {
     Term::from_field_text(fields.key, &key(kind, id))
 }
 
+/// Adds the analysed title and text of a document in `lang`: the title to the title field,
+/// the text to the body, and both to the parts and roots fields, each text analysed once.
+fn add_texts(
+    d: &mut IndexDoc,
+    lf: LangFields,
+    lang: Lang,
+    analyser: Analyser,
+    title: &str,
+    text: &str,
+) {
+    let title = analysis::analyse_once(lang, analyser, title);
+    let text = analysis::analyse_once(lang, analyser, text);
+    d.add(lf.title, title.words);
+    d.add(lf.body, text.words);
+    d.add(lf.parts, title.parts);
+    d.add(lf.parts, text.parts);
+    d.add(lf.roots, title.roots);
+    d.add(lf.roots, text.roots);
+}
+
 /// Builds the document of an open posting.
-pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
+pub fn document(fields: &Fields, analyser: Analyser, p: &IndexablePosting) -> IndexDoc {
     let lang = p
         .language
         .as_deref()
@@ -290,26 +339,23 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         Entity::Task => ("task", KIND_TASK),
         _ => ("vacancy", KIND_VACANCY),
     };
-    let mut d = doc!(
-        fields.key => key(p.kind, p.id),
-        fields.kind => kind,
-        fields.id => p.id as u64,
-        fields.employer_id => p.employer_id as u64,
-        fields.employer => p.employer.as_str(),
-        fields.title => p.title.as_str(),
-        fields.description => p.description.as_str(),
-        fields.lang => lang.code(),
-        fields.posted => p.date_posted.timestamp(),
-        lf.title => p.title.as_str(),
-        lf.body => p.description.as_str(),
-        lf.parts => p.title.as_str(),
-        lf.parts => p.description.as_str(),
-        lf.roots => p.title.as_str(),
-        lf.roots => p.description.as_str(),
-        fields.kind_code => kind_code,
-        fields.lang_code => lang_code(lang),
-        fields.place => p.municipality.as_deref().map(place_key).unwrap_or(0),
+    let mut d = IndexDoc::default();
+    d.add(fields.key, key(p.kind, p.id));
+    d.add(fields.kind, kind);
+    d.add(fields.id, p.id as u64);
+    d.add(fields.employer_id, p.employer_id as u64);
+    d.add(fields.employer, p.employer.as_str());
+    d.add(fields.title, p.title.as_str());
+    d.add(fields.description, p.description.as_str());
+    d.add(fields.lang, lang.code());
+    d.add(fields.posted, p.date_posted.timestamp());
+    d.add(fields.kind_code, kind_code);
+    d.add(fields.lang_code, lang_code(lang));
+    d.add(
+        fields.place,
+        p.municipality.as_deref().map(place_key).unwrap_or(0),
     );
+    add_texts(&mut d, lf, lang, analyser, &p.title, &p.description);
     // The given code, or the best inferred occupation when it is sure enough.
     let occupations: Vec<&crate::domain::OccupationGuess> = p
         .occupations
@@ -321,25 +367,25 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         .as_deref()
         .map(|c| (c, 1.0))
         .or_else(|| occupations.first().map(|o| (o.code.as_str(), o.confidence)));
-    d.add_u64(fields.isco, isco_code(top.map(|t| t.0)));
-    d.add_f64(fields.isco_confidence, top.map_or(0.0, |t| t.1));
-    d.add_i64(
+    d.add(fields.isco, isco_code(top.map(|t| t.0)));
+    d.add(fields.isco_confidence, top.map_or(0.0, |t| t.1));
+    d.add(
         fields.valid_through,
         p.valid_through.map_or(i64::MAX, |t| t.timestamp()),
     );
-    d.add_u64(
+    d.add(
         fields.signals,
         super::signals::read(&format!("{} {}", p.title, p.description)).0,
     );
     if let Some(ext) = &p.external_id {
-        d.add_text(fields.external_id, ext);
+        d.add(fields.external_id, ext.as_str());
     }
     if let Some(m) = &p.municipality {
-        d.add_text(fields.municipality, m);
-        d.add_text(fields.municipality_key, m.to_lowercase());
+        d.add(fields.municipality, m.as_str());
+        d.add(fields.municipality_key, m.to_lowercase());
     }
     if let Some((code, _)) = top {
-        d.add_text(fields.occupation_code, code);
+        d.add(fields.occupation_code, code);
     }
     let mut groups: Vec<&str> = p.occupation_code.iter().map(|c| c.as_str()).collect();
     groups.extend(occupations.iter().map(|o| o.code.as_str()));
@@ -349,22 +395,22 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> TantivyDocument {
         for n in 1..=group.len() {
             if !indexed.contains(&&group[..n]) {
                 indexed.push(&group[..n]);
-                d.add_text(fields.occupation, &group[..n]);
+                d.add(fields.occupation, &group[..n]);
             }
         }
     }
     if let Some(h) = p.hours_min {
-        d.add_f64(fields.hours_min, h);
+        d.add(fields.hours_min, h);
     }
     if let Some(h) = p.hours_max {
-        d.add_f64(fields.hours_max, h);
+        d.add(fields.hours_max, h);
     }
     for a in &p.adjustments_offered {
-        d.add_text(fields.adjustments, a);
-        d.add_text(fields.adjustments_text, a);
+        d.add(fields.adjustments, a.as_str());
+        d.add(fields.adjustments_text, a.as_str());
     }
     if let Some(h) = p.estimated_hours {
-        d.add_f64(fields.estimated_hours, h);
+        d.add(fields.estimated_hours, h);
     }
     d
 }
@@ -419,38 +465,43 @@ pub fn place_key(name: &str) -> u64 {
 
 /// Builds the document of an employer prospect: its name, line of work and the titles of its
 /// postings, searchable like a posting of kind `employer`.
-pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> TantivyDocument {
+pub fn employer_document(fields: &Fields, analyser: Analyser, e: &IndexableEmployer) -> IndexDoc {
     let text = std::iter::once(e.industry.clone().unwrap_or_default())
         .chain(e.titles.iter().cloned())
         .collect::<Vec<_>>()
         .join(". ");
     let lang = detect_language(&text);
     let lf = fields.of(lang);
-    let mut d = doc!(
-        fields.key => key(Entity::Employer, e.id),
-        fields.kind => "employer",
-        fields.id => e.id as u64,
-        fields.employer_id => e.id as u64,
-        fields.employer => e.name.as_str(),
-        fields.title => e.name.as_str(),
-        fields.description => text.as_str(),
-        fields.lang => lang.code(),
-        fields.posted => e.last_active.timestamp(),
-        lf.title => e.industry.as_deref().unwrap_or_default(),
-        lf.body => text.as_str(),
-        lf.parts => text.as_str(),
-        lf.roots => text.as_str(),
-        fields.kind_code => KIND_EMPLOYER,
-        fields.lang_code => lang_code(lang),
-        fields.isco => 0u64,
-        fields.isco_confidence => 0.0f64,
-        fields.signals => 0u64,
-        fields.valid_through => i64::MAX,
-        fields.place => e.municipality.as_deref().map(place_key).unwrap_or(0),
+    let mut d = IndexDoc::default();
+    d.add(fields.key, key(Entity::Employer, e.id));
+    d.add(fields.kind, "employer");
+    d.add(fields.id, e.id as u64);
+    d.add(fields.employer_id, e.id as u64);
+    d.add(fields.employer, e.name.as_str());
+    d.add(fields.title, e.name.as_str());
+    d.add(fields.description, text.as_str());
+    d.add(fields.lang, lang.code());
+    d.add(fields.posted, e.last_active.timestamp());
+    d.add(fields.kind_code, KIND_EMPLOYER);
+    d.add(fields.lang_code, lang_code(lang));
+    d.add(fields.isco, 0u64);
+    d.add(fields.isco_confidence, 0.0f64);
+    d.add(fields.signals, 0u64);
+    d.add(fields.valid_through, i64::MAX);
+    d.add(
+        fields.place,
+        e.municipality.as_deref().map(place_key).unwrap_or(0),
     );
+    // The line of work is the title; the text holds it and the titles.
+    let industry = analysis::analyse_once(lang, analyser, e.industry.as_deref().unwrap_or(""));
+    let all = analysis::analyse_once(lang, analyser, &text);
+    d.add(lf.title, industry.words);
+    d.add(lf.body, all.words);
+    d.add(lf.parts, all.parts);
+    d.add(lf.roots, all.roots);
     if let Some(m) = &e.municipality {
-        d.add_text(fields.municipality, m);
-        d.add_text(fields.municipality_key, m.to_lowercase());
+        d.add(fields.municipality, m.as_str());
+        d.add(fields.municipality_key, m.to_lowercase());
     }
     d
 }

@@ -17,7 +17,7 @@ pub mod voikko;
 
 use std::path::Path;
 
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::store::Entity;
 
@@ -130,7 +130,7 @@ impl SearchIndex {
         analyser: Analyser,
     ) -> Result<(SearchIndex, Indexer)> {
         let (index, fields, created) = index::open_or_create(dir, analyser)?;
-        let writer: IndexWriter = match index.writer(WRITER_HEAP_BYTES) {
+        let writer: follower::Writer = match index.writer(WRITER_HEAP_BYTES) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => {
                 return Err(SearchError::Locked(dir.display().to_string()))

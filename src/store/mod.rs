@@ -31,7 +31,9 @@ pub use clients::CASELOAD_LIST;
 pub use imports::{ImportCounts, ImportKind, ImportTotals};
 pub use impressions::{Impression, LabelledImpression};
 pub use matching::OccupationRow;
-pub use postings::{ImportOutcome, IndexableEmployer, IndexablePosting, Page};
+pub use postings::{
+    ImportOutcome, ImportedBatch, ImportedVacancy, IndexableEmployer, IndexablePosting, Page,
+};
 pub use reference::MunicipalityRow;
 pub use sessions::{NewSession, SessionRecord};
 pub use users::{hash_token, token_prefix, NewAccount, TOKEN_PREFIX_CHARS};

@@ -1,5 +1,7 @@
 //! Vacancies and subcontracting tasks.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
@@ -28,6 +30,26 @@ pub enum ImportOutcome {
     Inserted,
     /// An existing vacancy (same external id) was updated.
     Updated,
+}
+
+/// One imported line: the vacancy's id and whether it was new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedVacancy {
+    /// The vacancy's id.
+    pub id: i64,
+    /// Inserted or updated.
+    pub outcome: ImportOutcome,
+}
+
+/// What storing one batch of an import did.
+#[derive(Debug, Clone)]
+pub struct ImportedBatch {
+    /// One row per line of the batch, in its order.
+    pub rows: Vec<ImportedVacancy>,
+    /// The first and last change-log sequence the batch wrote (nothing else is between).
+    pub changes: Option<(i64, i64)>,
+    /// When it was written (the posting date of a line without one).
+    pub at: DateTime<Utc>,
 }
 
 /// What the search index needs of an open posting.
@@ -70,7 +92,7 @@ pub struct IndexablePosting {
 }
 
 /// What the search index needs of an employer (for employer prospects): its line of work and
-/// the titles of everything it has posted, open or closed.
+/// the titles of its latest postings, open or closed.
 #[derive(Debug, Clone)]
 pub struct IndexableEmployer {
     /// Id.
@@ -81,7 +103,7 @@ pub struct IndexableEmployer {
     pub industry: Option<String>,
     /// Municipality.
     pub municipality: Option<String>,
-    /// Titles of its postings, newest first, at most 50.
+    /// Distinct titles of its latest postings, newest first, at most 50.
     pub titles: Vec<String>,
     /// When it last posted (or joined the register).
     pub last_active: DateTime<Utc>,
@@ -328,6 +350,130 @@ async fn update_vacancy_row(
     append(conn, Entity::Vacancy, id, "update", at).await
 }
 
+/// Latest postings of each kind read for an employer's prospect document.
+const EMPLOYER_POSTINGS_READ: i64 = 200;
+/// Distinct titles of those kept in the document.
+const EMPLOYER_TITLES: usize = 50;
+
+/// Rows per multi-row INSERT of an import (20 values each, far below SQLite's limit).
+const INSERT_ROWS: usize = 100;
+
+/// Inserts the vacancies of `batch` at `which` in one statement, logs each as created, and
+/// records their ids in `rows`.
+async fn insert_vacancies(
+    conn: &mut SqliteConnection,
+    batch: &[(String, VacancyDraft)],
+    which: &[usize],
+    rows: &mut [Option<ImportedVacancy>],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if which.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO vacancies (employer_id, external_id, title, description, location, \
+         municipality, occupation_code, hours_min, hours_max, employment_type, language, \
+         valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
+         occupations, status, created_by, created_at, updated_at) VALUES {} RETURNING id",
+        vec![
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?)";
+            which.len()
+        ]
+        .join(", ")
+    );
+    let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql));
+    for &i in which {
+        let d = &batch[i].1;
+        q = q
+            .bind(d.employer_id)
+            .bind(d.external_id.clone())
+            .bind(d.title.clone())
+            .bind(d.description.clone())
+            .bind(d.location.clone())
+            .bind(d.municipality.clone())
+            .bind(d.occupation_code.as_ref().map(|c| c.as_str().to_string()))
+            .bind(d.hours_per_week.and_then(|h| h.min))
+            .bind(d.hours_per_week.and_then(|h| h.max))
+            .bind(d.employment_type.map(|t| t.as_str()))
+            .bind(d.language.as_ref().map(|l| l.as_str().to_string()))
+            .bind(d.valid_through)
+            .bind(d.date_posted.unwrap_or(at))
+            .bind(d.wage_subsidy_ok)
+            .bind(d.work_trial_ok)
+            .bind(serde_json::to_string(&d.adjustments_offered).expect("strings serialize"))
+            .bind(occupations_json(&d.occupations))
+            .bind(at)
+            .bind(at);
+    }
+    let mut ids: Vec<i64> = q
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    ids.sort_unstable();
+    // Rows of one INSERT get consecutive ids in the order of its VALUES (the transaction
+    // holds the write lock); anything else would pair lines with the wrong ids.
+    let (first, last) = (ids[0], ids[ids.len() - 1]);
+    if ids.len() != which.len() || last - first + 1 != which.len() as i64 {
+        return Err(StoreError::Corrupt(format!(
+            "an import of {} vacancies got ids {first}..={last}",
+            which.len()
+        )));
+    }
+    for (&i, id) in which.iter().zip(ids) {
+        rows[i] = Some(ImportedVacancy {
+            id,
+            outcome: ImportOutcome::Inserted,
+        });
+    }
+    sqlx::query(
+        "INSERT INTO change_log (entity, entity_id, op, at) \
+         SELECT 'vacancy', id, 'create', ? FROM vacancies WHERE id BETWEEN ? AND ? ORDER BY id",
+    )
+    .bind(at)
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// `(key, id)` rows of `sql` (a query with one `IN ({})` list) for each distinct key.
+async fn ids_by_key<'a>(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    keys: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, i64>> {
+    let wanted: Vec<&str> = keys.collect::<BTreeSet<_>>().into_iter().collect();
+    let mut found = HashMap::new();
+    for chunk in wanted.chunks(500) {
+        let sql = sql.replace("{}", &placeholders(chunk.len()));
+        let mut q = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
+        for key in chunk {
+            q = q.bind(*key);
+        }
+        found.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
+}
+
+/// Employer ids by name, adding the employers not yet in the register.
+async fn employer_ids_by_name<'a>(
+    conn: &mut SqliteConnection,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Result<HashMap<String, i64>> {
+    let sql = "SELECT name, MIN(id) FROM employers WHERE name IN ({}) GROUP BY name";
+    let mut found = ids_by_key(conn, sql, names.clone()).await?;
+    for name in names {
+        if !found.contains_key(name) {
+            let id = employer_id_by_name(conn, name).await?;
+            found.insert(name.to_string(), id);
+        }
+    }
+    Ok(found)
+}
+
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
@@ -481,34 +627,83 @@ impl Store {
     pub async fn import_vacancies(
         &self,
         batch: &mut [(String, VacancyDraft)],
-    ) -> Result<Vec<ImportOutcome>> {
+    ) -> Result<ImportedBatch> {
+        let at = now();
         let mut tx = self.write_tx().await?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for (employer, draft) in batch.iter_mut() {
-            draft.employer_id = employer_id_by_name(&mut tx, employer).await?;
-            let existing: Option<(i64,)> = match &draft.external_id {
-                Some(ext) => {
-                    sqlx::query_as("SELECT id FROM vacancies WHERE external_id = ?")
-                        .bind(ext)
-                        .fetch_optional(&mut *tx)
-                        .await?
+        // Nobody else writes while this transaction holds the write lock: the change-log rows
+        // after `before` are this batch's.
+        let (before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM change_log")
+            .fetch_one(&mut *tx)
+            .await?;
+        let employers =
+            employer_ids_by_name(&mut tx, batch.iter().map(|(e, _)| e.as_str())).await?;
+        let mut existing = ids_by_key(
+            &mut tx,
+            "SELECT external_id, id FROM vacancies WHERE external_id IN ({})",
+            batch.iter().filter_map(|(_, d)| d.external_id.as_deref()),
+        )
+        .await?;
+        let mut rows: Vec<Option<ImportedVacancy>> = vec![None; batch.len()];
+        // Lines waiting to be inserted together (indexes into `batch`).
+        let mut queued: Vec<usize> = Vec::new();
+        for i in 0..batch.len() {
+            let (employer, draft) = &mut batch[i];
+            draft.employer_id = employers[employer.as_str()];
+            let id = draft
+                .external_id
+                .as_ref()
+                .and_then(|e| existing.get(e))
+                .copied();
+            let queued_twice = id.is_none()
+                && draft.external_id.is_some()
+                && queued
+                    .iter()
+                    .any(|&q| batch[q].1.external_id == batch[i].1.external_id);
+            if queued_twice {
+                // The same identifier twice in a batch: the later line updates the earlier.
+                insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
+                for &q in &queued {
+                    if let (Some(ext), Some(r)) = (&batch[q].1.external_id, &rows[q]) {
+                        existing.insert(ext.clone(), r.id);
+                    }
                 }
-                None => None,
-            };
-            match existing {
-                Some((id,)) => {
+                queued.clear();
+            }
+            let (_, draft) = &batch[i];
+            match draft
+                .external_id
+                .as_ref()
+                .and_then(|e| existing.get(e))
+                .copied()
+            {
+                Some(id) => {
                     // A re-imported ad is live again at its source: reopen it.
                     update_vacancy_row(&mut tx, id, draft, true).await?;
-                    outcomes.push(ImportOutcome::Updated);
+                    rows[i] = Some(ImportedVacancy {
+                        id,
+                        outcome: ImportOutcome::Updated,
+                    });
                 }
-                None => {
-                    insert_vacancy(&mut tx, draft, None).await?;
-                    outcomes.push(ImportOutcome::Inserted);
-                }
+                None => queued.push(i),
+            }
+            if queued.len() >= INSERT_ROWS {
+                insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
+                queued.clear();
             }
         }
+        insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
+        let (after,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM change_log")
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(outcomes)
+        Ok(ImportedBatch {
+            rows: rows
+                .into_iter()
+                .map(|r| r.expect("every line was inserted or updated"))
+                .collect(),
+            changes: (after > before).then_some((before + 1, after)),
+            at,
+        })
     }
 
     /// Stores a new subcontracting task.
@@ -663,7 +858,8 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.into_posting(kind)).collect())
     }
 
-    /// Employers among `ids`, with the titles of their postings (for employer prospects).
+    /// Employers among `ids`, with the distinct titles of their latest postings (for employer
+    /// prospects).
     pub async fn indexable_employers(&self, ids: &[i64]) -> Result<Vec<IndexableEmployer>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -679,43 +875,39 @@ impl Store {
             q = q.bind(id);
         }
         let employers = q.fetch_all(&self.pool).await?;
-        let sql = format!(
-            "SELECT employer_id, title, date_posted FROM ( \
-               SELECT employer_id, title, date_posted FROM vacancies WHERE employer_id IN ({0}) \
-               UNION ALL SELECT employer_id, title, created_at FROM tasks WHERE employer_id IN ({0})) \
-             ORDER BY date_posted DESC",
-            placeholders(ids.len())
-        );
-        let mut q = sqlx::query_as::<_, (i64, String, DateTime<Utc>)>(AssertSqlSafe(sql));
-        for id in ids.iter().chain(ids.iter()) {
-            q = q.bind(id);
+        let mut out = Vec::with_capacity(employers.len());
+        for (id, name, industry, municipality, created_at) in employers {
+            // The latest postings only, by the (employer, date) indexes: a large employer's
+            // thousands of postings are never read for its prospect document.
+            let latest: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
+                "SELECT title, at FROM ( \
+                   SELECT * FROM (SELECT title, date_posted AS at FROM vacancies \
+                     WHERE employer_id = ?1 ORDER BY date_posted DESC LIMIT ?2) \
+                   UNION ALL SELECT * FROM (SELECT title, created_at AS at FROM tasks \
+                     WHERE employer_id = ?1 ORDER BY created_at DESC LIMIT ?2)) \
+                 ORDER BY at DESC",
+            )
+            .bind(id)
+            .bind(EMPLOYER_POSTINGS_READ)
+            .fetch_all(&self.pool)
+            .await?;
+            let last_active = latest.first().map_or(created_at, |(_, at)| *at);
+            let mut seen: Vec<String> = Vec::new();
+            for (title, _) in latest {
+                if seen.len() < EMPLOYER_TITLES && !seen.contains(&title) {
+                    seen.push(title);
+                }
+            }
+            out.push(IndexableEmployer {
+                id,
+                name,
+                industry,
+                municipality,
+                titles: seen,
+                last_active,
+            });
         }
-        let titles = q.fetch_all(&self.pool).await?;
-        Ok(employers
-            .into_iter()
-            .map(|(id, name, industry, municipality, created_at)| {
-                let mine = titles.iter().filter(|(e, _, _)| *e == id);
-                let last_active = mine
-                    .clone()
-                    .map(|(_, _, at)| *at)
-                    .max()
-                    .unwrap_or(created_at);
-                let mut seen: Vec<String> = Vec::new();
-                for (_, title, _) in mine {
-                    if seen.len() < 50 && !seen.contains(title) {
-                        seen.push(title.clone());
-                    }
-                }
-                IndexableEmployer {
-                    id,
-                    name,
-                    industry,
-                    municipality,
-                    titles: seen,
-                    last_active,
-                }
-            })
-            .collect())
+        Ok(out)
     }
 
     /// Title, text and given code of every posting of `kind` above id `after` (ascending, at
