@@ -17,8 +17,8 @@
 //!
 //! User text never goes through a query parser: queries are built from analysed terms.
 use tantivy::tokenizer::{
-    Language, LowerCaser, PreTokenizedString, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::Index;
 
@@ -122,6 +122,21 @@ impl Lang {
             Lang::Fi => "kohtaamo_parts_fi",
             Lang::Sv => "kohtaamo_parts_sv",
             Lang::En => "kohtaamo_parts_en",
+        }
+    }
+
+    /// Name of the index writer's analyzer of a field kind ([`IndexAnalyzer`]).
+    pub fn index_analyzer(self, kind: FieldKind) -> &'static str {
+        match (self, kind) {
+            (Lang::Fi, FieldKind::Words) => "kohtaamo_index_words_fi",
+            (Lang::Sv, FieldKind::Words) => "kohtaamo_index_words_sv",
+            (Lang::En, FieldKind::Words) => "kohtaamo_index_words_en",
+            (Lang::Fi, FieldKind::Parts) => "kohtaamo_index_parts_fi",
+            (Lang::Sv, FieldKind::Parts) => "kohtaamo_index_parts_sv",
+            (Lang::En, FieldKind::Parts) => "kohtaamo_index_parts_en",
+            (Lang::Fi, FieldKind::Roots) => "kohtaamo_index_roots_fi",
+            (Lang::Sv, FieldKind::Roots) => "kohtaamo_index_roots_sv",
+            (Lang::En, FieldKind::Roots) => "kohtaamo_index_roots_en",
         }
     }
 
@@ -299,6 +314,16 @@ pub fn register(index: &Index, analyser: Analyser) {
         tokenizers.register(lang.words_analyzer(), w);
         tokenizers.register(lang.parts_analyzer(), p);
         tokenizers.register(lang.roots_analyzer(), r);
+        for kind in [FieldKind::Words, FieldKind::Parts, FieldKind::Roots] {
+            tokenizers.register(
+                lang.index_analyzer(kind),
+                TextAnalyzer::from(IndexAnalyzer {
+                    lang,
+                    analyser,
+                    kind,
+                }),
+            );
+        }
     }
     tokenizers.register(
         NAME_ANALYZER,
@@ -390,14 +415,14 @@ fn voikko_terms(a: &super::voikko::WordAnalysis, word: &str, what: Terms) -> Vec
 /// The terms of one text for the three analysed fields of its language, from one pass over
 /// it: exactly what the field's registered analyzers ([`analyzers`]) make of the text, token
 /// for token, but each word is tokenised, lower-cased and looked up once instead of three
-/// times. Indexing gives these to tantivy as pre-tokenised text.
+/// times.
 pub struct FieldTerms {
     /// Terms of the `words` analyzer (title and body fields).
-    pub words: PreTokenizedString,
+    pub words: Vec<Token>,
     /// Terms of the `parts` analyzer.
-    pub parts: PreTokenizedString,
+    pub parts: Vec<Token>,
     /// Terms of the `roots` analyzer.
-    pub roots: PreTokenizedString,
+    pub roots: Vec<Token>,
 }
 
 /// See [`FieldTerms`].
@@ -406,18 +431,9 @@ pub fn analyse_once(lang: Lang, analyser: Analyser, text: &str) -> FieldTerms {
         .then(|| Voikko::get().ok())
         .flatten();
     let mut out = FieldTerms {
-        words: PreTokenizedString {
-            text: String::new(),
-            tokens: Vec::new(),
-        },
-        parts: PreTokenizedString {
-            text: String::new(),
-            tokens: Vec::new(),
-        },
-        roots: PreTokenizedString {
-            text: String::new(),
-            tokens: Vec::new(),
-        },
+        words: Vec::new(),
+        parts: Vec::new(),
+        roots: Vec::new(),
     };
     let at = |base: &Token, text: String| Token {
         offset_from: base.offset_from,
@@ -434,27 +450,136 @@ pub fn analyse_once(lang: Lang, analyser: Analyser, text: &str) -> FieldTerms {
             if let Some(v) = voikko {
                 let terms = word_terms(v, &token.text);
                 for (out, terms) in [
-                    (&mut out.words.tokens, &terms.words),
-                    (&mut out.parts.tokens, &terms.parts),
-                    (&mut out.roots.tokens, &terms.roots),
+                    (&mut out.words, &terms.words),
+                    (&mut out.parts, &terms.parts),
+                    (&mut out.roots, &terms.roots),
                 ] {
                     out.extend(terms.iter().map(|t| at(token, t.clone())));
                 }
             } else {
-                out.words.tokens.push(token.clone());
-                out.parts.tokens.extend(
+                out.words.push(token.clone());
+                out.parts.extend(
                     CompoundParts
                         .map(&token.text)
                         .into_iter()
                         .map(|t| at(token, t)),
                 );
                 out.roots
-                    .tokens
                     .extend(stem_root(&token.text).map(|t| at(token, t)));
             }
         }
     });
     out
+}
+
+/// Which of a language's three analysed fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Title and body: words.
+    Words,
+    /// Compound parts.
+    Parts,
+    /// Word families.
+    Roots,
+}
+
+/// The analyzer the index writer uses for one field kind: the same terms as the registered
+/// analyzer of that kind, but a text is analysed once for all three kinds. The writer analyses
+/// a document's title and text for the words field, then again for the parts and roots
+/// fields; this analyzer keeps each text's [`FieldTerms`] on the thread until every kind has
+/// taken its terms, so the second and third pass cost nothing. Queries use the plain
+/// analyzers, which compute only what they are asked for.
+#[derive(Clone)]
+pub struct IndexAnalyzer {
+    lang: Lang,
+    analyser: Analyser,
+    kind: FieldKind,
+}
+
+/// Texts a thread keeps analysed while their other kinds are still to be taken.
+const ANALYSED_TEXTS_KEPT: usize = 6;
+
+struct AnalysedText {
+    lang: Lang,
+    analyser: Analyser,
+    text: String,
+    /// Words, parts, roots; `None` once taken.
+    terms: [Option<Vec<Token>>; 3],
+}
+
+impl IndexAnalyzer {
+    fn take(&self, text: &str) -> Vec<Token> {
+        thread_local! {
+            static KEPT: std::cell::RefCell<Vec<AnalysedText>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let slot = self.kind as usize;
+        KEPT.with(|cell| {
+            let mut kept = cell.borrow_mut();
+            let found = kept.iter().position(|a| {
+                a.terms[slot].is_some()
+                    && a.lang == self.lang
+                    && a.analyser == self.analyser
+                    && a.text == text
+            });
+            if let Some(i) = found {
+                let terms = kept[i].terms[slot].take().expect("checked");
+                if kept[i].terms.iter().all(Option::is_none) {
+                    kept.remove(i);
+                }
+                return terms;
+            }
+            let FieldTerms {
+                words,
+                parts,
+                roots,
+            } = analyse_once(self.lang, self.analyser, text);
+            let mut terms = [Some(words), Some(parts), Some(roots)];
+            let mine = terms[slot].take().expect("just made");
+            if kept.len() >= ANALYSED_TEXTS_KEPT {
+                kept.remove(0);
+            }
+            kept.push(AnalysedText {
+                lang: self.lang,
+                analyser: self.analyser,
+                text: text.to_string(),
+                terms,
+            });
+            mine
+        })
+    }
+}
+
+impl Tokenizer for IndexAnalyzer {
+    type TokenStream<'a> = TokensOf;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensOf {
+        TokensOf {
+            tokens: self.take(text),
+            next: 0,
+        }
+    }
+}
+
+/// A token stream over terms already made.
+pub struct TokensOf {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for TokensOf {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
 }
 
 /// The three kinds of Voikko terms of one word form.
@@ -878,10 +1003,27 @@ mod tests {
             for (lang, text) in texts {
                 let [mut w, mut p, mut r] = analyzers(lang, analyser);
                 let once = analyse_once(lang, analyser, text);
-                assert!(!once.words.tokens.is_empty());
-                assert_eq!(tokens_of(&once.words.tokens), analysed(&mut w, text));
-                assert_eq!(tokens_of(&once.parts.tokens), analysed(&mut p, text));
-                assert_eq!(tokens_of(&once.roots.tokens), analysed(&mut r, text));
+                assert!(!once.words.is_empty());
+                assert_eq!(tokens_of(&once.words), analysed(&mut w, text));
+                assert_eq!(tokens_of(&once.parts), analysed(&mut p, text));
+                assert_eq!(tokens_of(&once.roots), analysed(&mut r, text));
+                // The writer's analyzers, in the writer's order (every text for words, then
+                // for parts, then for roots) and again: each gives its kind's terms.
+                let mut index =
+                    [FieldKind::Words, FieldKind::Parts, FieldKind::Roots].map(|kind| {
+                        TextAnalyzer::from(IndexAnalyzer {
+                            lang,
+                            analyser,
+                            kind,
+                        })
+                    });
+                for _ in 0..2 {
+                    for (analyzer, plain) in index.iter_mut().zip([&mut w, &mut p, &mut r]) {
+                        for text in [text, "Toinen teksti: siivooja ja kokki."] {
+                            assert_eq!(analysed(analyzer, text), analysed(plain, text));
+                        }
+                    }
+                }
             }
         }
     }

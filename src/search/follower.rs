@@ -8,7 +8,6 @@ use tantivy::IndexWriter;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-use super::analysis::Analyser;
 use super::index::{document, employer_document, key_term, Fields, IndexDoc};
 use super::{Result, SearchError, SearchIndex};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting, Store};
@@ -251,7 +250,6 @@ impl Indexer {
         self.wait_written().await?;
         let writer = self.take_writer()?;
         let fields = self.search.fields.clone();
-        let analyser = self.search.analyser;
         self.written
             .employers
             .extend(postings.iter().map(|p| p.employer_id));
@@ -262,7 +260,7 @@ impl Indexer {
                 writer.delete_term(key_term(&fields, Entity::Vacancy, id));
             }
             let mut result = Ok(());
-            for doc in documents(&fields, analyser, &postings, &[]) {
+            for doc in documents(&fields, &postings, &[]) {
                 if let Err(e) = writer.add_document(doc) {
                     result = Err(SearchError::from(e));
                     break;
@@ -340,9 +338,8 @@ impl Indexer {
         employers: Vec<IndexableEmployer>,
     ) -> Result<Writer> {
         let fields = self.search.fields.clone();
-        let analyser = self.search.analyser;
         let (writer, result) = tokio::task::spawn_blocking(move || {
-            let docs = documents(&fields, analyser, &postings, &employers);
+            let docs = documents(&fields, &postings, &employers);
             let mut result = Ok(());
             for doc in docs {
                 if let Err(e) = writer.add_document(doc) {
@@ -397,27 +394,18 @@ impl Indexer {
     }
 }
 
-/// The documents of `postings` and `employers`, analysed on every core by rayon's pool, whose
-/// threads live on (and so do their memos of analysed words): analysis is most of the cost of
-/// indexing, and tantivy's own threads then only write postings lists.
+/// The documents of `postings` and `employers`. Building them is cheap: tantivy's indexing
+/// threads analyse their texts.
 pub(super) fn documents(
     fields: &Fields,
-    analyser: Analyser,
     postings: &[IndexablePosting],
     employers: &[IndexableEmployer],
 ) -> Vec<IndexDoc> {
-    use rayon::prelude::*;
-    let mut docs: Vec<IndexDoc> = postings
-        .par_iter()
-        .with_min_len(32)
-        .map(|p| document(fields, analyser, p))
-        .collect();
-    docs.extend(
-        employers
-            .iter()
-            .map(|e| employer_document(fields, analyser, e)),
-    );
-    docs
+    postings
+        .iter()
+        .map(|p| document(fields, p))
+        .chain(employers.iter().map(|e| employer_document(fields, e)))
+        .collect()
 }
 
 fn rollback(mut writer: Writer) -> Writer {

@@ -9,12 +9,12 @@ use tantivy::schema::{
 };
 use tantivy::{Index, Term};
 
-use super::analysis::{self, detect_language, Analyser, Lang, NAME_ANALYZER};
+use super::analysis::{self, detect_language, Analyser, FieldKind, Lang, NAME_ANALYZER};
 use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// An inferred occupation below this confidence is not indexed.
 const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
@@ -146,7 +146,8 @@ pub fn schema() -> (Schema, Fields) {
     let place = b.add_u64_field("place", FAST);
     let lang_code = b.add_u64_field("lang_code", FAST);
     let langs = Lang::ALL.map(|l| {
-        let words = l.words_analyzer();
+        // The writer's analyzers: each text analysed once for the three fields.
+        let words = l.index_analyzer(FieldKind::Words);
         let fields = LangFields {
             // Frequencies for BM25; no positions: nothing searches phrases, and snippets
             // find their words by analysing the text again.
@@ -161,11 +162,14 @@ pub fn schema() -> (Schema, Fields) {
             // Tails are only looked up by prefix (constant score): doc ids alone keep it small.
             parts: b.add_text_field(
                 &format!("parts_{}", l.code()),
-                text(l.parts_analyzer(), IndexRecordOption::Basic),
+                text(l.index_analyzer(FieldKind::Parts), IndexRecordOption::Basic),
             ),
             roots: b.add_text_field(
                 &format!("roots_{}", l.code()),
-                text(l.roots_analyzer(), IndexRecordOption::WithFreqs),
+                text(
+                    l.index_analyzer(FieldKind::Roots),
+                    IndexRecordOption::WithFreqs,
+                ),
             ),
         };
         (l, fields)
@@ -307,28 +311,8 @@ pub fn key_term(fields: &Fields, kind: Entity, id: i64) -> Term {
     Term::from_field_text(fields.key, &key(kind, id))
 }
 
-/// Adds the analysed title and text of a document in `lang`: the title to the title field,
-/// the text to the body, and both to the parts and roots fields, each text analysed once.
-fn add_texts(
-    d: &mut IndexDoc,
-    lf: LangFields,
-    lang: Lang,
-    analyser: Analyser,
-    title: &str,
-    text: &str,
-) {
-    let title = analysis::analyse_once(lang, analyser, title);
-    let text = analysis::analyse_once(lang, analyser, text);
-    d.add(lf.title, title.words);
-    d.add(lf.body, text.words);
-    d.add(lf.parts, title.parts);
-    d.add(lf.parts, text.parts);
-    d.add(lf.roots, title.roots);
-    d.add(lf.roots, text.roots);
-}
-
 /// Builds the document of an open posting.
-pub fn document(fields: &Fields, analyser: Analyser, p: &IndexablePosting) -> IndexDoc {
+pub fn document(fields: &Fields, p: &IndexablePosting) -> IndexDoc {
     let lang = p
         .language
         .as_deref()
@@ -355,7 +339,12 @@ pub fn document(fields: &Fields, analyser: Analyser, p: &IndexablePosting) -> In
         fields.place,
         p.municipality.as_deref().map(place_key).unwrap_or(0),
     );
-    add_texts(&mut d, lf, lang, analyser, &p.title, &p.description);
+    d.add(lf.title, p.title.as_str());
+    d.add(lf.body, p.description.as_str());
+    d.add(lf.parts, p.title.as_str());
+    d.add(lf.parts, p.description.as_str());
+    d.add(lf.roots, p.title.as_str());
+    d.add(lf.roots, p.description.as_str());
     // The given code, or the best inferred occupation when it is sure enough.
     let occupations: Vec<&crate::domain::OccupationGuess> = p
         .occupations
@@ -465,7 +454,7 @@ pub fn place_key(name: &str) -> u64 {
 
 /// Builds the document of an employer prospect: its name, line of work and the titles of its
 /// postings, searchable like a posting of kind `employer`.
-pub fn employer_document(fields: &Fields, analyser: Analyser, e: &IndexableEmployer) -> IndexDoc {
+pub fn employer_document(fields: &Fields, e: &IndexableEmployer) -> IndexDoc {
     let text = std::iter::once(e.industry.clone().unwrap_or_default())
         .chain(e.titles.iter().cloned())
         .collect::<Vec<_>>()
@@ -493,12 +482,10 @@ pub fn employer_document(fields: &Fields, analyser: Analyser, e: &IndexableEmplo
         e.municipality.as_deref().map(place_key).unwrap_or(0),
     );
     // The line of work is the title; the text holds it and the titles.
-    let industry = analysis::analyse_once(lang, analyser, e.industry.as_deref().unwrap_or(""));
-    let all = analysis::analyse_once(lang, analyser, &text);
-    d.add(lf.title, industry.words);
-    d.add(lf.body, all.words);
-    d.add(lf.parts, all.parts);
-    d.add(lf.roots, all.roots);
+    d.add(lf.title, e.industry.as_deref().unwrap_or_default());
+    d.add(lf.body, text.as_str());
+    d.add(lf.parts, text.as_str());
+    d.add(lf.roots, text.as_str());
     if let Some(m) = &e.municipality {
         d.add(fields.municipality, m.as_str());
         d.add(fields.municipality_key, m.to_lowercase());
