@@ -108,8 +108,10 @@ pub async fn import_vacancies_with(
     }
     let mut storing: Option<tokio::task::JoinHandle<Stored>> = None;
     let mut bytes_read = 0u64;
-    loop {
-        let (batch, n) = read_batch(&mut reader, occupations, &mut report);
+    let mut ended = false;
+    while !ended {
+        let (batch, n, end) = read_batch(&mut reader, occupations, &mut report);
+        ended = end;
         bytes_read += n;
         if let Some(task) = storing.take() {
             stored(task, &mut report, indexer.as_deref_mut(), store).await?;
@@ -125,6 +127,9 @@ pub async fn import_vacancies_with(
             (batch, result)
         }));
     }
+    if let Some(task) = storing.take() {
+        stored(task, &mut report, indexer.as_deref_mut(), store).await?;
+    }
     progress(bytes_read);
     if let Some(indexer) = indexer {
         indexer.finish_written().await?;
@@ -138,13 +143,13 @@ type Stored = (
     Result<crate::store::ImportedBatch, StoreError>,
 );
 
-/// Reads up to [`BATCH`] valid lines; rejected ones go to `report`. Returns them and the
-/// bytes read.
+/// Reads up to [`BATCH`] valid lines; rejected ones go to `report`. Returns them, the bytes
+/// read, and whether the input ended (or could not be read further).
 fn read_batch(
     reader: &mut impl BufRead,
     occupations: &Occupations,
     report: &mut ImportReport,
-) -> (Vec<(String, VacancyDraft)>, u64) {
+) -> (Vec<(String, VacancyDraft)>, u64, bool) {
     let mut batch: Vec<(String, VacancyDraft)> = Vec::with_capacity(BATCH);
     let mut bytes_read = 0u64;
     let mut buf = Vec::new();
@@ -160,11 +165,11 @@ fn read_batch(
                 report
                     .errors
                     .push((report.lines + 1, format!("cannot read: {e}")));
-                break;
+                return (batch, bytes_read, true);
             }
         };
         if n == 0 {
-            break;
+            return (batch, bytes_read, true);
         }
         report.lines += 1;
         let line_no = report.lines;
@@ -201,7 +206,7 @@ fn read_batch(
             }
         }
     }
-    (batch, bytes_read)
+    (batch, bytes_read, false)
 }
 
 /// Counts a stored batch and hands it to the index: new vacancies as written, updated ones
