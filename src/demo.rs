@@ -747,16 +747,24 @@ async fn record_year(
     mut steps: Vec<Planned>,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
+    let elapsed = (now.date_naive() - intake).num_days();
     steps.sort_by_key(Planned::day);
     let mut placement: Option<(i64, i64)> = None;
+    let mut last = intake.and_hms_opt(0, 0, 0).expect("valid time").and_utc();
     for (n, step) in steps.into_iter().enumerate() {
-        // Morning, a few minutes apart, so same-day steps keep their order.
-        let at = intake.and_hms_opt(8, 0, 0).expect("valid time").and_utc()
-            + Duration::days(step.day())
-            + Duration::minutes(n as i64 * 5);
-        if at > now - Duration::minutes(1) {
+        if step.day() > elapsed {
             break;
         }
+        // Morning, a few minutes apart, so same-day steps keep their order. A step of today
+        // planned for later in the day is recorded just now instead, so that a demo seeded
+        // at any hour has the same year.
+        let planned = intake.and_hms_opt(8, 0, 0).expect("valid time").and_utc()
+            + Duration::days(step.day())
+            + Duration::minutes(n as i64 * 5);
+        let at = planned
+            .min(now - Duration::minutes(2))
+            .max(last + Duration::seconds(1));
+        last = at;
         match step {
             Planned::Event(_, input) => {
                 let input = EventInput {
