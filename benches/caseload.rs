@@ -78,7 +78,12 @@ fn caseload(c: &mut Criterion) {
         store.close().await;
         (token, coach.id)
     });
-    let server = rt.block_on(common::start(dir.path()));
+    // A write is answered once the index holds it, so that the read after it measures the
+    // caseload of a moved index.
+    let server = rt.block_on(common::start_with(&kohtaamo::startup::Settings {
+        writes_wait_for_index: true,
+        ..common::settings(dir.path())
+    }));
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/caseload", server.base);
     let employer = rt.block_on(async {

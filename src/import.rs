@@ -222,28 +222,28 @@ async fn stored(
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     };
     let imported = result?;
-    let mut new = Vec::new();
-    let mut updated = Vec::new();
-    for ((employer, draft), row) in batch.into_iter().zip(&imported.rows) {
-        match row.outcome {
-            ImportOutcome::Inserted => {
-                report.imported += 1;
-                new.push(indexable(row.id, employer, draft, imported.at));
-            }
-            ImportOutcome::Updated => {
-                report.updated += 1;
-                updated.push(row.id);
-            }
-        }
-    }
-    if let (Some(indexer), Some(changes)) = (indexer, imported.changes) {
-        // A line that updates one inserted earlier in the batch: the vacancy as read back is
-        // its last state.
-        let again: std::collections::HashSet<i64> = updated.iter().copied().collect();
-        new.retain(|p| !again.contains(&p.id));
-        new.extend(store.indexable(Entity::Vacancy, &updated).await?);
-        indexer.index_written(new, updated, changes).await?;
-    }
+    let updated: Vec<i64> = imported
+        .rows
+        .iter()
+        .filter(|r| r.outcome == ImportOutcome::Updated)
+        .map(|r| r.id)
+        .collect();
+    report.updated += updated.len() as u64;
+    report.imported += (imported.rows.len() - updated.len()) as u64;
+    let (Some(indexer), Some(changes)) = (indexer, imported.changes) else {
+        return Ok(());
+    };
+    // New vacancies as written; updated ones as read back, which is also the last state of a
+    // line that updates one inserted earlier in the batch.
+    let again: std::collections::HashSet<i64> = updated.iter().copied().collect();
+    let mut postings: Vec<IndexablePosting> = batch
+        .into_iter()
+        .zip(&imported.rows)
+        .filter(|(_, row)| !again.contains(&row.id))
+        .map(|((employer, draft), row)| indexable(row.id, employer, draft, imported.at))
+        .collect();
+    postings.extend(store.indexable(Entity::Vacancy, &updated).await?);
+    indexer.index_written(postings, updated, changes).await?;
     Ok(())
 }
 

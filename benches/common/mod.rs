@@ -102,7 +102,12 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
 
 /// Starts the service on `dir`; call inside the runtime.
 pub async fn start(dir: &Path) -> Running {
-    let app = kohtaamo::startup::Application::build(&settings(dir))
+    start_with(&settings(dir)).await
+}
+
+/// Starts the service with `settings`; call inside the runtime.
+pub async fn start_with(settings: &kohtaamo::startup::Settings) -> Running {
+    let app = kohtaamo::startup::Application::build(settings)
         .await
         .expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -293,9 +293,17 @@ impl Matcher {
         if self.refreshing.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
-        let done = self.best_keys(clients, limit, hires, now, index_seq, usize::MAX);
-        self.refreshing.store(false, Ordering::Release);
-        done.map(|_| ())
+        /// Clears the flag however the refresh ends, a panic included: otherwise no refresh
+        /// would run again.
+        struct Refreshing<'a>(&'a AtomicBool);
+        impl Drop for Refreshing<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _refreshing = Refreshing(&self.refreshing);
+        self.best_keys(clients, limit, hires, now, index_seq, usize::MAX)
+            .map(|_| ())
     }
 
     /// The candidates of `client` that make the list, best first within each kind.

@@ -358,12 +358,12 @@ impl SearchIndex {
 
     /// Any of the words of `text` and, weighted lower, of `extra`.
     fn words_query(&self, text: &str, extra: &str) -> Option<Box<dyn Query>> {
-        let main = self.text_queries(text, false).map(|(_, any)| any);
+        let main = self.text_queries(text, false).map(|t| t.any);
         // The names ads use are Finnish labels: read in Finnish only, and no more than a
         // dozen distinct words (they repeat: "siivooja", "laitossiivooja", …).
         let extra = self
             .text_queries_in(extra, false, &[Lang::Fi], EXTRA_WORDS)
-            .map(|(_, any)| any);
+            .map(|t| t.any);
         match (main, extra) {
             (None, None) => None,
             (Some(m), None) => Some(m),
@@ -410,7 +410,7 @@ impl SearchIndex {
             let clauses = terms_of(Lang::Fi, self.fields.adjustments_text);
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::union(clauses)) as Box<dyn Query>)
         } else {
-            self.text_queries(text, false).map(|(_, any)| any)
+            self.text_queries(text, false).map(|t| t.any)
         };
         match query {
             Some(q) => Ok(searcher.search(&q, &DocSetCollector)?),

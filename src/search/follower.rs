@@ -259,13 +259,7 @@ impl Indexer {
             for id in replaced {
                 writer.delete_term(key_term(&fields, Entity::Vacancy, id));
             }
-            let mut result = Ok(());
-            for doc in documents(&fields, &postings, &[]) {
-                if let Err(e) = writer.add_document(doc) {
-                    result = Err(SearchError::from(e));
-                    break;
-                }
-            }
+            let result = add_all(&writer, &fields, &postings, &[]);
             (writer, result)
         }));
         if self.written.postings >= WRITTEN_PER_COMMIT {
@@ -339,14 +333,7 @@ impl Indexer {
     ) -> Result<Writer> {
         let fields = self.search.fields.clone();
         let (writer, result) = tokio::task::spawn_blocking(move || {
-            let docs = documents(&fields, &postings, &employers);
-            let mut result = Ok(());
-            for doc in docs {
-                if let Err(e) = writer.add_document(doc) {
-                    result = Err(SearchError::from(e));
-                    break;
-                }
-            }
+            let result = add_all(&writer, &fields, &postings, &employers);
             (writer, result)
         })
         .await
@@ -394,18 +381,22 @@ impl Indexer {
     }
 }
 
-/// The documents of `postings` and `employers`. Building them is cheap: tantivy's indexing
-/// threads analyse their texts.
-pub(super) fn documents(
+/// Adds the documents of `postings` and `employers` (tantivy's indexing threads analyse
+/// their texts); stops at the first failure.
+fn add_all(
+    writer: &Writer,
     fields: &Fields,
     postings: &[IndexablePosting],
     employers: &[IndexableEmployer],
-) -> Vec<IndexDoc> {
-    postings
+) -> Result<()> {
+    let docs = postings
         .iter()
         .map(|p| document(fields, p))
-        .chain(employers.iter().map(|e| employer_document(fields, e)))
-        .collect()
+        .chain(employers.iter().map(|e| employer_document(fields, e)));
+    for doc in docs {
+        writer.add_document(doc)?;
+    }
+    Ok(())
 }
 
 fn rollback(mut writer: Writer) -> Writer {

@@ -212,11 +212,6 @@ impl SearchIndex {
         }
     }
 
-    /// Postings hidden now (closed, not yet committed to the index).
-    pub fn hidden_count(&self) -> usize {
-        self.lock_hidden().by_key.len()
-    }
-
     fn lock_hidden(&self) -> std::sync::MutexGuard<'_, Hidden> {
         // The map is valid after any panic (plain inserts and removes).
         self.hidden.lock().unwrap_or_else(|e| e.into_inner())

@@ -25,6 +25,14 @@ use super::{Result, SearchIndex};
 
 /// At most this many query words are used; the rest are ignored.
 const MAX_WORDS: usize = 32;
+/// The queries of a text: every word must match (`all`), or any (`any`).
+pub(super) struct TextQueries {
+    pub(super) all: Box<dyn Query>,
+    pub(super) any: Box<dyn Query>,
+    /// The text is one word: `all` and `any` are the same query.
+    pub(super) one_word: bool,
+}
+
 /// Characters of description shown around the matched words.
 const SNIPPET_CHARS: usize = 220;
 
@@ -140,7 +148,12 @@ impl SearchIndex {
             narrowing.push((Occur::MustNot, q));
         }
         let limit = req.limit.max(1);
-        let Some((all_words, any_word)) = self.text_queries(&req.q, true) else {
+        let Some(TextQueries {
+            all: all_words,
+            any: any_word,
+            one_word,
+        }) = self.text_queries(&req.q, true)
+        else {
             let query = with_filters(Box::new(AllQuery), narrowing);
             let top = TopDocs::with_limit(limit)
                 .and_offset(req.offset)
@@ -174,7 +187,8 @@ impl SearchIndex {
         };
         let (mut docs, mut total, mut more) = page(strict.as_ref())?;
         let mut used: Box<dyn Query> = strict;
-        if total == 0 {
+        // No posting has every word: one with any of them (one word: the same query).
+        if total == 0 && !one_word {
             let loose = with_filters(any_word, narrowing);
             (docs, total, more) = page(loose.as_ref())?;
             used = loose;
@@ -250,11 +264,7 @@ impl SearchIndex {
     /// The query where every word must match, and the one where any may; `None` when the text
     /// has no searchable word. With `employer`, a word may also match the employer's name
     /// (search); matching leaves it out, since a wish is about the work.
-    pub(super) fn text_queries(
-        &self,
-        q: &str,
-        employer: bool,
-    ) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
+    pub(super) fn text_queries(&self, q: &str, employer: bool) -> Option<TextQueries> {
         self.text_queries_in(q, employer, &Lang::ALL, MAX_WORDS)
     }
 
@@ -266,7 +276,7 @@ impl SearchIndex {
         employer: bool,
         langs: &[Lang],
         max_words: usize,
-    ) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
+    ) -> Option<TextQueries> {
         let tokenizers = self.index.tokenizers();
         let mut names = tokenizers.get(NAME_ANALYZER)?;
         let mut analyzers: Vec<(Lang, _)> = langs
@@ -317,7 +327,11 @@ impl SearchIndex {
         if clauses.len() == 1 {
             // One word: its union of term queries alone, so that top-k pruning applies.
             let only = clauses.pop().expect("one clause");
-            return Some((only.box_clone(), only));
+            return Some(TextQueries {
+                all: only.box_clone(),
+                any: only,
+                one_word: true,
+            });
         }
         let any: Vec<(Occur, Box<dyn Query>)> = clauses
             .iter()
@@ -325,10 +339,11 @@ impl SearchIndex {
             .collect();
         let all: Vec<(Occur, Box<dyn Query>)> =
             clauses.into_iter().map(|c| (Occur::Must, c)).collect();
-        Some((
-            Box::new(BooleanQuery::new(all)),
-            Box::new(BooleanQuery::new(any)),
-        ))
+        Some(TextQueries {
+            all: Box::new(BooleanQuery::new(all)),
+            any: Box::new(BooleanQuery::new(any)),
+            one_word: false,
+        })
     }
 
     /// The languages that have at least one document in the index now.
@@ -416,6 +431,9 @@ impl SearchIndex {
                 }
             }
         });
+        // A word in several clauses is one term (one document frequency to read).
+        terms.sort_unstable();
+        terms.dedup();
         if let Some(analyzer) = snippet_words(lang, self.analyser, &terms) {
             let mut scores = std::collections::BTreeMap::new();
             for t in terms {
@@ -498,7 +516,7 @@ impl SearchIndex {
 
 /// Every term of `field` that starts with `prefix`, at a constant score: a range of the term
 /// dictionary, with no automaton to compile.
-pub(super) fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
     let upper = format!("{prefix}{}", char::MAX);
     Box::new(InvertedIndexRangeQuery::new(
         Bound::Included(Term::from_field_text(field, prefix)),

@@ -79,6 +79,22 @@ const CACHE_LIMIT: usize = 1_000_000;
 const MAX_WORD_BYTES: usize = 200;
 
 impl Voikko {
+    /// Voikko for a unit test: `None`, with a notice, where it is not installed; a failure
+    /// where `KOHTAAMO_REQUIRE_VOIKKO=1` (as in CI) says it must be.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Option<&'static Voikko> {
+        match Voikko::get() {
+            Ok(v) => Some(v),
+            Err(why) if std::env::var("KOHTAAMO_REQUIRE_VOIKKO").is_ok_and(|v| v == "1") => {
+                panic!("Voikko must be installed here: {why}")
+            }
+            Err(why) => {
+                eprintln!("NOTICE: Voikko is not installed ({why}); testing without it");
+                None
+            }
+        }
+    }
+
     /// The process-wide Voikko, or `None` (with the reason) when libvoikko or its Finnish
     /// dictionary cannot be loaded.
     pub fn get() -> Result<&'static Voikko, String> {
@@ -416,8 +432,7 @@ mod tests {
     /// (tests/api) fails there when it is missing.
     #[test]
     fn voikko_reads_inflections_compounds_and_derivations() {
-        let Ok(v) = Voikko::get() else {
-            eprintln!("Voikko is not installed here: skipping");
+        let Some(v) = Voikko::for_tests() else {
             return;
         };
         let a = v.analyse("rakennusmiehiä");

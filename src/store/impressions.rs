@@ -53,6 +53,11 @@ const FORMAT: u8 = 1;
 /// Suggestion kinds by their code in the blob.
 const KINDS: [&str; 3] = ["vacancy", "task", "employer"];
 
+/// The static name of a stored suggestion kind (a kind no longer known reads as `employer`).
+fn kind_name(kind: &str) -> &'static str {
+    KINDS.into_iter().find(|k| *k == kind).unwrap_or("employer")
+}
+
 /// Lists deleted per statement when pruning, so that API writes get their turn in between.
 const PRUNE_BATCH: i64 = 2_000;
 
@@ -258,7 +263,7 @@ impl Store {
             });
             lists[i].served.suggestions.push(ServedSuggestion {
                 position: position.max(0) as usize,
-                kind: KINDS.into_iter().find(|k| *k == kind).unwrap_or("employer"),
+                kind: kind_name(&kind),
                 id,
                 score,
                 features: serde_json::from_str(&features).unwrap_or_default(),
@@ -303,7 +308,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for (client_id, kind, id) in legacy {
-            let kind = KINDS.into_iter().find(|k| *k == kind).unwrap_or("employer");
+            let kind = kind_name(&kind);
             out.entry(client_id).or_default().insert((kind, id));
         }
         Ok(out)

@@ -264,39 +264,51 @@ async fn insert_vacancy(
     created_by: Option<i64>,
 ) -> Result<i64> {
     let at = now();
-    let adjustments = serde_json::to_string(&d.adjustments_offered).expect("strings serialize");
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO vacancies (employer_id, external_id, title, description, location, \
-         municipality, occupation_code, hours_min, hours_max, employment_type, language, \
-         valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
-         occupations, status, created_by, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-    )
-    .bind(d.employer_id)
-    .bind(&d.external_id)
-    .bind(&d.title)
-    .bind(&d.description)
-    .bind(&d.location)
-    .bind(&d.municipality)
-    .bind(d.occupation_code.as_ref().map(|c| c.as_str()))
-    .bind(d.hours_per_week.and_then(|h| h.min))
-    .bind(d.hours_per_week.and_then(|h| h.max))
-    .bind(d.employment_type.map(|t| t.as_str()))
-    .bind(d.language.as_ref().map(|l| l.as_str()))
-    .bind(d.valid_through)
-    .bind(d.date_posted.unwrap_or(at))
-    .bind(d.wage_subsidy_ok)
-    .bind(d.work_trial_ok)
-    .bind(adjustments)
-    .bind(occupations_json(&d.occupations))
-    .bind(created_by)
-    .bind(at)
-    .bind(at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| unique_external_id(e, d.external_id.as_deref()))?;
+    let sql = format!("{NEW_VACANCY} {NEW_VACANCY_ROW} RETURNING id");
+    let (id,): (i64,) = bind_new_vacancy(sqlx::query_as(AssertSqlSafe(sql)), d, created_by, at)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| unique_external_id(e, d.external_id.as_deref()))?;
     append(conn, Entity::Vacancy, id, "create", at).await?;
     Ok(id)
+}
+
+/// The INSERT of new vacancies, up to its VALUES; each row is [`NEW_VACANCY_ROW`].
+const NEW_VACANCY: &str = "INSERT INTO vacancies (employer_id, external_id, title, description, \
+    location, municipality, occupation_code, hours_min, hours_max, employment_type, language, \
+    valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
+    occupations, status, created_by, created_at, updated_at) VALUES";
+/// One row of [`NEW_VACANCY`], bound by [`bind_new_vacancy`].
+const NEW_VACANCY_ROW: &str =
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)";
+
+/// Binds one [`NEW_VACANCY_ROW`]: the draft `d`, created by `created_by` at `at`.
+fn bind_new_vacancy<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
+    d: &'q VacancyDraft,
+    created_by: Option<i64>,
+    at: DateTime<Utc>,
+) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    q.bind(d.employer_id)
+        .bind(&d.external_id)
+        .bind(&d.title)
+        .bind(&d.description)
+        .bind(&d.location)
+        .bind(&d.municipality)
+        .bind(d.occupation_code.as_ref().map(|c| c.as_str()))
+        .bind(d.hours_per_week.and_then(|h| h.min))
+        .bind(d.hours_per_week.and_then(|h| h.max))
+        .bind(d.employment_type.map(|t| t.as_str()))
+        .bind(d.language.as_ref().map(|l| l.as_str()))
+        .bind(d.valid_through)
+        .bind(d.date_posted.unwrap_or(at))
+        .bind(d.wage_subsidy_ok)
+        .bind(d.work_trial_ok)
+        .bind(serde_json::to_string(&d.adjustments_offered).expect("strings serialize"))
+        .bind(occupations_json(&d.occupations))
+        .bind(created_by)
+        .bind(at)
+        .bind(at)
 }
 
 /// Overwrites every field of vacancy `id` from `d` (the draft is the merged, validated whole).
@@ -371,39 +383,12 @@ async fn insert_vacancies(
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO vacancies (employer_id, external_id, title, description, location, \
-         municipality, occupation_code, hours_min, hours_max, employment_type, language, \
-         valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
-         occupations, status, created_by, created_at, updated_at) VALUES {} RETURNING id",
-        vec![
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?)";
-            which.len()
-        ]
-        .join(", ")
+        "{NEW_VACANCY} {} RETURNING id",
+        vec![NEW_VACANCY_ROW; which.len()].join(", ")
     );
     let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql));
     for &i in which {
-        let d = &batch[i].1;
-        q = q
-            .bind(d.employer_id)
-            .bind(d.external_id.clone())
-            .bind(d.title.clone())
-            .bind(d.description.clone())
-            .bind(d.location.clone())
-            .bind(d.municipality.clone())
-            .bind(d.occupation_code.as_ref().map(|c| c.as_str().to_string()))
-            .bind(d.hours_per_week.and_then(|h| h.min))
-            .bind(d.hours_per_week.and_then(|h| h.max))
-            .bind(d.employment_type.map(|t| t.as_str()))
-            .bind(d.language.as_ref().map(|l| l.as_str().to_string()))
-            .bind(d.valid_through)
-            .bind(d.date_posted.unwrap_or(at))
-            .bind(d.wage_subsidy_ok)
-            .bind(d.work_trial_ok)
-            .bind(serde_json::to_string(&d.adjustments_offered).expect("strings serialize"))
-            .bind(occupations_json(&d.occupations))
-            .bind(at)
-            .bind(at);
+        q = bind_new_vacancy(q, &batch[i].1, None, at);
     }
     let mut ids: Vec<i64> = q
         .fetch_all(&mut *conn)

@@ -22,7 +22,7 @@ pub fn kohtaamo(database_url: &str, index_dir: &Path, args: &[&str]) -> Output {
 }
 
 /// Runs `kohtaamo import vacancies FILE`, which must succeed; returns its summary line.
-fn import_vacancies(database_url: &str, index_dir: &Path, file: &Path) -> String {
+pub fn import_vacancies(database_url: &str, index_dir: &Path, file: &Path) -> String {
     let out = kohtaamo(
         database_url,
         index_dir,

@@ -330,8 +330,9 @@ async fn an_import_killed_midway_and_run_again_imports_every_line_exactly_once()
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
+    let watching = Store::open(&database_url(dir.path())).await.unwrap();
     let at_kill = loop {
-        let n = vacancy_count(dir.path()).await;
+        let n = watching.open_posting_count().await.unwrap() as i64;
         if n > 0 {
             break n;
         }
@@ -344,6 +345,7 @@ async fn an_import_killed_midway_and_run_again_imports_every_line_exactly_once()
     };
     import.kill().unwrap();
     import.wait().unwrap();
+    watching.close().await;
     let after_kill = vacancy_count(dir.path()).await;
     assert!(
         (at_kill as usize) < LINES && (after_kill as usize) < LINES,
