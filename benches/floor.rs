@@ -100,6 +100,7 @@ fn main() {
             .len()
     });
     floor.print("floor");
+    floor.breakdown("floor", &queries);
 
     // The service's path.
     let service_dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}"));
@@ -121,6 +122,7 @@ fn main() {
             .len()
     });
     service.print("service");
+    service.breakdown("service", &queries);
     println!(
         "service / floor: CPU per query {:.1}×, p50 {:.1}×, p99 {:.1}×",
         service.cpu_per_query.as_secs_f64() / floor.cpu_per_query.as_secs_f64(),
@@ -214,22 +216,21 @@ fn service_index(rt: &tokio::runtime::Runtime, dir: &Path, corpus: &Path) -> Sea
             let start = Instant::now();
             let store = Store::open(&url).await.expect("store");
             let (reader, _) = kohtaamo::import::open_input(&corpus.to_string_lossy()).expect("open");
-            let report = kohtaamo::import::import_vacancies(&store, reader, |_| {})
-                .await
-                .expect("import");
-            let imported = start.elapsed();
+            // As `kohtaamo import vacancies` runs it: indexing as it goes.
             let (_, mut indexer) =
                 SearchIndex::open(&dir.join("index"), store.clone()).expect("index");
-            indexer.sync().await.expect("index");
+            let report =
+                kohtaamo::import::import_vacancies_into(&store, reader, |_| {}, Some(&mut indexer))
+                    .await
+                    .expect("import");
             indexer.close().await;
             store.close().await;
             let took = start.elapsed();
             println!(
-                "service file → searchable: {} postings in {:.1} s ({:.0}/s; import {:.1} s), index {}, database {}",
+                "service file → searchable: {} postings in {:.1} s ({:.0}/s), index {}, database {}",
                 report.imported,
                 took.as_secs_f64(),
                 report.imported as f64 / took.as_secs_f64(),
-                imported.as_secs_f64(),
                 size(&dir.join("index")),
                 size(&dir.join("bench.db")),
             );
@@ -249,6 +250,9 @@ struct Figures {
     p50: Duration,
     p99: Duration,
     hits: u64,
+    /// Wall time summed per query of the set, and how many times each ran.
+    per_query: Vec<Duration>,
+    rounds: u32,
 }
 
 impl Figures {
@@ -261,6 +265,35 @@ impl Figures {
             self.p99.as_secs_f64() * 1e3,
             self.hits as f64 / self.queries as f64,
         );
+    }
+
+    /// Mean time per query by the number of words, and the slowest queries: where the time
+    /// goes, read per query.
+    fn breakdown(&self, side: &str, queries: &[String]) {
+        let rounds = self.rounds.max(1);
+        let mean = |i: usize| self.per_query[i] / rounds;
+        let mut by_words: std::collections::BTreeMap<usize, (Duration, u32)> = Default::default();
+        for (i, q) in queries.iter().enumerate() {
+            let e = by_words.entry(q.split_whitespace().count()).or_default();
+            e.0 += mean(i);
+            e.1 += 1;
+        }
+        for (words, (sum, n)) in by_words {
+            let all: Duration = self.per_query.iter().sum();
+            println!(
+                "{side:>8}: {n} queries of {words} word(s): mean {:.3} ms, {:.0} % of the time",
+                (sum / n).as_secs_f64() * 1e3,
+                100.0 * (sum * rounds).as_secs_f64() / all.as_secs_f64(),
+            );
+        }
+        let mut slow: Vec<usize> = (0..queries.len()).collect();
+        slow.sort_by_key(|&i| std::cmp::Reverse(self.per_query[i]));
+        let list: Vec<String> = slow
+            .iter()
+            .take(8)
+            .map(|&i| format!("{} {:.2} ms", queries[i], mean(i).as_secs_f64() * 1e3))
+            .collect();
+        println!("{side:>8}: slowest: {}", list.join(", "));
     }
 }
 
@@ -275,12 +308,15 @@ fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
     let cpu0 = process_cpu();
     let start = Instant::now();
     let mut times = Vec::new();
+    let mut per_query = vec![Duration::ZERO; n];
     let mut hits = 0u64;
     let mut i = 0;
     while start.elapsed() < Duration::from_secs(secs) || i % n != 0 {
         let t = Instant::now();
         hits += query(i % n) as u64;
-        times.push(t.elapsed());
+        let took = t.elapsed();
+        times.push(took);
+        per_query[i % n] += took;
         i += 1;
     }
     let cpu = process_cpu() - cpu0;
@@ -292,6 +328,8 @@ fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
         p50: pct(0.5),
         p99: pct(0.99),
         hits,
+        per_query,
+        rounds: (i / n) as u32,
     }
 }
 

@@ -7,18 +7,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
 
 use super::analysis::{terms, Lang};
+use super::collect::{kinds_mask, DocFilter, FilteredTopScore};
 use super::index::{expired, isco_digits, lang_of_code, KIND_EMPLOYER, KIND_TASK, KIND_VACANCY};
+use super::pruned::Pruned;
 use super::{Result, SearchIndex};
 
 /// Distinct words of the taxonomy's names used in retrieval.
 const EXTRA_WORDS: usize = 12;
+/// The weight of the taxonomy's words next to the client's own.
+const EXTRA_BOOST: f32 = 0.3;
 
 /// Kinds of candidate.
 #[derive(
@@ -35,6 +39,15 @@ pub enum CandidateKind {
 }
 
 impl CandidateKind {
+    /// The index's code of the kind.
+    fn code(self) -> u64 {
+        match self {
+            CandidateKind::Vacancy => KIND_VACANCY,
+            CandidateKind::Task => KIND_TASK,
+            CandidateKind::Employer => KIND_EMPLOYER,
+        }
+    }
+
     fn from_code(code: u64) -> Self {
         match code {
             KIND_TASK => CandidateKind::Task,
@@ -190,11 +203,19 @@ impl SearchIndex {
         let n = spec.per_source.max(1);
         let mut found: HashMap<DocAddress, f32> = HashMap::new();
 
-        // 1. The client's words (and the taxonomy's), any of them, by BM25.
+        // 1. The client's words (and the taxonomy's), any of them, by BM25: one flat union
+        // that tantivy prunes, with the kinds and the last day to apply read per document.
         if let Some(q) = self.words_query(&spec.text, &spec.extra_text) {
-            for (score, addr) in
-                searcher.search(&filtered(q), &TopDocs::with_limit(n).order_by_score())?
-            {
+            let codes: Vec<u64> = spec.kinds.iter().map(|k| k.code()).collect();
+            let top = FilteredTopScore {
+                limit: n,
+                offset: 0,
+                filter: DocFilter {
+                    kinds: kinds_mask(&codes),
+                    now: spec.now,
+                },
+            };
+            for (score, addr) in searcher.search(&q, &top)? {
                 found.insert(addr, score);
             }
         }
@@ -249,9 +270,11 @@ impl SearchIndex {
             }
         }
 
-        let avoid = self.marked(searcher, &spec.avoid, false)?;
-        let refused = self.marked(searcher, &spec.refused, false)?;
-        let adjustments = self.marked(searcher, &spec.adjustments, true)?;
+        let mut addresses: Vec<DocAddress> = found.keys().copied().collect();
+        addresses.sort_unstable();
+        let avoid = self.marked(searcher, &spec.avoid, false, &addresses)?;
+        let refused = self.marked(searcher, &spec.refused, false, &addresses)?;
+        let adjustments = self.marked(searcher, &spec.adjustments, true, &addresses)?;
         // Postings closed after this searcher's commit are left out.
         let hidden: std::collections::HashSet<(crate::store::Entity, i64)> =
             searcher.hidden().iter().copied().collect();
@@ -356,39 +379,35 @@ impl SearchIndex {
         Box::new(BooleanQuery::union(terms))
     }
 
-    /// Any of the words of `text` and, weighted lower, of `extra`.
-    fn words_query(&self, text: &str, extra: &str) -> Option<Box<dyn Query>> {
-        let main = self.text_queries(text, false).map(|t| t.any);
+    /// Any of the words of `text` and, weighted lower, of `extra`: one flat union of their
+    /// term queries.
+    fn words_query(&self, text: &str, extra: &str) -> Option<Pruned> {
+        let mut leaves = self
+            .text_queries(text, false)
+            .map(|w| w.leaves())
+            .unwrap_or_default();
         // The names ads use are Finnish labels: read in Finnish only, and no more than a
         // dozen distinct words (they repeat: "siivooja", "laitossiivooja", …).
-        let extra = self
-            .text_queries_in(extra, false, &[Lang::Fi], EXTRA_WORDS)
-            .map(|t| t.any);
-        match (main, extra) {
-            (None, None) => None,
-            (Some(m), None) => Some(m),
-            (None, Some(e)) => Some(Box::new(BoostQuery::new(e, 0.3))),
-            (Some(m), Some(e)) => Some(Box::new(BooleanQuery::new(vec![
-                (Occur::Should, m),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(e, 0.3)) as Box<dyn Query>,
-                ),
-            ]))),
+        if let Some(extra) = self.text_queries_in(extra, false, &[Lang::Fi], EXTRA_WORDS) {
+            leaves.extend(extra.leaves().boosted(EXTRA_BOOST));
         }
+        (!leaves.is_empty()).then(|| Pruned::any(leaves))
     }
 
-    /// Documents that mention any word of `text`: for things to avoid, anywhere and in any
-    /// language, compound pieces included (the client's "esimiestyö" is the ad's
-    /// "esimiestehtävät" only through its parts); with `adjustments`, the stems in the
-    /// employer's offered adjustments (short texts, plain term look-ups).
+    /// Which of `candidates` (in increasing order) mention any word of `text`: for things to
+    /// avoid, anywhere and in any language, compound pieces included (the client's
+    /// "esimiestyö" is the ad's "esimiestehtävät" only through its parts); with
+    /// `adjustments`, the stems in the employer's offered adjustments (short texts, plain term
+    /// look-ups). Each candidate is looked up in the query's posting lists, so the cost is
+    /// that of the candidates, not of every document that mentions the words.
     fn marked(
         &self,
         searcher: &Searcher,
         text: &str,
         adjustments: bool,
+        candidates: &[DocAddress],
     ) -> Result<HashSet<DocAddress>> {
-        if text.trim().is_empty() {
+        if text.trim().is_empty() || candidates.is_empty() {
             return Ok(HashSet::new());
         }
         let tokenizers = self.index.tokenizers();
@@ -410,11 +429,26 @@ impl SearchIndex {
             let clauses = terms_of(Lang::Fi, self.fields.adjustments_text);
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::union(clauses)) as Box<dyn Query>)
         } else {
-            self.text_queries(text, false).map(|t| t.any)
+            self.text_queries(text, false)
+                .map(|w| Box::new(w.any()) as Box<dyn Query>)
         };
-        match query {
-            Some(q) => Ok(searcher.search(&q, &DocSetCollector)?),
-            None => Ok(HashSet::new()),
+        let Some(query) = query else {
+            return Ok(HashSet::new());
+        };
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let mut out = HashSet::new();
+        for segment in candidates.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+            let reader = searcher.segment_reader(segment[0].segment_ord);
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for addr in segment {
+                if scorer.doc() < addr.doc_id {
+                    scorer.seek(addr.doc_id);
+                }
+                if scorer.doc() == addr.doc_id {
+                    out.insert(*addr);
+                }
+            }
         }
+        Ok(out)
     }
 }

@@ -206,9 +206,10 @@ impl TopHeap {
         if self.heap.len() < self.k {
             self.heap.push(Reverse(Entry { score, doc }));
         } else if let Some(mut min) = self.heap.peek_mut() {
-            // Documents arrive in ascending order: an equal score loses to the earlier one.
-            if score > min.0.score {
-                *min = Reverse(Entry { score, doc });
+            // An equal score loses to the earlier document, whatever order they come in.
+            let entry = Entry { score, doc };
+            if entry > min.0 {
+                *min = Reverse(entry);
             }
         }
     }

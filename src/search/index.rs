@@ -14,7 +14,7 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// An inferred occupation below this confidence is not indexed.
 const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
@@ -159,10 +159,14 @@ pub fn schema() -> (Schema, Fields) {
                 &format!("body_{}", l.code()),
                 text(words, IndexRecordOption::WithFreqs),
             ),
-            // Tails are only looked up by prefix (constant score): doc ids alone keep it small.
+            // Frequencies here too: tantivy prunes a union (Block-WAND) only when every term
+            // in it reads them, and every query word looks up its parts.
             parts: b.add_text_field(
                 &format!("parts_{}", l.code()),
-                text(l.index_analyzer(FieldKind::Parts), IndexRecordOption::Basic),
+                text(
+                    l.index_analyzer(FieldKind::Parts),
+                    IndexRecordOption::WithFreqs,
+                ),
             ),
             roots: b.add_text_field(
                 &format!("roots_{}", l.code()),

@@ -21,16 +21,38 @@ use super::analysis::{
 };
 use super::collect::{count_up_to, kinds_mask, DocFilter, FilteredTopScore, COUNT_CAP};
 use super::index::{KIND_TASK, KIND_VACANCY};
+use super::pruned::{Leaves, Pruned};
 use super::{Result, SearchIndex};
 
 /// At most this many query words are used; the rest are ignored.
 const MAX_WORDS: usize = 32;
-/// The queries of a text: every word must match (`all`), or any (`any`).
-pub(super) struct TextQueries {
-    pub(super) all: Box<dyn Query>,
-    pub(super) any: Box<dyn Query>,
-    /// The text is one word: `all` and `any` are the same query.
-    pub(super) one_word: bool,
+/// The query words of a text, each as the queries that find it (its leaves).
+pub(super) struct Words(Vec<Leaves>);
+
+impl Words {
+    /// Every word must match; the score is the sum of the matching leaves.
+    pub(super) fn all(&self) -> Pruned {
+        Pruned::all(self.0.clone())
+    }
+
+    /// Any word may match, with the same score.
+    pub(super) fn any(&self) -> Pruned {
+        Pruned::any(self.leaves())
+    }
+
+    /// Every leaf of every word.
+    pub(super) fn leaves(&self) -> Leaves {
+        let mut all = Leaves::default();
+        for w in &self.0 {
+            all.extend(w.clone());
+        }
+        all
+    }
+
+    /// The text is one word: "all" and "any" are the same query.
+    fn one_word(&self) -> bool {
+        self.0.len() == 1
+    }
 }
 
 /// Characters of description shown around the matched words.
@@ -102,6 +124,37 @@ type Page = (Vec<(f32, DocAddress)>, usize, bool);
 /// Query clauses with how each must occur.
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
+/// What narrows a search besides its words: queries a posting must match (municipality,
+/// employer) and one it must not (postings closed since the last commit).
+struct Narrowing {
+    required: Vec<Box<dyn Query>>,
+    hidden: Option<Box<dyn Query>>,
+}
+
+impl Narrowing {
+    /// `query` narrowed.
+    fn apply(&self, mut query: Pruned) -> Pruned {
+        for q in &self.required {
+            query.require(q.box_clone());
+        }
+        if let Some(h) = &self.hidden {
+            query.exclude(h.box_clone());
+        }
+        query
+    }
+
+    /// As query clauses, for a listing by date (nothing to prune).
+    fn clauses(&self) -> Clauses {
+        let mut out: Clauses = self
+            .required
+            .iter()
+            .map(|q| (Occur::Must, q.box_clone()))
+            .collect();
+        out.extend(self.hidden.iter().map(|h| (Occur::MustNot, h.box_clone())));
+        out
+    }
+}
+
 /// Whether `total` is the exact number of matches or a lower bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -142,19 +195,15 @@ impl SearchIndex {
     /// Runs a search. CPU-bound: call it from a blocking thread.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.searcher();
-        let (filter, mut narrowing) = self.filters(req);
-        // Postings closed after this searcher's commit are left out (and not counted).
-        if let Some(q) = self.hidden_query(searcher.hidden()) {
-            narrowing.push((Occur::MustNot, q));
-        }
+        let (filter, required) = self.filters(req);
+        let narrowing = Narrowing {
+            required,
+            // Postings closed after this searcher's commit are left out (and not counted).
+            hidden: self.hidden_query(searcher.hidden()),
+        };
         let limit = req.limit.max(1);
-        let Some(TextQueries {
-            all: all_words,
-            any: any_word,
-            one_word,
-        }) = self.text_queries(&req.q, true)
-        else {
-            let query = with_filters(Box::new(AllQuery), narrowing);
+        let Some(words) = self.text_queries(&req.q, true) else {
+            let query = with_filters(Box::new(AllQuery), narrowing.clauses());
             let top = TopDocs::with_limit(limit)
                 .and_offset(req.offset)
                 .order_by_fast_field::<i64>("posted", Order::Desc);
@@ -170,13 +219,9 @@ impl SearchIndex {
             offset: req.offset,
             filter,
         };
-        let strict = with_filters(
-            all_words,
-            narrowing.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
-        );
         // The page and the number of matches of one query. A page that is not full holds
         // every match (nothing was pruned before it filled), so it is its own count.
-        let page = |q: &dyn Query| -> Result<Page> {
+        let page = |q: &Pruned| -> Result<Page> {
             let docs = searcher.search(q, &top)?;
             let (total, more) = if docs.len() < limit && req.offset == 0 {
                 (docs.len(), false)
@@ -185,15 +230,16 @@ impl SearchIndex {
             };
             Ok((docs, total, more))
         };
-        let (mut docs, mut total, mut more) = page(strict.as_ref())?;
-        let mut used: Box<dyn Query> = strict;
+        let strict = narrowing.apply(words.all());
+        let (mut docs, mut total, mut more) = page(&strict)?;
+        let mut used = strict;
         // No posting has every word: one with any of them (one word: the same query).
-        if total == 0 && !one_word {
-            let loose = with_filters(any_word, narrowing);
-            (docs, total, more) = page(loose.as_ref())?;
+        if total == 0 && !words.one_word() {
+            let loose = narrowing.apply(words.any());
+            (docs, total, more) = page(&loose)?;
             used = loose;
         }
-        let hits = self.hits(&searcher, Some(used.as_ref()), docs.into_iter())?;
+        let hits = self.hits(&searcher, Some(&used), docs.into_iter())?;
         Ok(SearchResults::new(total, more, hits))
     }
 
@@ -210,8 +256,8 @@ impl SearchIndex {
     }
 
     /// What a search keeps: the kinds and the last day to apply, checked per document in
-    /// the collector; and the narrowing clauses (municipality, employer), which are queries.
-    fn filters(&self, req: &SearchRequest) -> (DocFilter, Clauses) {
+    /// the collector; and the queries a posting must match (municipality, employer).
+    fn filters(&self, req: &SearchRequest) -> (DocFilter, Vec<Box<dyn Query>>) {
         let f = &self.fields;
         // Employer prospects live in the index for matching only.
         let kinds = match req.kind {
@@ -224,19 +270,19 @@ impl SearchIndex {
             kinds,
             now: chrono::Utc::now().timestamp(),
         };
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
         if let Some(m) = req.municipality.as_deref().filter(|m| !m.trim().is_empty()) {
             let m = crate::domain::normalize_locality(m).unwrap_or_else(|| m.trim().to_string());
-            out.push((
-                Occur::Must,
-                term_query(Term::from_field_text(f.municipality_key, &m.to_lowercase())),
-            ));
+            out.push(term_query(Term::from_field_text(
+                f.municipality_key,
+                &m.to_lowercase(),
+            )));
         }
         if let Some(e) = req.employer_id {
-            out.push((
-                Occur::Must,
-                term_query(Term::from_field_u64(f.employer_id, e.max(0) as u64)),
-            ));
+            out.push(term_query(Term::from_field_u64(
+                f.employer_id,
+                e.max(0) as u64,
+            )));
         }
         (filter, out)
     }
@@ -261,10 +307,10 @@ impl SearchIndex {
         out
     }
 
-    /// The query where every word must match, and the one where any may; `None` when the text
-    /// has no searchable word. With `employer`, a word may also match the employer's name
-    /// (search); matching leaves it out, since a wish is about the work.
-    pub(super) fn text_queries(&self, q: &str, employer: bool) -> Option<TextQueries> {
+    /// The words of a text as the term queries that find each; `None` when the text has no
+    /// searchable word. With `employer`, a word may also match the employer's name (search);
+    /// matching leaves it out, since a wish is about the work.
+    pub(super) fn text_queries(&self, q: &str, employer: bool) -> Option<Words> {
         self.text_queries_in(q, employer, &Lang::ALL, MAX_WORDS)
     }
 
@@ -276,7 +322,7 @@ impl SearchIndex {
         employer: bool,
         langs: &[Lang],
         max_words: usize,
-    ) -> Option<TextQueries> {
+    ) -> Option<Words> {
         let tokenizers = self.index.tokenizers();
         let mut names = tokenizers.get(NAME_ANALYZER)?;
         let mut analyzers: Vec<(Lang, _)> = langs
@@ -287,7 +333,7 @@ impl SearchIndex {
         let mut words = terms(&mut names, q);
         let mut seen = std::collections::HashSet::new();
         words.retain(|w| seen.insert(w.clone()));
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        let mut clauses: Vec<Leaves> = Vec::new();
         for word in words.into_iter().take(max_words) {
             let per_lang: Vec<(Lang, Vec<String>)> = analyzers
                 .iter_mut()
@@ -297,9 +343,9 @@ impl SearchIndex {
             if per_lang.iter().any(|(_, t)| t.is_empty()) {
                 continue;
             }
-            let mut should: Vec<Box<dyn Query>> = Vec::new();
+            let mut should = Leaves::default();
             if employer {
-                should.push(boosted(
+                should.terms.push(boosted(
                     Term::from_field_text(self.fields.employer, &word),
                     EMPLOYER_BOOST,
                 ));
@@ -319,31 +365,9 @@ impl SearchIndex {
                     }
                 }
             }
-            clauses.push(Box::new(BooleanQuery::union(should)));
+            clauses.push(should);
         }
-        if clauses.is_empty() {
-            return None;
-        }
-        if clauses.len() == 1 {
-            // One word: its union of term queries alone, so that top-k pruning applies.
-            let only = clauses.pop().expect("one clause");
-            return Some(TextQueries {
-                all: only.box_clone(),
-                any: only,
-                one_word: true,
-            });
-        }
-        let any: Vec<(Occur, Box<dyn Query>)> = clauses
-            .iter()
-            .map(|c| (Occur::Should, c.box_clone()))
-            .collect();
-        let all: Vec<(Occur, Box<dyn Query>)> =
-            clauses.into_iter().map(|c| (Occur::Must, c)).collect();
-        Some(TextQueries {
-            all: Box::new(BooleanQuery::new(all)),
-            any: Box::new(BooleanQuery::new(any)),
-            one_word: false,
-        })
+        (!clauses.is_empty()).then_some(Words(clauses))
     }
 
     /// The languages that have at least one document in the index now.
@@ -360,21 +384,17 @@ impl SearchIndex {
     }
 
     /// What one query word looks for in the fields of `lang`, given its `stems` there.
-    fn word_clauses(
-        &self,
-        word: &str,
-        lang: Lang,
-        stems: Vec<String>,
-        should: &mut Vec<Box<dyn Query>>,
-    ) {
+    fn word_clauses(&self, word: &str, lang: Lang, stems: Vec<String>, should: &mut Leaves) {
         let lf = self.fields.of(lang);
         let should = std::cell::RefCell::new(should);
         let add = |field, text: &str, boost| {
             should
                 .borrow_mut()
+                .terms
                 .push(boosted(Term::from_field_text(field, text), boost));
         };
-        let add_query = |q: Box<dyn Query>| should.borrow_mut().push(q);
+        // A prefix look-up scores the same for every match.
+        let add_constant = |q: Box<dyn Query>| should.borrow_mut().constant.push(q);
         if lang == Lang::Fi && self.analyser == Analyser::Voikko {
             if let Some(qt) = voikko_query_terms(word) {
                 for base in &qt.bases {
@@ -406,7 +426,7 @@ impl SearchIndex {
             }
             for form in compound_forms(&stem, lang) {
                 // Tails are indexed; a prefix of a tail is a part anywhere in a word.
-                add_query(Box::new(BoostQuery::new(
+                add_constant(Box::new(BoostQuery::new(
                     prefix_query(lf.parts, &form),
                     PART_BOOST,
                 )));
