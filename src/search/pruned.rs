@@ -573,6 +573,7 @@ mod tests {
         let title = schema.add_text_field("title", TEXT);
         let body = schema.add_text_field("body", TEXT);
         let place = schema.add_text_field("place", STRING);
+        let id = schema.add_u64_field("id", tantivy::schema::INDEXED);
         let index = Index::create_in_ram(schema.build());
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
         let words = ["siivooja", "kokki", "myyjä", "hoitaja", "kuljettaja", "ja"];
@@ -590,17 +591,27 @@ mod tests {
             if i % 797 == 0 {
                 t.push("harvinainen");
             }
-            let b: Vec<&str> = (0..2 + next(12))
+            let mut b: Vec<&str> = (0..2 + next(12))
                 .map(|_| words[next(words.len())])
                 .collect();
+            if i % 37 == 0 {
+                b.push("satunnainen");
+            }
             writer
-                .add_document(
-                    doc!(title => t.join(" "), body => b.join(" "), place => places[next(3)]),
-                )
+                .add_document(doc!(
+                    title => t.join(" "),
+                    body => b.join(" "),
+                    place => places[next(3)],
+                    id => i as u64,
+                ))
                 .unwrap();
             if i % 700 == 699 {
                 writer.commit().unwrap();
             }
+        }
+        // Deleted documents are never returned, on any path.
+        for i in (0..3000u64).step_by(50) {
+            writer.delete_term(Term::from_field_u64(id, i));
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
@@ -641,8 +652,7 @@ mod tests {
                 p.exclude(term(body, "ja", 1.0));
                 p
             },
-            // Constant leaves that add to term matches, and documents only they match, which
-            // outscore the terms (the second pass) or not.
+            // Several words with a constant leaf in one of them (the intersection path).
             {
                 let mut kokki = word("kokki");
                 kokki.constant.push(constant("hoitaja", 0.7));
@@ -665,6 +675,28 @@ mod tests {
             Pruned::any(Leaves {
                 terms: vec![term(title, "harvinainen", 0.01)],
                 constant: vec![constant("hoitaja", 0.8)],
+            }),
+            // The first pass ends with a full page below what the constant leaves can add:
+            // the second pass must bring the documents only they match (several of them,
+            // one excluded query).
+            {
+                let mut p = Pruned::any(Leaves {
+                    terms: vec![term(title, "kokki", 0.05)],
+                    constant: vec![constant("hoitaja", 3.0), constant("satunnainen", 5.0)],
+                });
+                p.exclude(term(title, "myyjä", 1.0));
+                p
+            },
+            // A prefix look-up, as search builds it where there is no Voikko.
+            Pruned::any(Leaves {
+                terms: vec![term(title, "siivooja", 1.0)],
+                constant: vec![Box::new(tantivy::query::BoostQuery::new(
+                    Box::new(tantivy::query::InvertedIndexRangeQuery::new(
+                        std::ops::Bound::Included(Term::from_field_text(body, "kul")),
+                        std::ops::Bound::Excluded(Term::from_field_text(body, "kum")),
+                    )),
+                    4.0,
+                ))],
             }),
             Pruned::all(vec![
                 Leaves {
