@@ -61,6 +61,7 @@ impl SegmentFilter {
 }
 
 /// The best `limit` documents by score after skipping `offset`, among those the filter keeps.
+#[derive(Clone, Copy)]
 pub struct FilteredTopScore {
     /// Page size.
     pub limit: usize,
@@ -122,6 +123,68 @@ impl Collector for FilteredTopScore {
             .into_iter()
             .map(|Reverse(e)| (e.score, DocAddress::new(segment_ord, e.doc)))
             .collect())
+    }
+}
+
+/// [`FilteredTopScore`] and the number of documents the filter keeps, in one pass that visits
+/// every match: for a query that visits them all anyway (several words that must all match),
+/// this saves counting them in a second pass.
+pub struct FilteredTopScoreAndCount(pub FilteredTopScore);
+
+/// Never used: [`FilteredTopScoreAndCount`] collects each segment itself.
+pub struct NoCountingSegmentCollector;
+
+impl SegmentCollector for NoCountingSegmentCollector {
+    type Fruit = (Vec<(Score, DocAddress)>, usize);
+    fn collect(&mut self, _doc: DocId, _score: Score) {}
+    fn harvest(self) -> Self::Fruit {
+        (Vec::new(), 0)
+    }
+}
+
+impl Collector for FilteredTopScoreAndCount {
+    type Fruit = (Vec<(Score, DocAddress)>, usize);
+    type Child = NoCountingSegmentCollector;
+
+    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(NoCountingSegmentCollector)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let count = fruits.iter().map(|(_, n)| n).sum();
+        let top = self
+            .0
+            .merge_fruits(fruits.into_iter().map(|(docs, _)| docs).collect())?;
+        Ok((top, count))
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment_ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let filter = self.0.filter.columns(reader)?;
+        let mut top = TopHeap::new(self.0.limit + self.0.offset);
+        let mut count = 0usize;
+        weight.for_each(reader, &mut |doc, score| {
+            if filter.keeps(doc) {
+                count += 1;
+                if score > top.threshold() {
+                    top.push(score, doc);
+                }
+            }
+        })?;
+        let docs = top
+            .heap
+            .into_iter()
+            .map(|Reverse(e)| (e.score, DocAddress::new(segment_ord, e.doc)))
+            .collect();
+        Ok((docs, count))
     }
 }
 
@@ -328,6 +391,12 @@ mod tests {
         // Kind 1 kept: 1, 4, 10, 13, 16, 22, 25, 28 (7 and 19 expired).
         let ids: Vec<u32> = docs.iter().map(|(_, d)| d.doc_id).collect();
         assert_eq!(ids, vec![10, 13, 16, 22, 25]);
+        // Counted in the same pass: the same page, and every kept match (8).
+        let (same, n) = searcher
+            .search(&word(text), &FilteredTopScoreAndCount(top))
+            .unwrap();
+        assert_eq!(same, docs);
+        assert_eq!(n, 8);
     }
 
     #[test]

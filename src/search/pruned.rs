@@ -138,6 +138,12 @@ impl Pruned {
         }
     }
 
+    /// Whether collecting the best documents visits every match anyway (several words that
+    /// must all match: the intersection is scored whole).
+    pub(super) fn visits_all(&self) -> bool {
+        !self.words.is_empty()
+    }
+
     /// Only documents that `query` matches (unscored).
     pub(super) fn require(&mut self, query: Box<dyn Query>) {
         self.required.push(query);

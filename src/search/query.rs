@@ -19,7 +19,9 @@ use super::analysis::{
     colloquial, compound_forms, snippet_words, stem_root, terms, voikko_query_terms, Analyser,
     Lang, NAME_ANALYZER,
 };
-use super::collect::{count_up_to, kinds_mask, DocFilter, FilteredTopScore, COUNT_CAP};
+use super::collect::{
+    count_up_to, kinds_mask, DocFilter, FilteredTopScore, FilteredTopScoreAndCount, COUNT_CAP,
+};
 use super::index::{KIND_TASK, KIND_VACANCY};
 use super::pruned::{Leaves, Pruned};
 use super::{Result, SearchIndex};
@@ -220,8 +222,13 @@ impl SearchIndex {
             filter,
         };
         // The page and the number of matches of one query. A page that is not full holds
-        // every match (nothing was pruned before it filled), so it is its own count.
+        // every match (nothing was pruned before it filled), so it is its own count. Several
+        // words that must all match visit every match anyway: counted on the way.
         let page = |q: &Pruned| -> Result<Page> {
+            if q.visits_all() {
+                let (docs, n) = searcher.search(q, &FilteredTopScoreAndCount(top))?;
+                return Ok((docs, n.min(COUNT_CAP), n > COUNT_CAP));
+            }
             let docs = searcher.search(q, &top)?;
             let (total, more) = if docs.len() < limit && req.offset == 0 {
                 (docs.len(), false)
