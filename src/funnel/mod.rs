@@ -6,4 +6,4 @@ mod metrics;
 mod stages;
 
 pub use metrics::*;
-pub use stages::{check_history, CaseState, Step};
+pub use stages::{check_history, check_insertion, CaseState, Step};

@@ -20,6 +20,45 @@ pub fn check_history(steps: &[Step]) -> Result<(), (usize, ValidationError)> {
     Ok(())
 }
 
+/// Checks that `new`, happening at `at`, fits a client's effective `history` (steps in time
+/// order, each with its time): it must be allowed at its own time, and every later step must
+/// still be allowed after it (a back-dated `closed`, say). The error says which rule, and
+/// which later step it would break.
+pub fn check_insertion<T>(history: Vec<(Step, T)>, new: Step, at: T) -> Result<(), String>
+where
+    T: PartialOrd + Clone + std::fmt::Display,
+{
+    let mut steps: Vec<Step> = Vec::with_capacity(history.len() + 1);
+    let mut times: Vec<T> = Vec::with_capacity(history.len() + 1);
+    let mut position = None;
+    for (step, t) in history {
+        if position.is_none() && t > at {
+            position = Some(steps.len());
+            steps.push(new);
+            times.push(at.clone());
+        }
+        steps.push(step);
+        times.push(t);
+    }
+    let position = position.unwrap_or_else(|| {
+        steps.push(new);
+        times.push(at);
+        steps.len() - 1
+    });
+    check_history(&steps).map_err(|(i, e)| {
+        if i == position {
+            e.message
+        } else {
+            format!(
+                "this would break the later `{}` of {}: {}",
+                steps[i].0.as_str(),
+                times[i],
+                e.message
+            )
+        }
+    })
+}
+
 /// Where a client's case stands after some events.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CaseState {
@@ -130,6 +169,32 @@ mod tests {
             state(&["engaged", "profiling"]).stage,
             Some(EventType::Engaged)
         );
+    }
+
+    fn step(kind: &str) -> Step {
+        let d = draft(kind);
+        (d.kind, d.placement_type)
+    }
+
+    #[test]
+    fn an_insertion_fits_at_its_time_and_keeps_the_later_steps_allowed() {
+        let history = vec![
+            (step("engaged"), 1),
+            (step("employed"), 3),
+            (step("job_ended"), 5),
+        ];
+        // At its own time: a job cannot end before anyone was employed.
+        assert!(check_insertion(history.clone(), step("job_ended"), 2).is_err());
+        // After the last step.
+        assert!(check_insertion(history.clone(), step("closed"), 6).is_ok());
+        // Back-dated: the case closed before the job that ended later.
+        let e = check_insertion(history.clone(), step("closed"), 2).unwrap_err();
+        assert!(
+            e.starts_with("this would break the later `employed` of 3:"),
+            "{e}"
+        );
+        // Into an empty history.
+        assert!(check_insertion(Vec::new(), step("engaged"), 0).is_ok());
     }
 
     #[test]

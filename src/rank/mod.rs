@@ -8,11 +8,13 @@
 //! weight ≥ 0).
 
 mod feature;
+mod labels;
 mod metrics;
 mod model;
 mod train;
 
 pub use feature::{feature_index, Feature, Features, Sign, N_FEATURES};
+pub use labels::{grade, LABEL_HORIZON_DAYS};
 pub use metrics::{dcg_at, evaluate, ndcg_at, recall_at, Metrics};
 pub use model::{ModelError, RankerModel, DEFAULT_MODEL_JSON};
 pub use train::{fit, simulate_outcomes, split_by_client, ImpressionList, TrainError, TrainReport};

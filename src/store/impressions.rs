@@ -368,10 +368,8 @@ impl Store {
         Ok(removed)
     }
 
-    /// Every logged suggestion with the strongest outcome that followed it for that client
-    /// within 90 days (see [`Store::match_feedback_events`]): interested 1; an employer contact
-    /// or interview 2; placed, or the employer would hire, 3; declined, the employer would not
-    /// hire, or nothing 0. Employer prospects have no posting to answer about and stay 0.
+    /// Every logged suggestion with its grade ([`crate::rank::grade`]) from the outcomes that
+    /// followed it for that client (see [`Store::match_feedback_events`]).
     pub async fn labelled_impressions(&self) -> Result<Vec<LabelledImpression>> {
         let lists = self.logged_lists(None).await?;
         let labels = self.match_feedback_events().await?;
@@ -379,33 +377,15 @@ impl Store {
         for l in &labels {
             by_client.entry(l.client_id).or_default().push(l);
         }
-        let horizon = chrono::Duration::days(90);
         let mut out = Vec::new();
         for list in lists {
             let served_at = list.served.served_at;
+            let feedback = by_client
+                .get(&list.client_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             for s in list.served.suggestions {
-                let grade = by_client
-                    .get(&list.client_id)
-                    .into_iter()
-                    .flatten()
-                    // Event times are kept to the second; a list served at 12:00:00.6 and
-                    // answered at once has an answer at 12:00:00.
-                    .filter(|l| l.at >= served_at - chrono::Duration::seconds(1))
-                    .filter(|l| l.at <= served_at + horizon)
-                    .filter(|l| match s.kind {
-                        "vacancy" => l.vacancy_id == Some(s.id),
-                        "task" => l.task_id == Some(s.id),
-                        _ => false,
-                    })
-                    .map(|l| match l.signal {
-                        "placed" | "employer_would_hire" => 3,
-                        // An application is as strong a sign as the coach's call.
-                        "contacted" | "applied" => 2,
-                        "interested" => 1,
-                        _ => 0,
-                    })
-                    .max()
-                    .unwrap_or(0);
+                let grade = crate::rank::grade(served_at, s.kind, s.id, feedback.iter().copied());
                 out.push(LabelledImpression {
                     list_id: list.list_id.clone(),
                     client_id: list.client_id,

@@ -8,8 +8,11 @@ mod access;
 mod caseload;
 mod changelog;
 mod clients;
+mod contacts;
 mod employers;
 mod events;
+mod feedback;
+mod funnel_rows;
 mod imports;
 mod impressions;
 mod matching;
@@ -87,7 +90,7 @@ pub struct Store {
     /// add tens of milliseconds under load). Other processes still wait by the busy timeout.
     writer: SqlitePool,
     /// Funnel rows already loaded, reused while the database has not changed.
-    funnel_cache: std::sync::Arc<events::FunnelCache>,
+    funnel_cache: std::sync::Arc<funnel_rows::FunnelCache>,
 }
 
 /// Default SQLite database in the working directory.

@@ -1,0 +1,155 @@
+//! The employer-contact log: a coach's contact with an employer, about a client or not.
+
+use super::access::{write_access, Access};
+use super::clients::caseload_check;
+use super::events::{append_event, exists, stored_time};
+use super::{now, Result, Store, StoreError};
+use crate::domain::{
+    format_timestamp, AccessAction, AccessTarget, ContactDraft, EmployerContact, EventDraft,
+    EventType,
+};
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: i64,
+    employer_id: i64,
+    coach_id: i64,
+    coach_name: String,
+    at: String,
+    face_to_face: bool,
+    client_id: Option<i64>,
+    purpose: Option<String>,
+    outcome: Option<String>,
+}
+
+impl Store {
+    /// Logs a coach's employer contact. With a client (one of the coach's own), the client's
+    /// history gets an `employer_contact` event in the same transaction.
+    #[tracing::instrument(name = "store.record_contact", skip(self, d))]
+    pub async fn record_contact(&self, coach_id: i64, d: &ContactDraft) -> Result<i64> {
+        let mut tx = self.write_tx().await?;
+        if !exists(&mut tx, "employers", d.employer_id).await? {
+            return Err(StoreError::InvalidReference {
+                field: "employer_id",
+                message: format!("there is no employer with id {}", d.employer_id),
+            });
+        }
+        if let Some(client_id) = d.client_id {
+            let target = AccessTarget::Client(client_id);
+            if let Err(reason) = caseload_check(&mut tx, client_id, coach_id).await? {
+                let access = Access::denied(coach_id, AccessAction::RecordContact, target, reason);
+                write_access(&mut tx, &access).await?;
+                tx.commit().await?;
+                return Err(StoreError::InvalidReference {
+                    field: "client_id",
+                    message: format!("client {client_id} is not on your caseload"),
+                });
+            }
+            let access = Access::allowed(coach_id, AccessAction::RecordContact, target);
+            write_access(&mut tx, &access).await?;
+            let event = EventDraft {
+                kind: EventType::EmployerContact,
+                at: d.at,
+                vacancy_id: None,
+                task_id: None,
+                employer_id: Some(d.employer_id),
+                placement_type: None,
+                hours_per_week: None,
+                face_to_face: Some(d.face_to_face),
+                note: d.purpose.clone(),
+                supersedes: None,
+                out_of_work_at_entry: None,
+                client_choice: None,
+            };
+            append_event(&mut tx, client_id, coach_id, &event).await?;
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO employer_contacts (coach_id, employer_id, at, face_to_face, client_id, \
+             purpose, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(coach_id)
+        .bind(d.employer_id)
+        .bind(format_timestamp(d.at))
+        .bind(d.face_to_face)
+        .bind(d.client_id)
+        .bind(&d.purpose)
+        .bind(&d.outcome)
+        .bind(format_timestamp(now()))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An employer's contact history across all coaches, newest first. `viewer_coach` sees
+    /// which of its own clients a contact was about; nobody sees another coach's client.
+    pub async fn employer_contacts(
+        &self,
+        employer_id: i64,
+        viewer_coach: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<EmployerContact>> {
+        let mut conn = self.pool.acquire().await?;
+        if !exists(&mut conn, "employers", employer_id).await? {
+            return Err(StoreError::NotFound {
+                entity: "employer",
+                id: employer_id,
+            });
+        }
+        let rows: Vec<ContactRow> = sqlx::query_as(
+            "SELECT c.id, c.employer_id, c.coach_id, u.name AS coach_name, c.at, c.face_to_face, \
+             c.client_id, c.purpose, c.outcome FROM employer_contacts c \
+             JOIN users u ON u.id = c.coach_id WHERE c.employer_id = ? \
+             ORDER BY c.at DESC, c.id DESC LIMIT ?",
+        )
+        .bind(employer_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(EmployerContact {
+                    at: stored_time("contact time", &r.at)?,
+                    with_client: r.client_id.is_some(),
+                    client_id: r.client_id.filter(|_| Some(r.coach_id) == viewer_coach),
+                    id: r.id,
+                    employer_id: r.employer_id,
+                    coach_id: r.coach_id,
+                    coach_name: r.coach_name,
+                    face_to_face: r.face_to_face,
+                    purpose: r.purpose,
+                    outcome: r.outcome,
+                })
+            })
+            .collect()
+    }
+
+    /// Every employer contact about `client_id`, oldest first, with the client named (for
+    /// the client's export; the caller checks that the client is the caller's).
+    pub async fn contacts_about_client(&self, client_id: i64) -> Result<Vec<EmployerContact>> {
+        let rows: Vec<ContactRow> = sqlx::query_as(
+            "SELECT c.id, c.employer_id, c.coach_id, u.name AS coach_name, c.at, c.face_to_face, \
+             c.client_id, c.purpose, c.outcome FROM employer_contacts c \
+             JOIN users u ON u.id = c.coach_id WHERE c.client_id = ? ORDER BY c.at, c.id",
+        )
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(EmployerContact {
+                    at: stored_time("contact time", &r.at)?,
+                    with_client: true,
+                    client_id: r.client_id,
+                    id: r.id,
+                    employer_id: r.employer_id,
+                    coach_id: r.coach_id,
+                    coach_name: r.coach_name,
+                    face_to_face: r.face_to_face,
+                    purpose: r.purpose,
+                    outcome: r.outcome,
+                })
+            })
+            .collect()
+    }
+}

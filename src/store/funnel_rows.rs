@@ -1,0 +1,376 @@
+//! The compact rows the funnel and fidelity figures are computed from, and their cache.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use sqlx::AssertSqlSafe;
+
+use super::{Result, Store, StoreError};
+use crate::domain::{EventType, PlacementType};
+use crate::funnel::{ClientFacts, ContactFact, EventFact, FunnelData};
+
+/// Largest event id, contact id and change-log sequence: together they name one state of
+/// everything the figures read.
+type FunnelVersion = (i64, i64, i64);
+
+/// Loaded all-coaches funnel rows by version and last day (a few periods at a time).
+#[derive(Debug, Default)]
+pub(super) struct FunnelCache {
+    entries: Mutex<Vec<(FunnelVersion, NaiveDate, Arc<FunnelData>)>>,
+}
+
+impl FunnelCache {
+    const SIZE: usize = 4;
+
+    fn get(&self, version: FunnelVersion, until: NaiveDate) -> Option<Arc<FunnelData>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .iter()
+            .find(|(v, u, _)| *v == version && *u == until)
+            .map(|(_, _, d)| d.clone())
+    }
+
+    /// Takes the newest cached rows for `until` out of the cache, whatever their version: the
+    /// caller extends them in place (no copy unless a request still holds them) and puts the
+    /// result back.
+    fn take_latest(&self, until: NaiveDate) -> Option<(FunnelVersion, Arc<FunnelData>)> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let at = entries.iter().rposition(|(_, u, _)| *u == until)?;
+        let (v, _, d) = entries.remove(at);
+        Some((v, d))
+    }
+
+    fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        // Rows of an older version are never asked for again.
+        entries.retain(|(v, _, _)| *v == version);
+        if entries.len() >= Self::SIZE {
+            entries.remove(0);
+        }
+        entries.push((version, until, data));
+    }
+}
+
+type FactRow = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<f64>,
+    Option<bool>,
+    Option<bool>,
+    Option<i64>,
+    Option<String>,
+);
+
+impl Store {
+    /// What the funnel and fidelity figures are computed from: the clients with intake on or
+    /// before `until`, their effective events up to the end of `until` (corrected events and
+    /// those that move no figure left out), and the coaches' employer contacts — at least
+    /// those of `coach`; the figures filter by coach themselves.
+    ///
+    /// Loading a million events takes seconds, so the all-coaches rows are kept and reused
+    /// while the database's version is unchanged. The version is exact because events and
+    /// contacts are append-only (their largest id grows with every write) and every other
+    /// change that moves a figure (a client's intake date, a vacancy's occupation) appends to
+    /// the change log.
+    #[tracing::instrument(name = "store.funnel_data", skip(self))]
+    pub async fn funnel_data(
+        &self,
+        coach: Option<i64>,
+        until: NaiveDate,
+    ) -> Result<Arc<FunnelData>> {
+        let version = self.funnel_version().await?;
+        if let Some(all) = self.funnel_cache.get(version, until) {
+            tracing::debug!("funnel rows from the cache");
+            return Ok(all);
+        }
+        if coach.is_some() {
+            return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
+        }
+        let cached = self.funnel_cache.take_latest(until);
+        let all = match cached {
+            // Since the rows were loaded only events and contacts were added (both
+            // append-only), clients added or edited, postings added or closed: read the
+            // client list and the new rows instead of everything. A posting's edit can change
+            // what earlier events mean (its employer, its occupation), so it reloads all.
+            Some((cached, data))
+                if cached.0 <= version.0
+                    && cached.1 <= version.1
+                    && self.only_clients_changed(cached.2).await? =>
+            {
+                let data = Arc::unwrap_or_clone(data);
+                Arc::new(
+                    self.extend_funnel_data(data, cached, version, until)
+                        .await?,
+                )
+            }
+            _ => Arc::new(self.load_funnel_data_upto(None, until, version).await?),
+        };
+        self.funnel_cache.put(version, until, all.clone());
+        Ok(all)
+    }
+
+    /// Whether no change-log entry after `seq` can change what an already loaded event means:
+    /// clients, employers and new or closed postings cannot; an edited vacancy or task can
+    /// (its employer, its occupation).
+    async fn only_clients_changed(&self, seq: i64) -> Result<bool> {
+        let (others,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM change_log \
+             WHERE seq > ? AND entity IN ('vacancy', 'task') AND op = 'update'",
+        )
+        .bind(seq)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(others == 0)
+    }
+
+    async fn client_facts(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        coach: Option<i64>,
+        until: NaiveDate,
+    ) -> Result<Vec<ClientFacts>> {
+        let clients: Vec<(i64, i64, NaiveDate)> = sqlx::query_as(
+            "SELECT id, coach_id, intake_date FROM clients \
+             WHERE intake_date <= ?1 AND (?2 IS NULL OR coach_id = ?2) ORDER BY id",
+        )
+        .bind(until.to_string())
+        .bind(coach)
+        .fetch_all(conn)
+        .await?;
+        Ok(clients
+            .into_iter()
+            .map(|(id, coach_id, intake)| ClientFacts {
+                id,
+                coach_id,
+                intake,
+            })
+            .collect())
+    }
+
+    /// `out` (all coaches, loaded at `version`) with the events and contacts added since:
+    /// new events merged in order, and the events that new corrections supersede dropped.
+    async fn extend_funnel_data(
+        &self,
+        mut out: FunnelData,
+        version: FunnelVersion,
+        now: FunnelVersion,
+        until: NaiveDate,
+    ) -> Result<FunnelData> {
+        let mut conn = self.pool.acquire().await?;
+        let corrected: Vec<(i64,)> = sqlx::query_as(
+            "SELECT supersedes FROM client_events \
+             WHERE id > ? AND id <= ? AND supersedes IS NOT NULL",
+        )
+        .bind(version.0)
+        .bind(now.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let corrected: HashSet<i64> = corrected.into_iter().map(|r| r.0).collect();
+        let (events, contacts) = self
+            .load_facts(
+                &mut conn,
+                None,
+                until,
+                (version.0, version.1),
+                (now.0, now.1),
+            )
+            .await?;
+        if now.2 != version.2 {
+            // Only the clients the change log names since: re-read them in place.
+            let changed: Vec<(i64,)> = sqlx::query_as(
+                "SELECT DISTINCT entity_id FROM change_log \
+                 WHERE seq > ? AND seq <= ? AND entity = 'client'",
+            )
+            .bind(version.2)
+            .bind(now.2)
+            .fetch_all(&mut *conn)
+            .await?;
+            let changed: HashSet<i64> = changed.into_iter().map(|r| r.0).collect();
+            if changed.len() > 1_000 {
+                out.clients = self.client_facts(&mut conn, None, until).await?;
+            } else {
+                out.clients.retain(|c| !changed.contains(&c.id));
+                for id in changed {
+                    let row: Option<(i64, i64, NaiveDate)> = sqlx::query_as(
+                        "SELECT id, coach_id, intake_date FROM clients \
+                         WHERE id = ? AND intake_date <= ?",
+                    )
+                    .bind(id)
+                    .bind(until.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    if let Some((id, coach_id, intake)) = row {
+                        out.clients.push(ClientFacts {
+                            id,
+                            coach_id,
+                            intake,
+                        });
+                    }
+                }
+                out.clients.sort_by_key(|c| c.id);
+            }
+        }
+        out.events.retain(|e| !corrected.contains(&e.id));
+        out.events
+            .extend(events.into_iter().filter(|e| !corrected.contains(&e.id)));
+        // Mostly sorted already: the new rows go to their place by client, time and id.
+        out.events.sort_by_key(|e| (e.client_id, e.at, e.id));
+        out.contacts.extend(contacts);
+        Ok(out)
+    }
+
+    async fn funnel_version(&self) -> Result<FunnelVersion> {
+        let (events, contacts, changes): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT MAX(id) FROM client_events), (SELECT MAX(id) FROM employer_contacts), \
+             (SELECT MAX(seq) FROM change_log)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            events.unwrap_or(0),
+            contacts.unwrap_or(0),
+            changes.unwrap_or(0),
+        ))
+    }
+
+    /// [`Store::funnel_data`] without the cache: always reads the database.
+    pub async fn load_funnel_data(
+        &self,
+        coach: Option<i64>,
+        until: NaiveDate,
+    ) -> Result<FunnelData> {
+        self.load_funnel_data_upto(coach, until, (i64::MAX, i64::MAX, i64::MAX))
+            .await
+    }
+
+    /// Reads the rows as of `version`: events and contacts with ids up to its own, so that
+    /// rows cached under a version are exactly that version's (a later extension adds the
+    /// rest once).
+    async fn load_funnel_data_upto(
+        &self,
+        coach: Option<i64>,
+        until: NaiveDate,
+        version: FunnelVersion,
+    ) -> Result<FunnelData> {
+        let mut conn = self.pool.acquire().await?;
+        let clients = self.client_facts(&mut conn, coach, until).await?;
+        // Corrections are few: fetch the corrected ids once instead of a lookup per event.
+        let superseded: Vec<(i64,)> = sqlx::query_as(
+            "SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND id <= ?",
+        )
+        .bind(version.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let superseded: HashSet<i64> = superseded.into_iter().map(|r| r.0).collect();
+        let (mut events, contacts) = self
+            .load_facts(&mut conn, coach, until, (0, 0), (version.0, version.1))
+            .await?;
+        events.retain(|e| !superseded.contains(&e.id));
+        Ok(FunnelData {
+            clients,
+            events,
+            contacts,
+        })
+    }
+
+    /// Events (every one, corrected or not) and employer contacts up to the end of `until`,
+    /// of `coach` or everybody, with ids above `after_event` and `after_contact`.
+    async fn load_facts(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        coach: Option<i64>,
+        until: NaiveDate,
+        (after_event, after_contact): (i64, i64),
+        (upto_event, upto_contact): (i64, i64),
+    ) -> Result<(Vec<EventFact>, Vec<ContactFact>)> {
+        let until_at = format!("{until}T23:59:59Z");
+        // Profiling, match answers and benefits counselling move no figure: left in the table.
+        let scope = if coach.is_some() {
+            "e.client_id IN (SELECT id FROM clients WHERE coach_id = ?2)"
+        } else {
+            "?2 IS NULL"
+        };
+        // Types as their index in `EventType::ALL` / `PlacementType::ALL` and times as epoch
+        // seconds: a million rows decode much faster as integers than as text.
+        let kind_case: String = EventType::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!(" WHEN '{}' THEN {i}", k.as_str()))
+            .collect();
+        let placement_case: String = PlacementType::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!(" WHEN '{}' THEN {i}", k.as_str()))
+            .collect();
+        let rows: Vec<FactRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT e.id, e.client_id, CASE e.type{kind_case} END, unixepoch(e.at), \
+             CASE e.placement_type{placement_case} END, e.hours_per_week, \
+             e.face_to_face, e.out_of_work_at_entry, \
+             COALESCE(e.employer_id, v.employer_id, t.employer_id), v.occupation_code \
+             FROM client_events e \
+             LEFT JOIN vacancies v ON v.id = e.vacancy_id \
+             LEFT JOIN tasks t ON t.id = e.task_id \
+             WHERE e.at <= ?1 AND {scope} AND e.id > ?3 AND e.id <= ?4 \
+               AND e.type NOT IN ('match_interested', 'match_declined', 'match_applied', \
+                                  'profiling', 'benefits_counselling') \
+             ORDER BY e.client_id, e.at, e.id"
+        )))
+        .bind(&until_at)
+        .bind(coach)
+        .bind(after_event)
+        .bind(upto_event)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for (id, client_id, kind, at, placement, hours, f2f, out_of_work, employer, occupation) in
+            rows
+        {
+            let kind = kind
+                .and_then(|k| EventType::ALL.get(k as usize).copied())
+                .ok_or_else(|| StoreError::Corrupt(format!("type of event {id}")))?;
+            let placement = match placement {
+                None => None,
+                Some(p) => {
+                    Some(PlacementType::ALL.get(p as usize).copied().ok_or_else(|| {
+                        StoreError::Corrupt(format!("placement type of event {id}"))
+                    })?)
+                }
+            };
+            events.push(EventFact {
+                id,
+                client_id,
+                kind,
+                at: at.ok_or_else(|| StoreError::Corrupt(format!("time of event {id}")))?,
+                placement,
+                hours_per_week: hours,
+                face_to_face: f2f.unwrap_or(false),
+                out_of_work_at_entry: out_of_work,
+                employer_id: employer,
+                occupation,
+            });
+        }
+        let contacts: Vec<(i64, i64, bool)> = sqlx::query_as(
+            "SELECT coach_id, unixepoch(at), face_to_face FROM employer_contacts \
+             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND id > ?3 AND id <= ?4",
+        )
+        .bind(&until_at)
+        .bind(coach)
+        .bind(after_contact)
+        .bind(upto_contact)
+        .fetch_all(&mut *conn)
+        .await?;
+        let contacts = contacts
+            .into_iter()
+            .map(|(coach_id, at, face_to_face)| ContactFact {
+                coach_id,
+                at,
+                face_to_face,
+            })
+            .collect();
+        Ok((events, contacts))
+    }
+}
