@@ -95,13 +95,7 @@ impl Collector for FilteredTopScore {
     }
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| {
-            b.0.partial_cmp(&a.0)
-                .unwrap_or(Ordering::Equal)
-                .then_with(|| a.1.cmp(&b.1))
-        });
-        Ok(all.into_iter().skip(self.offset).take(self.limit).collect())
+        Ok(self.page(fruits.into_iter().flatten().collect()))
     }
 
     fn collect_segment(
@@ -118,11 +112,19 @@ impl Collector for FilteredTopScore {
             }
             top.threshold()
         })?;
-        Ok(top
-            .heap
-            .into_iter()
-            .map(|Reverse(e)| (e.score, DocAddress::new(segment_ord, e.doc)))
-            .collect())
+        Ok(top.into_docs(segment_ord))
+    }
+}
+
+impl FilteredTopScore {
+    /// The page of the segments' best documents: by score, then document.
+    fn page(&self, mut all: Vec<(Score, DocAddress)>) -> Vec<(Score, DocAddress)> {
+        all.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        all.into_iter().skip(self.offset).take(self.limit).collect()
     }
 }
 
@@ -156,10 +158,8 @@ impl Collector for FilteredTopScoreAndCount {
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
         let count = fruits.iter().map(|(_, n)| n).sum();
-        let top = self
-            .0
-            .merge_fruits(fruits.into_iter().map(|(docs, _)| docs).collect())?;
-        Ok((top, count))
+        let all = fruits.into_iter().flat_map(|(docs, _)| docs).collect();
+        Ok((self.0.page(all), count))
     }
 
     fn collect_segment(
@@ -179,12 +179,7 @@ impl Collector for FilteredTopScoreAndCount {
                 }
             }
         })?;
-        let docs = top
-            .heap
-            .into_iter()
-            .map(|Reverse(e)| (e.score, DocAddress::new(segment_ord, e.doc)))
-            .collect();
-        Ok((docs, count))
+        Ok((top.into_docs(segment_ord), count))
     }
 }
 
@@ -275,6 +270,14 @@ impl TopHeap {
                 *min = Reverse(entry);
             }
         }
+    }
+
+    /// The documents kept, with their segment.
+    fn into_docs(self, segment_ord: SegmentOrdinal) -> Vec<(Score, DocAddress)> {
+        self.heap
+            .into_iter()
+            .map(|Reverse(e)| (e.score, DocAddress::new(segment_ord, e.doc)))
+            .collect()
     }
 
     #[inline]

@@ -185,18 +185,38 @@ impl Query for Pruned {
                 .map(|q| q.weight(e))
                 .collect::<tantivy::Result<Vec<_>>>()
         };
+        let required = weights(&self.required, unscored)?;
+        let excluded = weights(&self.excluded, unscored)?;
+        // Several words: the intersection answers every path, and nothing else is weighed.
+        if !self.words.is_empty() {
+            return Ok(Box::new(PrunedWeight {
+                terms: BooleanQuery::union(Vec::new()).weight(scoring)?,
+                terms_present: Vec::new(),
+                constant: Vec::new(),
+                words: self
+                    .words
+                    .iter()
+                    .map(|g| weights(g, scoring))
+                    .collect::<tantivy::Result<_>>()?,
+                required,
+                excluded,
+                nested: None,
+            }));
+        }
+        let constant = weights(&self.leaves.constant, scoring)?;
         Ok(Box::new(PrunedWeight {
             terms: BooleanQuery::union(clone_all(&self.leaves.terms)).weight(scoring)?,
-            terms_present: weights(&self.leaves.terms, unscored)?,
-            constant: weights(&self.leaves.constant, scoring)?,
-            words: self
-                .words
-                .iter()
-                .map(|g| weights(g, scoring))
-                .collect::<tantivy::Result<_>>()?,
-            required: weights(&self.required, unscored)?,
-            excluded: weights(&self.excluded, unscored)?,
-            nested: self.nested().weight(scoring)?,
+            // Only the second pass over constant leaves asks which documents they hold.
+            terms_present: if constant.is_empty() {
+                Vec::new()
+            } else {
+                weights(&self.leaves.terms, unscored)?
+            },
+            constant,
+            words: Vec::new(),
+            required,
+            excluded,
+            nested: Some(self.nested().weight(scoring)?),
         }))
     }
 
@@ -210,7 +230,7 @@ impl Query for Pruned {
 struct PrunedWeight {
     /// The flat union of the term leaves, scored.
     terms: Box<dyn Weight>,
-    /// The term leaves one by one, unscored.
+    /// The term leaves one by one, unscored (only with constant leaves).
     terms_present: Vec<Box<dyn Weight>>,
     /// The constant leaves, scored.
     constant: Vec<Box<dyn Weight>>,
@@ -220,8 +240,9 @@ struct PrunedWeight {
     required: Vec<Box<dyn Weight>>,
     /// The excluded queries, unscored.
     excluded: Vec<Box<dyn Weight>>,
-    /// Everything as one boolean query, for the paths that do not prune.
-    nested: Box<dyn Weight>,
+    /// Everything as one boolean query, for the paths that do not prune (not with several
+    /// words, where the intersection serves them).
+    nested: Option<Box<dyn Weight>>,
 }
 
 /// Whether `scorer` holds `doc`, moving it forward to `doc` first. Documents are asked for
@@ -432,8 +453,8 @@ fn less(threshold: Score, most: Score) -> Score {
 
 impl Weight for PrunedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        if self.words.is_empty() {
-            return self.nested.scorer(reader, boost);
+        if let Some(nested) = &self.nested {
+            return nested.scorer(reader, boost);
         }
         Ok(match Conjunction::new(self, reader, boost)? {
             Some(c) => Box::new(c),
@@ -442,7 +463,16 @@ impl Weight for PrunedWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.nested.explain(reader, doc)
+        if let Some(nested) = &self.nested {
+            return nested.explain(reader, doc);
+        }
+        let mut c = self.scorer(reader, 1.0)?;
+        if c.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("sum of the words' term scores", c.score()))
     }
 
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
@@ -500,21 +530,20 @@ impl Weight for PrunedWeight {
         let mut extra = constant(reader)?;
         let most: Score = extra.iter().map(|(_, v)| *v).sum();
         let mut current = threshold;
-        if !self.terms_present.is_empty() {
-            self.terms
-                .for_each_pruning(less(threshold, most), reader, &mut |doc, score| {
-                    if rule.keeps(doc) {
-                        let added: Score = extra
-                            .iter_mut()
-                            .filter_map(|(s, v)| holds(s, doc).then_some(*v))
-                            .sum();
-                        if score + added > current {
-                            current = callback(doc, score + added);
-                        }
+        // A union without term leaves yields nothing.
+        self.terms
+            .for_each_pruning(less(threshold, most), reader, &mut |doc, score| {
+                if rule.keeps(doc) {
+                    let added: Score = extra
+                        .iter_mut()
+                        .filter_map(|(s, v)| holds(s, doc).then_some(*v))
+                        .sum();
+                    if score + added > current {
+                        current = callback(doc, score + added);
                     }
-                    less(current, most)
-                })?;
-        }
+                }
+                less(current, most)
+            })?;
         if extra.is_empty() || current >= most {
             return Ok(());
         }
@@ -735,6 +764,9 @@ mod tests {
                     .expect("a pruned hit matches the nested query");
                 assert!((s - score).abs() < 1e-4, "case {i}");
             }
+            // Explaining a hit gives its score, on either path.
+            let explained = pruned.explain(&searcher, a[0].1).unwrap().value();
+            assert!((explained - a[0].0).abs() < 1e-4, "case {i}: {explained}");
             // Documents tied on score may come in either order; the score sets agree above
             // and the matches counted agree here.
             assert_eq!(

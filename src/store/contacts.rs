@@ -22,6 +22,24 @@ struct ContactRow {
     outcome: Option<String>,
 }
 
+impl ContactRow {
+    /// The contact; the client it was about is named only with `show_client`.
+    fn into_contact(self, show_client: bool) -> Result<EmployerContact> {
+        Ok(EmployerContact {
+            at: stored_time("contact time", &self.at)?,
+            with_client: self.client_id.is_some(),
+            client_id: self.client_id.filter(|_| show_client),
+            id: self.id,
+            employer_id: self.employer_id,
+            coach_id: self.coach_id,
+            coach_name: self.coach_name,
+            face_to_face: self.face_to_face,
+            purpose: self.purpose,
+            outcome: self.outcome,
+        })
+    }
+}
+
 impl Store {
     /// Logs a coach's employer contact. With a client (one of the coach's own), the client's
     /// history gets an `employer_contact` event in the same transaction.
@@ -108,18 +126,8 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|r| {
-                Ok(EmployerContact {
-                    at: stored_time("contact time", &r.at)?,
-                    with_client: r.client_id.is_some(),
-                    client_id: r.client_id.filter(|_| Some(r.coach_id) == viewer_coach),
-                    id: r.id,
-                    employer_id: r.employer_id,
-                    coach_id: r.coach_id,
-                    coach_name: r.coach_name,
-                    face_to_face: r.face_to_face,
-                    purpose: r.purpose,
-                    outcome: r.outcome,
-                })
+                let show = Some(r.coach_id) == viewer_coach;
+                r.into_contact(show)
             })
             .collect()
     }
@@ -135,21 +143,6 @@ impl Store {
         .bind(client_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(EmployerContact {
-                    at: stored_time("contact time", &r.at)?,
-                    with_client: true,
-                    client_id: r.client_id,
-                    id: r.id,
-                    employer_id: r.employer_id,
-                    coach_id: r.coach_id,
-                    coach_name: r.coach_name,
-                    face_to_face: r.face_to_face,
-                    purpose: r.purpose,
-                    outcome: r.outcome,
-                })
-            })
-            .collect()
+        rows.into_iter().map(|r| r.into_contact(true)).collect()
     }
 }

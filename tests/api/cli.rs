@@ -276,12 +276,7 @@ async fn a_file_that_breaks_off_keeps_the_lines_before_and_says_where() {
         "{err}"
     );
     let app = spawn_app_in(dir).await;
-    let all: Value = app
-        .get("/api/v1/search?limit=1", &coach)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = app.search(&coach, "").await;
     assert_eq!(all["total"].as_u64(), Some(imported), "{all}");
 }
 
@@ -387,12 +382,7 @@ async fn the_real_duunitori_ads_import_and_are_searchable() {
     );
 
     let app = spawn_app_in(dir).await;
-    let all: Value = app
-        .get("/api/v1/search?limit=1", &coach)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = app.search(&coach, "").await;
     assert_eq!(all["total"], 1000, "every imported ad is in the index");
     // Compounds in real ads: "Varastotyöntekijä", "Vastapainotrukinkuljettaja".
     let varasto = app.search(&coach, "varasto").await;
@@ -636,12 +626,7 @@ async fn an_import_indexes_what_a_rebuild_from_the_database_would() {
         "imported 0, updated 300, rejected 0"
     );
     let app = spawn_app_in(dir).await;
-    let all: Value = app
-        .get("/api/v1/search?limit=1", &coach)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = app.search(&coach, "").await;
     assert_eq!(all["total"], 1000, "an updated ad is not indexed twice");
     for i in 0..10 {
         let found = app.search(&coach, &format!("zyxwv{i}")).await;
