@@ -413,6 +413,7 @@ async fn serve(
         },
         ready_max_lag: ops.ready_max_lag,
         index_poll: std::time::Duration::from_millis(ops.index_poll_ms),
+        change_notices: true,
         impression_retention_days,
         sessions,
         writes_wait_for_index: ops.writes_wait_for_index,

@@ -133,6 +133,8 @@ pub async fn import_vacancies_with(
     progress(bytes_read);
     if let Some(indexer) = indexer {
         indexer.finish_written().await?;
+        // What was not handed over as written (on PostgreSQL: all of it) is read back.
+        indexer.catch_up().await?;
     }
     Ok(report)
 }

@@ -46,6 +46,10 @@ pub struct Settings {
     /// How often the index looks for writes by other processes (imports, other nodes); writes
     /// through this service's API are followed at once. 500 ms.
     pub index_poll: Duration,
+    /// Whether the index follower also wakes on the database's change notices (PostgreSQL's
+    /// LISTEN/NOTIFY: another node's or process's write is followed at once). Always on in
+    /// service; off only to hold an index behind on purpose (a test of readiness).
+    pub change_notices: bool,
     /// Days a served match list is kept for the ranker before it is deleted
     /// ([`DEFAULT_IMPRESSION_RETENTION_DAYS`] on the command line).
     pub impression_retention_days: u32,
@@ -111,6 +115,14 @@ impl Application {
         spawn_expiry(store.clone(), notify.clone(), shutdown_rx.clone());
         let retention = chrono::Duration::days(settings.impression_retention_days.into());
         spawn_impression_pruning(store.clone(), retention, shutdown_rx.clone());
+        if settings.change_notices {
+            let (store, wake, shutdown) = (store.clone(), notify.clone(), shutdown_rx.clone());
+            tokio::spawn(async move {
+                if let Err(e) = store.forward_change_notices(wake, shutdown).await {
+                    tracing::warn!(error = %e, "cannot listen for change notices; polling");
+                }
+            });
+        }
         let follower = spawn_follower(
             indexer,
             notify.clone(),

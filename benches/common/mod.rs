@@ -93,6 +93,7 @@ pub fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         },
         ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
         index_poll: kohtaamo::search::DEFAULT_POLL,
+        change_notices: true,
         impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
         sessions: kohtaamo::web::SessionConfig::default(),
         // As `kohtaamo serve` runs by default.

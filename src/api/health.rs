@@ -49,7 +49,11 @@ pub struct IndexStatus {
 /// database did not answer.
 pub async fn index_status(state: &AppState) -> Result<IndexStatus, String> {
     let applied_seq = state.search.applied_seq();
-    let log_seq = match tokio::time::timeout(DATABASE_WITHIN, state.store.last_change_seq()).await {
+    let positions = async {
+        let seq = state.store.last_change_seq().await?;
+        Ok::<_, crate::store::StoreError>((seq, state.store.unnumbered_changes().await?))
+    };
+    let (log_seq, unnumbered) = match tokio::time::timeout(DATABASE_WITHIN, positions).await {
         Ok(Ok(seq)) => seq,
         Ok(Err(e)) => return Err(e.to_string()),
         Err(_) => {
@@ -62,7 +66,8 @@ pub async fn index_status(state: &AppState) -> Result<IndexStatus, String> {
     Ok(IndexStatus {
         log_seq,
         applied_seq,
-        lag: (log_seq - applied_seq).max(0),
+        // Changes not numbered yet (PostgreSQL) are not in the index either.
+        lag: (log_seq - applied_seq).max(0) + unnumbered,
     })
 }
 

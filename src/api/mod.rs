@@ -89,7 +89,7 @@ impl AppState {
     /// second). With [`AppState::writes_wait_for_index`] the write answers only once searches
     /// see it.
     pub async fn written(&self) {
-        let seq = match self.store.last_change_seq().await {
+        let seq = match self.store.settled_change_seq().await {
             Ok(seq) => seq,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the change log after a write");

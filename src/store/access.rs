@@ -2,9 +2,10 @@
 //! showed), per change, and per refused attempt; and the auditor's queries over it.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
-use super::{now, Page, Result, Store, StoreError};
+use sqlx::AssertSqlSafe;
+
+use super::{now, sql, Page, Result, Store, StoreError, Tx};
 use crate::domain::{format_timestamp, AccessAction, AccessEntry, AccessTarget, DenialReason};
 
 /// One access to log.
@@ -61,12 +62,12 @@ pub struct AccessQuery {
 }
 
 /// Writes `a` on `conn` (inside the caller's transaction when it has one).
-pub(super) async fn write_access(conn: &mut SqliteConnection, a: &Access<'_>) -> Result<()> {
+pub(super) async fn write_access(conn: &mut Tx, a: &Access<'_>) -> Result<()> {
     let (client_id, list, clients) = match a.target {
         AccessTarget::Client(id) => (Some(id), None, &[][..]),
         AccessTarget::List(name, clients) => (None, Some(name), clients),
     };
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = sql(
         "INSERT INTO access_log (at, user_id, action, client_id, list, outcome, reason) \
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -88,13 +89,14 @@ pub(super) async fn write_access(conn: &mut SqliteConnection, a: &Access<'_>) ->
     shown.dedup();
     // A few hundred ids at most (a caseload): one statement per chunk.
     for chunk in shown.chunks(400) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO access_log_clients (access_id, client_id) ",
-        );
-        q.push_values(chunk, |mut row, client| {
-            row.push_bind(id).push_bind(*client);
-        });
-        q.build().execute(&mut *conn).await?;
+        let rows = vec!["(?, ?)"; chunk.len()].join(", ");
+        let mut q = sql(AssertSqlSafe(format!(
+            "INSERT INTO access_log_clients (access_id, client_id) VALUES {rows}"
+        )));
+        for client in chunk {
+            q = q.bind(id).bind(*client);
+        }
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -175,23 +177,23 @@ impl Store {
     ) -> Result<Page<AccessEntry>> {
         let from = q.from.map(format_timestamp);
         let to = q.to.map(format_timestamp);
-        let mut conn = self.pool.acquire().await?;
-        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let (total,): (i64,) = sql(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM access_log a {ACCESS_WHERE}"
         )))
         .bind(q.client_id)
         .bind(q.user_id)
         .bind(&from)
         .bind(&to)
-        .fetch_one(&mut *conn)
+        .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<EntryRow> = sql(AssertSqlSafe(format!(
             "SELECT a.id, a.at, a.user_id, u.name AS user_name, u.role AS user_role, a.action, \
              a.client_id, a.list, a.outcome, a.reason, \
-             (SELECT json_group_array(c.client_id) FROM access_log_clients c \
+             (SELECT {clients} FROM access_log_clients c \
               WHERE c.access_id = a.id) AS clients \
              FROM access_log a JOIN users u ON u.id = a.user_id {ACCESS_WHERE} \
-             ORDER BY a.id DESC LIMIT ?5 OFFSET ?6"
+             ORDER BY a.id DESC LIMIT ?5 OFFSET ?6",
+            clients = self.backend().json_array_agg("c.client_id")
         )))
         .bind(q.client_id)
         .bind(q.user_id)
@@ -199,7 +201,7 @@ impl Store {
         .bind(&to)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.pool)
         .await?;
         Ok(Page {
             total,
@@ -224,7 +226,7 @@ impl Store {
     /// How many times the access log records `action` on `client_id` (audit).
     pub async fn client_access_count(&self, client_id: i64, action: &str) -> Result<i64> {
         let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM access_log WHERE client_id = ? AND action = ?")
+            sql("SELECT COUNT(*) FROM access_log WHERE client_id = ? AND action = ?")
                 .bind(client_id)
                 .bind(action)
                 .fetch_one(&self.pool)

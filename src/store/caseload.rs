@@ -8,7 +8,7 @@ use sqlx::AssertSqlSafe;
 use super::access::Access;
 use super::clients::{ClientRow, CLIENT_SELECT};
 use super::events::{stored_kind, stored_placement, stored_time};
-use super::{Result, Store};
+use super::{sql, Result, Store};
 use crate::domain::{AccessAction, AccessTarget, Client};
 use crate::funnel::caseload::CaseEvent;
 
@@ -24,7 +24,7 @@ impl Store {
     /// access log with the clients it shows.
     #[tracing::instrument(name = "store.caseload", skip(self))]
     pub async fn caseload(&self, coach_id: i64) -> Result<Vec<(Client, Vec<CaseEvent>)>> {
-        let rows: Vec<ClientRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<ClientRow> = sql(AssertSqlSafe(format!(
             "{CLIENT_SELECT} WHERE coach_id = ? AND erased_at IS NULL \
              ORDER BY intake_date DESC, id DESC"
         )))
@@ -35,7 +35,7 @@ impl Store {
             .into_iter()
             .map(Client::try_from)
             .collect::<Result<_>>()?;
-        let event_rows: Vec<CaseEventRow> = sqlx::query_as(
+        let event_rows: Vec<CaseEventRow> = sql(
             "SELECT e.client_id, e.type, e.at, e.face_to_face, e.placement_type \
              FROM client_events e JOIN clients c ON c.id = e.client_id \
              WHERE c.coach_id = ? AND c.erased_at IS NULL \

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::AssertSqlSafe;
 
 use super::access::{write_access, Access};
 use super::changelog::{append, Entity};
-use super::{now, Page, Result, Store, StoreError};
+use super::{now, sql, Page, Result, Store, StoreError, Tx};
 use crate::domain::{pseudonym, AccessAction, AccessTarget, Client, ClientDraft, DenialReason};
 
 pub(super) const CLIENT_SELECT: &str =
@@ -28,7 +28,7 @@ pub(super) struct ClientRow {
     preferences: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    erased_at: Option<String>,
+    erased_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -56,7 +56,7 @@ impl Store {
         let at = now();
         let prefs = serde_json::to_string(&d.preferences).expect("preferences serialize");
         let mut tx = self.write_tx().await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = sql(
             "INSERT INTO clients (coach_id, display_name, home_municipality, intake_date, \
              treatment_team_contact, preferences, created_at, updated_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -69,7 +69,7 @@ impl Store {
         .bind(prefs)
         .bind(at)
         .bind(at)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         append(&mut tx, Entity::Client, id, "create", at).await?;
         let access = Access::allowed(coach_id, AccessAction::Create, AccessTarget::Client(id));
@@ -98,11 +98,10 @@ impl Store {
     /// [`Store::client_for`] without the allowed row: for a caller that logs the change it
     /// goes on to make in that change's transaction. A refusal is logged here.
     pub async fn own_client(&self, id: i64, coach_id: i64, action: AccessAction) -> Result<Client> {
-        let row: Option<ClientRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{CLIENT_SELECT} WHERE id = ?")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<ClientRow> = sql(AssertSqlSafe(format!("{CLIENT_SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         let refused = match &row {
             None => Some(DenialReason::NoSuchClient),
             Some(r) if r.erased_at.is_some() => Some(DenialReason::Erased),
@@ -142,11 +141,10 @@ impl Store {
     }
 
     async fn client_row(&self, id: i64) -> Result<Client> {
-        let row: Option<ClientRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{CLIENT_SELECT} WHERE id = ?")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<ClientRow> = sql(AssertSqlSafe(format!("{CLIENT_SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.ok_or(StoreError::NotFound {
             entity: "client",
             id,
@@ -160,7 +158,7 @@ impl Store {
         let at = now();
         let prefs = serde_json::to_string(&d.preferences).expect("preferences serialize");
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
+        let done = sql(
             "UPDATE clients SET display_name = ?, home_municipality = ?, intake_date = ?, \
              treatment_team_contact = ?, preferences = ?, updated_at = ? \
              WHERE id = ? AND coach_id = ? AND erased_at IS NULL",
@@ -173,7 +171,7 @@ impl Store {
         .bind(at)
         .bind(id)
         .bind(coach_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -197,11 +195,11 @@ impl Store {
         offset: i64,
     ) -> Result<Page<Client>> {
         let (total,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM clients WHERE coach_id = ? AND erased_at IS NULL")
+            sql("SELECT COUNT(*) FROM clients WHERE coach_id = ? AND erased_at IS NULL")
                 .bind(coach_id)
                 .fetch_one(&self.pool)
                 .await?;
-        let rows: Vec<ClientRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<ClientRow> = sql(AssertSqlSafe(format!(
             "{CLIENT_SELECT} WHERE coach_id = ? AND erased_at IS NULL \
              ORDER BY intake_date DESC, id DESC LIMIT ? OFFSET ?"
         )))
@@ -240,10 +238,10 @@ impl Store {
     pub async fn erase_client(&self, id: i64, user_id: i64, any_caseload: bool) -> Result<()> {
         let at = now();
         let mut tx = self.write_tx().await?;
-        let row: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT coach_id, erased_at FROM clients WHERE id = ?")
+        let row: Option<(i64, Option<DateTime<Utc>>)> =
+            sql("SELECT coach_id, erased_at FROM clients WHERE id = ?")
                 .bind(id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut tx)
                 .await?;
         let refused = match row {
             None => Some(DenialReason::NoSuchClient),
@@ -267,7 +265,7 @@ impl Store {
                 id,
             });
         }
-        sqlx::query(
+        sql(
             "UPDATE clients SET display_name = ?, home_municipality = '', \
              treatment_team_contact = NULL, preferences = '{}', erased_at = ?, updated_at = ? \
              WHERE id = ?",
@@ -276,7 +274,7 @@ impl Store {
         .bind(at)
         .bind(at)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         erase_free_text(&mut tx, id).await?;
         append(&mut tx, Entity::Client, id, "erase", at).await?;
@@ -288,25 +286,23 @@ impl Store {
 }
 
 /// Clears the free text about erased client `id` kept outside its record.
-async fn erase_free_text(conn: &mut SqliteConnection, id: i64) -> Result<()> {
-    sqlx::query("UPDATE client_events SET note = NULL WHERE client_id = ? AND note IS NOT NULL")
+async fn erase_free_text(conn: &mut Tx, id: i64) -> Result<()> {
+    sql("UPDATE client_events SET note = NULL WHERE client_id = ? AND note IS NOT NULL")
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    sql(
         "UPDATE employer_contacts SET purpose = NULL, outcome = NULL \
          WHERE client_id = ? AND (purpose IS NOT NULL OR outcome IS NOT NULL)",
     )
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "UPDATE feedback_forms SET comment = NULL WHERE client_id = ? AND comment IS NOT NULL",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM feedback_forms WHERE client_id = ? AND submitted_at IS NULL")
+    sql("UPDATE feedback_forms SET comment = NULL WHERE client_id = ? AND comment IS NOT NULL")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sql("DELETE FROM feedback_forms WHERE client_id = ? AND submitted_at IS NULL")
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -315,12 +311,12 @@ async fn erase_free_text(conn: &mut SqliteConnection, id: i64) -> Result<()> {
 
 /// Whether `coach_id` may see client `id` now: `Err` with the reason when not.
 pub(super) async fn caseload_check(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     id: i64,
     coach_id: i64,
 ) -> Result<std::result::Result<(), DenialReason>> {
     let row: Option<(i64, bool)> =
-        sqlx::query_as("SELECT coach_id, erased_at IS NOT NULL FROM clients WHERE id = ?")
+        sql("SELECT coach_id, erased_at IS NOT NULL FROM clients WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;

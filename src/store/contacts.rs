@@ -3,7 +3,7 @@
 use super::access::{write_access, Access};
 use super::clients::caseload_check;
 use super::events::{append_event, exists, stored_time};
-use super::{now, Result, Store, StoreError};
+use super::{now, sql, Result, Store, StoreError};
 use crate::domain::{
     format_timestamp, AccessAction, AccessTarget, ContactDraft, EmployerContact, EventDraft,
     EventType,
@@ -81,7 +81,7 @@ impl Store {
             };
             append_event(&mut tx, client_id, coach_id, &event).await?;
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = sql(
             "INSERT INTO employer_contacts (coach_id, employer_id, at, face_to_face, client_id, \
              purpose, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -93,7 +93,7 @@ impl Store {
         .bind(&d.purpose)
         .bind(&d.outcome)
         .bind(format_timestamp(now()))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -107,14 +107,14 @@ impl Store {
         viewer_coach: Option<i64>,
         limit: i64,
     ) -> Result<Vec<EmployerContact>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read_tx().await?;
         if !exists(&mut conn, "employers", employer_id).await? {
             return Err(StoreError::NotFound {
                 entity: "employer",
                 id: employer_id,
             });
         }
-        let rows: Vec<ContactRow> = sqlx::query_as(
+        let rows: Vec<ContactRow> = sql(
             "SELECT c.id, c.employer_id, c.coach_id, u.name AS coach_name, c.at, c.face_to_face, \
              c.client_id, c.purpose, c.outcome FROM employer_contacts c \
              JOIN users u ON u.id = c.coach_id WHERE c.employer_id = ? \
@@ -122,7 +122,7 @@ impl Store {
         )
         .bind(employer_id)
         .bind(limit)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut conn)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -135,7 +135,7 @@ impl Store {
     /// Every employer contact about `client_id`, oldest first, with the client named (for
     /// the client's export; the caller checks that the client is the caller's).
     pub async fn contacts_about_client(&self, client_id: i64) -> Result<Vec<EmployerContact>> {
-        let rows: Vec<ContactRow> = sqlx::query_as(
+        let rows: Vec<ContactRow> = sql(
             "SELECT c.id, c.employer_id, c.coach_id, u.name AS coach_name, c.at, c.face_to_face, \
              c.client_id, c.purpose, c.outcome FROM employer_contacts c \
              JOIN users u ON u.id = c.coach_id WHERE c.client_id = ? ORDER BY c.at, c.id",

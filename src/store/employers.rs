@@ -1,11 +1,9 @@
 //! The employer register.
 
-use sqlx::SqliteConnection;
-
 use sqlx::AssertSqlSafe;
 
 use super::changelog::{append, Entity};
-use super::{now, Page, Result, Store, StoreError};
+use super::{now, sql, Page, Result, Store, StoreError, Tx};
 use crate::domain::{Employer, EmployerDraft};
 
 const EMPLOYER_COLUMNS: &str = "id, name, business_id, industry, municipality, created_at";
@@ -33,12 +31,9 @@ impl From<EmployerRow> for Employer {
     }
 }
 
-pub(super) async fn insert_employer(
-    conn: &mut SqliteConnection,
-    draft: &EmployerDraft,
-) -> Result<i64> {
+pub(super) async fn insert_employer(conn: &mut Tx, draft: &EmployerDraft) -> Result<i64> {
     let at = now();
-    let res: Result<(i64,), sqlx::Error> = sqlx::query_as(
+    let res: Result<(i64,), sqlx::Error> = sql(
         "INSERT INTO employers (name, business_id, industry, municipality, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -62,12 +57,12 @@ pub(super) async fn insert_employer(
 }
 
 /// Finds an employer by exact name, creating it when missing (imports name employers only).
-pub(super) async fn employer_id_by_name(conn: &mut SqliteConnection, name: &str) -> Result<i64> {
-    let found: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM employers WHERE name = ? ORDER BY id LIMIT 1")
-            .bind(name)
-            .fetch_optional(&mut *conn)
-            .await?;
+pub(super) async fn employer_id_by_name(conn: &mut Tx, name: &str) -> Result<i64> {
+    conn.lock_key(&format!("employer name {name}")).await?;
+    let found: Option<(i64,)> = sql("SELECT id FROM employers WHERE name = ? ORDER BY id LIMIT 1")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
     match found {
         Some((id,)) => Ok(id),
         None => {
@@ -94,7 +89,7 @@ impl Store {
 
     /// One employer.
     pub async fn employer(&self, id: i64) -> Result<Employer> {
-        let row: Option<EmployerRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let row: Option<EmployerRow> = sql(AssertSqlSafe(format!(
             "SELECT {EMPLOYER_COLUMNS} FROM employers WHERE id = ?"
         )))
         .bind(id)
@@ -113,12 +108,11 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<Employer>> {
-        let (total,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM employers WHERE (?1 IS NULL OR id = ?1)")
-                .bind(only)
-                .fetch_one(&self.pool)
-                .await?;
-        let rows: Vec<EmployerRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let (total,): (i64,) = sql("SELECT COUNT(*) FROM employers WHERE (?1 IS NULL OR id = ?1)")
+            .bind(only)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<EmployerRow> = sql(AssertSqlSafe(format!(
             "SELECT {EMPLOYER_COLUMNS} FROM employers WHERE (?1 IS NULL OR id = ?1) \
              ORDER BY name, id LIMIT ?2 OFFSET ?3"
         )))

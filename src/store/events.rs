@@ -3,11 +3,11 @@
 //! which are events.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::AssertSqlSafe;
 
 use super::access::{write_access, Access};
 use super::clients::caseload_check;
-use super::{now, Result, Store, StoreError};
+use super::{now, sql, Result, Store, StoreError, Tx};
 use crate::domain::{
     format_timestamp, AccessAction, AccessTarget, ClientEvent, EventDraft, EventType,
     MatchFeedback, PlacementType,
@@ -83,8 +83,8 @@ impl TryFrom<EventRow> for ClientEvent {
     }
 }
 
-pub(super) async fn exists(conn: &mut SqliteConnection, table: &str, id: i64) -> Result<bool> {
-    let found: Option<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
+pub(super) async fn exists(conn: &mut Tx, table: &str, id: i64) -> Result<bool> {
+    let found: Option<(i64,)> = sql(AssertSqlSafe(format!(
         "SELECT id FROM {table} WHERE id = ?"
     )))
     .bind(id)
@@ -93,7 +93,7 @@ pub(super) async fn exists(conn: &mut SqliteConnection, table: &str, id: i64) ->
     Ok(found.is_some())
 }
 
-async fn check_references(conn: &mut SqliteConnection, d: &EventDraft) -> Result<()> {
+async fn check_references(conn: &mut Tx, d: &EventDraft) -> Result<()> {
     for (field, table, id) in [
         ("vacancy_id", "vacancies", d.vacancy_id),
         ("task_id", "tasks", d.task_id),
@@ -113,17 +113,18 @@ async fn check_references(conn: &mut SqliteConnection, d: &EventDraft) -> Result
 
 /// Checks `d` against the client's effective history up to `d.at` and appends it.
 pub(super) async fn append_event(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     client_id: i64,
     recorded_by: i64,
     d: &EventDraft,
 ) -> Result<i64> {
+    // The stage rules judge the new event against the client's history: no other event of
+    // the client may land in between.
+    conn.lock_key(&format!("client events {client_id}")).await?;
     check_references(conn, d).await?;
     if let Some(old) = d.supersedes {
-        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT e.client_id, s.id FROM client_events e \
-             LEFT JOIN client_events s ON s.supersedes = e.id WHERE e.id = ?",
-        )
+        let row: Option<(i64, Option<i64>)> = sql("SELECT e.client_id, s.id FROM client_events e \
+             LEFT JOIN client_events s ON s.supersedes = e.id WHERE e.id = ?")
         .bind(old)
         .fetch_optional(&mut *conn)
         .await?;
@@ -145,9 +146,9 @@ pub(super) async fn append_event(
     let at = format_timestamp(d.at);
     // The whole effective history with the new event in its place: it must fit the rules at
     // its time, and must not break any later step (a back-dated `closed`, say).
-    let history: Vec<(String, Option<String>, String)> = sqlx::query_as(
+    let history: Vec<(String, Option<String>, String)> = sql(
         "SELECT e.type, e.placement_type, e.at FROM client_events e \
-         WHERE e.client_id = ? AND e.id IS NOT ? \
+         WHERE e.client_id = ? AND e.id IS DISTINCT FROM ? \
            AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
          ORDER BY e.at, e.id",
     )
@@ -170,7 +171,7 @@ pub(super) async fn append_event(
             message,
         });
     }
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = sql(
         "INSERT INTO client_events (client_id, recorded_by, type, at, vacancy_id, task_id, \
          employer_id, placement_type, hours_per_week, face_to_face, note, supersedes, \
          out_of_work_at_entry, client_choice, created_at) \
@@ -235,11 +236,10 @@ impl Store {
     }
 
     async fn event(&self, id: i64) -> Result<ClientEvent> {
-        let row: Option<EventRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{EVENT_SELECT} WHERE e.id = ?")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<EventRow> = sql(AssertSqlSafe(format!("{EVENT_SELECT} WHERE e.id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.ok_or(StoreError::NotFound {
             entity: "event",
             id,
@@ -249,7 +249,7 @@ impl Store {
 
     /// Every event of a client, corrected ones included, in time order.
     pub async fn client_events(&self, client_id: i64) -> Result<Vec<ClientEvent>> {
-        let rows: Vec<EventRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<EventRow> = sql(AssertSqlSafe(format!(
             "{EVENT_SELECT} WHERE e.client_id = ? ORDER BY e.at, e.id"
         )))
         .bind(client_id)
@@ -262,8 +262,7 @@ impl Store {
     /// interviews and placements naming a vacancy or task (corrected events left out), and
     /// employers' submitted feedback on a placement that named one.
     pub async fn match_feedback_events(&self) -> Result<Vec<MatchFeedback>> {
-        let rows: Vec<LabelRow> = sqlx::query_as(
-            "SELECT e.client_id, e.vacancy_id, e.task_id, \
+        let rows: Vec<LabelRow> = sql("SELECT e.client_id, e.vacancy_id, e.task_id, \
              CASE e.type WHEN 'match_interested' THEN 'interested' \
                          WHEN 'match_declined' THEN 'declined' \
                          WHEN 'match_applied' THEN 'applied' \
@@ -275,13 +274,12 @@ impl Store {
                AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
              UNION ALL \
              SELECT f.client_id, e.vacancy_id, e.task_id, \
-             CASE f.would_hire WHEN 1 THEN 'employer_would_hire' ELSE 'employer_would_not_hire' END, \
+             CASE WHEN f.would_hire THEN 'employer_would_hire' ELSE 'employer_would_not_hire' END, \
              f.submitted_at \
              FROM feedback_forms f JOIN client_events e ON e.id = f.placement_event_id \
              WHERE f.submitted_at IS NOT NULL \
                AND (e.vacancy_id IS NOT NULL OR e.task_id IS NOT NULL) \
-             ORDER BY 5",
-        )
+             ORDER BY 5")
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -308,10 +306,8 @@ impl Store {
     /// Display names of a coach's clients (for its own caseload and alerts on the dashboard);
     /// erased clients are left out.
     pub async fn client_names(&self, coach_id: i64) -> Result<Vec<(i64, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT id, display_name FROM clients \
-             WHERE coach_id = ? AND erased_at IS NULL ORDER BY id",
-        )
+        Ok(sql("SELECT id, display_name FROM clients \
+             WHERE coach_id = ? AND erased_at IS NULL ORDER BY id")
         .bind(coach_id)
         .fetch_all(&self.pool)
         .await?)

@@ -3,7 +3,7 @@
 use sqlx::AssertSqlSafe;
 
 use super::events::{stored_placement, stored_time};
-use super::{now, Result, Store, StoreError};
+use super::{now, sql, Result, Store, StoreError};
 use crate::domain::{format_timestamp, FeedbackAnswers, FeedbackForm, SupportNeeded};
 
 #[derive(sqlx::FromRow)]
@@ -88,7 +88,7 @@ impl Store {
     ) -> Result<FeedbackForm> {
         let mut tx = self.write_tx().await?;
         let row: Option<PlacementRow> =
-            sqlx::query_as(
+            sql(
                 "SELECT c.coach_id, e.type, e.placement_type, \
                  COALESCE(e.employer_id, v.employer_id, t.employer_id), s.id \
                  FROM client_events e JOIN clients c ON c.id = e.client_id \
@@ -98,7 +98,7 @@ impl Store {
             )
             .bind(event_id)
             .bind(client_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
         let (_, kind, placement, employer, superseded) = match row {
             Some(r) if r.0 == coach_id => r,
@@ -117,7 +117,7 @@ impl Store {
                 ),
             });
         };
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = sql(
             "INSERT INTO feedback_forms (client_id, placement_event_id, employer_id, \
              placement_type, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -127,7 +127,7 @@ impl Store {
         .bind(&placement)
         .bind(coach_id)
         .bind(format_timestamp(now()))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         tx.commit().await?;
         self.feedback_form(id, None).await
@@ -135,11 +135,10 @@ impl Store {
 
     /// One form; `employer` set: only that employer's form is found, without client reference.
     pub async fn feedback_form(&self, id: i64, employer: Option<i64>) -> Result<FeedbackForm> {
-        let row: Option<FormRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{FORM_SELECT} WHERE f.id = ?")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<FormRow> = sql(AssertSqlSafe(format!("{FORM_SELECT} WHERE f.id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             Some(r) if employer.is_none_or(|e| e == r.employer_id) => {
                 r.into_form(employer.is_none())
@@ -153,7 +152,7 @@ impl Store {
 
     /// An employer's forms, newest first, without client references.
     pub async fn feedback_forms_of_employer(&self, employer_id: i64) -> Result<Vec<FeedbackForm>> {
-        let rows: Vec<FormRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<FormRow> = sql(AssertSqlSafe(format!(
             "{FORM_SELECT} WHERE f.employer_id = ? ORDER BY f.id DESC"
         )))
         .bind(employer_id)
@@ -164,7 +163,7 @@ impl Store {
 
     /// A client's forms (for the client's coach; ownership is checked by the caller).
     pub async fn feedback_forms_of_client(&self, client_id: i64) -> Result<Vec<FeedbackForm>> {
-        let rows: Vec<FormRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<FormRow> = sql(AssertSqlSafe(format!(
             "{FORM_SELECT} WHERE f.client_id = ? ORDER BY f.id"
         )))
         .bind(client_id)
@@ -187,7 +186,7 @@ impl Store {
                 "feedback form {id} is already submitted"
             )));
         }
-        let done = sqlx::query(
+        let done = sql(
             "UPDATE feedback_forms SET submitted_by = ?, submitted_at = ?, tasks_managed = ?, \
              support_needed = ?, would_hire = ?, comment = ? \
              WHERE id = ? AND employer_id = ? AND submitted_at IS NULL",

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
-use super::{Result, Store, StoreError};
+use super::{sql, Backend, Result, Store, StoreError, Tx};
 use crate::domain::{EventType, PlacementType};
 use crate::funnel::{ClientFacts, ContactFact, EventFact, FunnelData};
 
@@ -76,12 +76,20 @@ impl Store {
     /// contacts are append-only (their largest id grows with every write) and every other
     /// change that moves a figure (a client's intake date, a vacancy's occupation) appends to
     /// the change log.
+    ///
+    /// On PostgreSQL that reasoning fails: an id is drawn before commit, so an event with a
+    /// smaller id can commit after the largest was read, and neither the version nor an
+    /// extension by "ids above" would ever see it. There the rows are read every time
+    /// (correct, and as slow as a cold load) until the version follows commits there too.
     #[tracing::instrument(name = "store.funnel_data", skip(self))]
     pub async fn funnel_data(
         &self,
         coach: Option<i64>,
         until: NaiveDate,
     ) -> Result<Arc<FunnelData>> {
+        if self.backend() == Backend::Postgres {
+            return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
+        }
         let version = self.funnel_version().await?;
         if let Some(all) = self.funnel_cache.get(version, until) {
             tracing::debug!("funnel rows from the cache");
@@ -117,10 +125,8 @@ impl Store {
     /// clients, employers and new or closed postings cannot; an edited vacancy or task can
     /// (its employer, its occupation).
     async fn only_clients_changed(&self, seq: i64) -> Result<bool> {
-        let (others,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM change_log \
-             WHERE seq > ? AND entity IN ('vacancy', 'task') AND op = 'update'",
-        )
+        let (others,): (i64,) = sql("SELECT COUNT(*) FROM change_log \
+             WHERE seq > ? AND entity IN ('vacancy', 'task') AND op = 'update'")
         .bind(seq)
         .fetch_one(&self.pool)
         .await?;
@@ -129,18 +135,17 @@ impl Store {
 
     async fn client_facts(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut Tx,
         coach: Option<i64>,
         until: NaiveDate,
     ) -> Result<Vec<ClientFacts>> {
-        let clients: Vec<(i64, i64, NaiveDate)> = sqlx::query_as(
-            "SELECT id, coach_id, intake_date FROM clients \
-             WHERE intake_date <= ?1 AND (?2 IS NULL OR coach_id = ?2) ORDER BY id",
-        )
-        .bind(until.to_string())
-        .bind(coach)
-        .fetch_all(conn)
-        .await?;
+        let clients: Vec<(i64, i64, NaiveDate)> =
+            sql("SELECT id, coach_id, intake_date FROM clients \
+             WHERE intake_date <= ?1 AND (?2 IS NULL OR coach_id = ?2) ORDER BY id")
+            .bind(until)
+            .bind(coach)
+            .fetch_all(conn)
+            .await?;
         Ok(clients
             .into_iter()
             .map(|(id, coach_id, intake)| ClientFacts {
@@ -160,14 +165,12 @@ impl Store {
         now: FunnelVersion,
         until: NaiveDate,
     ) -> Result<FunnelData> {
-        let mut conn = self.pool.acquire().await?;
-        let corrected: Vec<(i64,)> = sqlx::query_as(
-            "SELECT supersedes FROM client_events \
-             WHERE id > ? AND id <= ? AND supersedes IS NOT NULL",
-        )
+        let mut conn = self.read_tx().await?;
+        let corrected: Vec<(i64,)> = sql("SELECT supersedes FROM client_events \
+             WHERE id > ? AND id <= ? AND supersedes IS NOT NULL")
         .bind(version.0)
         .bind(now.0)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut conn)
         .await?;
         let corrected: HashSet<i64> = corrected.into_iter().map(|r| r.0).collect();
         let (events, contacts) = self
@@ -181,13 +184,11 @@ impl Store {
             .await?;
         if now.2 != version.2 {
             // Only the clients the change log names since: re-read them in place.
-            let changed: Vec<(i64,)> = sqlx::query_as(
-                "SELECT DISTINCT entity_id FROM change_log \
-                 WHERE seq > ? AND seq <= ? AND entity = 'client'",
-            )
+            let changed: Vec<(i64,)> = sql("SELECT DISTINCT entity_id FROM change_log \
+                 WHERE seq > ? AND seq <= ? AND entity = 'client'")
             .bind(version.2)
             .bind(now.2)
-            .fetch_all(&mut *conn)
+            .fetch_all(&mut conn)
             .await?;
             let changed: HashSet<i64> = changed.into_iter().map(|r| r.0).collect();
             if changed.len() > 1_000 {
@@ -195,14 +196,13 @@ impl Store {
             } else {
                 out.clients.retain(|c| !changed.contains(&c.id));
                 for id in changed {
-                    let row: Option<(i64, i64, NaiveDate)> = sqlx::query_as(
-                        "SELECT id, coach_id, intake_date FROM clients \
-                         WHERE id = ? AND intake_date <= ?",
-                    )
-                    .bind(id)
-                    .bind(until.to_string())
-                    .fetch_optional(&mut *conn)
-                    .await?;
+                    let row: Option<(i64, i64, NaiveDate)> =
+                        sql("SELECT id, coach_id, intake_date FROM clients \
+                         WHERE id = ? AND intake_date <= ?")
+                        .bind(id)
+                        .bind(until)
+                        .fetch_optional(&mut conn)
+                        .await?;
                     if let Some((id, coach_id, intake)) = row {
                         out.clients.push(ClientFacts {
                             id,
@@ -224,7 +224,7 @@ impl Store {
     }
 
     async fn funnel_version(&self) -> Result<FunnelVersion> {
-        let (events, contacts, changes): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+        let (events, contacts, changes): (Option<i64>, Option<i64>, Option<i64>) = sql(
             "SELECT (SELECT MAX(id) FROM client_events), (SELECT MAX(id) FROM employer_contacts), \
              (SELECT MAX(seq) FROM change_log)",
         )
@@ -256,15 +256,14 @@ impl Store {
         until: NaiveDate,
         version: FunnelVersion,
     ) -> Result<FunnelData> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read_tx().await?;
         let clients = self.client_facts(&mut conn, coach, until).await?;
         // Corrections are few: fetch the corrected ids once instead of a lookup per event.
-        let superseded: Vec<(i64,)> = sqlx::query_as(
-            "SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND id <= ?",
-        )
-        .bind(version.0)
-        .fetch_all(&mut *conn)
-        .await?;
+        let superseded: Vec<(i64,)> =
+            sql("SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND id <= ?")
+                .bind(version.0)
+                .fetch_all(&mut conn)
+                .await?;
         let superseded: HashSet<i64> = superseded.into_iter().map(|r| r.0).collect();
         let (mut events, contacts) = self
             .load_facts(&mut conn, coach, until, (0, 0), (version.0, version.1))
@@ -281,7 +280,7 @@ impl Store {
     /// of `coach` or everybody, with ids above `after_event` and `after_contact`.
     async fn load_facts(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut Tx,
         coach: Option<i64>,
         until: NaiveDate,
         (after_event, after_contact): (i64, i64),
@@ -306,9 +305,9 @@ impl Store {
             .enumerate()
             .map(|(i, k)| format!(" WHEN '{}' THEN {i}", k.as_str()))
             .collect();
-        let rows: Vec<FactRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT e.id, e.client_id, CASE e.type{kind_case} END, unixepoch(e.at), \
-             CASE e.placement_type{placement_case} END, e.hours_per_week, \
+        let rows: Vec<FactRow> = sql(AssertSqlSafe(format!(
+            "SELECT e.id, e.client_id, CAST(CASE e.type{kind_case} END AS BIGINT), {at}, \
+             CAST(CASE e.placement_type{placement_case} END AS BIGINT), e.hours_per_week, \
              e.face_to_face, e.out_of_work_at_entry, \
              COALESCE(e.employer_id, v.employer_id, t.employer_id), v.occupation_code \
              FROM client_events e \
@@ -317,7 +316,8 @@ impl Store {
              WHERE e.at <= ?1 AND {scope} AND e.id > ?3 AND e.id <= ?4 \
                AND e.type NOT IN ('match_interested', 'match_declined', 'match_applied', \
                                   'profiling', 'benefits_counselling') \
-             ORDER BY e.client_id, e.at, e.id"
+             ORDER BY e.client_id, e.at, e.id",
+            at = self.backend().epoch("e.at"),
         )))
         .bind(&until_at)
         .bind(coach)
@@ -353,10 +353,11 @@ impl Store {
                 occupation,
             });
         }
-        let contacts: Vec<(i64, i64, bool)> = sqlx::query_as(
-            "SELECT coach_id, unixepoch(at), face_to_face FROM employer_contacts \
+        let contacts: Vec<(i64, i64, bool)> = sql(AssertSqlSafe(format!(
+            "SELECT coach_id, {at}, face_to_face FROM employer_contacts \
              WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND id > ?3 AND id <= ?4",
-        )
+            at = self.backend().epoch("at"),
+        )))
         .bind(&until_at)
         .bind(coach)
         .bind(after_contact)

@@ -1,6 +1,6 @@
 //! Runs of `kohtaamo import`: one row per run, with its counts, for `/metrics`.
 
-use super::{Result, Store};
+use super::{sql, Result, Store};
 
 /// What an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,7 @@ impl Store {
     #[tracing::instrument(name = "store.start_import_run", skip(self))]
     pub async fn start_import_run(&self, kind: ImportKind) -> Result<i64> {
         let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO import_runs (kind, started_at) VALUES (?, ?) RETURNING id")
+            sql("INSERT INTO import_runs (kind, started_at) VALUES (?, ?) RETURNING id")
                 .bind(kind.as_str())
                 .bind(super::now().timestamp())
                 .fetch_one(&self.writer)
@@ -80,7 +80,7 @@ impl Store {
     /// Records that run `id` finished with `counts`.
     #[tracing::instrument(name = "store.finish_import_run", skip(self))]
     pub async fn finish_import_run(&self, id: i64, counts: ImportCounts) -> Result<()> {
-        sqlx::query(
+        sql(
             "UPDATE import_runs SET finished_at = ?, lines_read = ?, inserted = ?, updated = ?, \
              rejected = ? WHERE id = ?",
         )
@@ -97,10 +97,12 @@ impl Store {
 
     /// Every kind's runs added up, by kind.
     pub async fn import_totals(&self) -> Result<Vec<ImportTotals>> {
-        Ok(sqlx::query_as(
+        Ok(sql(
             "SELECT kind, COUNT(*) AS runs, COUNT(finished_at) AS finished, \
-             COALESCE(SUM(lines_read), 0) AS lines_read, COALESCE(SUM(inserted), 0) AS inserted, \
-             COALESCE(SUM(updated), 0) AS updated, COALESCE(SUM(rejected), 0) AS rejected, \
+             CAST(COALESCE(SUM(lines_read), 0) AS BIGINT) AS lines_read, \
+             CAST(COALESCE(SUM(inserted), 0) AS BIGINT) AS inserted, \
+             CAST(COALESCE(SUM(updated), 0) AS BIGINT) AS updated, \
+             CAST(COALESCE(SUM(rejected), 0) AS BIGINT) AS rejected, \
              MAX(started_at) AS last_started, MAX(finished_at) AS last_finished \
              FROM import_runs GROUP BY kind ORDER BY kind",
         )

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{Result, Store, StoreError};
+use super::{sql, Result, Store, StoreError};
 use crate::domain::{MatchFeedback, ServedList, ServedSuggestion};
 
 /// One suggestion of a served list, as logged.
@@ -201,7 +201,7 @@ impl Store {
         items: &[Impression],
     ) -> Result<String> {
         let blob = encode(items)?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = sql(
             "INSERT INTO match_lists (client_id, served_at, model_version, suggestions, items) \
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
@@ -217,7 +217,7 @@ impl Store {
 
     /// Served lists, oldest first: every client's, or `client`'s.
     async fn logged_lists(&self, client: Option<i64>) -> Result<Vec<LoggedList>> {
-        let rows: Vec<ListRow> = sqlx::query_as(
+        let rows: Vec<ListRow> = sql(
             "SELECT id, client_id, served_at, model_version, items FROM match_lists \
              WHERE ?1 IS NULL OR client_id = ?1 ORDER BY served_at, id",
         )
@@ -237,7 +237,7 @@ impl Store {
                 },
             });
         }
-        let legacy: Vec<LegacyRow> = sqlx::query_as(
+        let legacy: Vec<LegacyRow> = sql(
             "SELECT list_id, client_id, served_at, model_version, position, kind, item_id, score, \
              features FROM match_impressions WHERE ?1 IS NULL OR client_id = ?1 \
              ORDER BY served_at, list_id, position",
@@ -283,14 +283,13 @@ impl Store {
         &self,
         coach_id: i64,
     ) -> Result<HashMap<i64, HashSet<(&'static str, i64)>>> {
-        let lists: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT l.id, l.client_id, l.items FROM match_lists l \
+        let lists: Vec<(i64, i64, Vec<u8>)> =
+            sql("SELECT l.id, l.client_id, l.items FROM match_lists l \
              JOIN clients c ON c.id = l.client_id \
-             WHERE c.coach_id = ? AND c.erased_at IS NULL",
-        )
-        .bind(coach_id)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE c.coach_id = ? AND c.erased_at IS NULL")
+            .bind(coach_id)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out: HashMap<i64, HashSet<(&'static str, i64)>> = HashMap::new();
         for (id, client_id, items) in lists {
             let served =
@@ -299,7 +298,7 @@ impl Store {
                 .or_default()
                 .extend(served.into_iter().map(|s| (s.kind, s.id)));
         }
-        let legacy: Vec<(i64, String, i64)> = sqlx::query_as(
+        let legacy: Vec<(i64, String, i64)> = sql(
             "SELECT DISTINCT i.client_id, i.kind, i.item_id FROM match_impressions i \
              JOIN clients c ON c.id = i.client_id \
              WHERE c.coach_id = ? AND c.erased_at IS NULL",
@@ -329,9 +328,9 @@ impl Store {
     pub async fn prune_impressions(&self, before: DateTime<Utc>) -> Result<u64> {
         let mut removed = 0;
         loop {
-            let (lists, suggestions): (i64, Option<i64>) = sqlx::query_as(
-                "SELECT COUNT(*), SUM(suggestions) FROM (SELECT suggestions FROM match_lists \
-                 WHERE served_at < ? ORDER BY served_at LIMIT ?)",
+            let (lists, suggestions): (i64, Option<i64>) = sql(
+                "SELECT COUNT(*), CAST(SUM(suggestions) AS BIGINT) FROM (SELECT suggestions \
+                 FROM match_lists WHERE served_at < ? ORDER BY served_at LIMIT ?) AS oldest",
             )
             .bind(before.timestamp_millis())
             .bind(PRUNE_BATCH)
@@ -340,7 +339,7 @@ impl Store {
             if lists == 0 {
                 break;
             }
-            sqlx::query(
+            sql(
                 "DELETE FROM match_lists WHERE id IN (SELECT id FROM match_lists \
                  WHERE served_at < ? ORDER BY served_at LIMIT ?)",
             )
@@ -352,7 +351,7 @@ impl Store {
         }
         loop {
             // Stored by sqlx as RFC 3339 text in UTC, so text order is time order.
-            let done = sqlx::query(
+            let done = sql(
                 "DELETE FROM match_impressions WHERE id IN (SELECT id FROM match_impressions \
                  WHERE served_at < ? LIMIT ?)",
             )
@@ -400,9 +399,10 @@ impl Store {
 
     /// Number of logged suggestions for a client (feature logging is observable).
     pub async fn impression_count(&self, client_id: i64) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COALESCE(SUM(suggestions), 0) FROM match_lists WHERE client_id = ?1) \
-             + (SELECT COUNT(*) FROM match_impressions WHERE client_id = ?1)",
+        let (n,): (i64,) = sql(
+            "SELECT CAST((SELECT COALESCE(SUM(suggestions), 0) FROM match_lists \
+               WHERE client_id = ?1) + (SELECT COUNT(*) FROM match_impressions \
+               WHERE client_id = ?1) AS BIGINT)",
         )
         .bind(client_id)
         .fetch_one(&self.pool)

@@ -1,7 +1,7 @@
 //! What matching reads: the occupation taxonomy, municipality coordinates and employers'
 //! hires. (The served lists it logs are in `impressions`.)
 
-use super::{Result, Store};
+use super::{sql, Result, Store};
 
 /// One row of the occupation taxonomy (ISCO-08 groups and ESCO occupations).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -25,7 +25,7 @@ impl Store {
     pub async fn upsert_occupations(&self, rows: &[OccupationRow]) -> Result<usize> {
         let mut tx = self.write_tx().await?;
         for r in rows {
-            sqlx::query(
+            sql(
                 "INSERT INTO occupations (code, concept_type, isco_group, label_fi, label_sv, label_en) \
                  VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET \
                  concept_type = excluded.concept_type, isco_group = excluded.isco_group, \
@@ -37,7 +37,7 @@ impl Store {
             .bind(&r.label_fi)
             .bind(&r.label_sv)
             .bind(&r.label_en)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         tx.commit().await?;
@@ -46,7 +46,7 @@ impl Store {
 
     /// The whole taxonomy.
     pub async fn occupations(&self) -> Result<Vec<OccupationRow>> {
-        Ok(sqlx::query_as(
+        Ok(sql(
             "SELECT code, concept_type, isco_group, label_fi, label_sv, label_en FROM occupations ORDER BY code",
         )
         .fetch_all(&self.pool)
@@ -55,7 +55,7 @@ impl Store {
 
     /// Every municipality's name and coordinates.
     pub async fn municipality_coordinates(&self) -> Result<Vec<(String, f64, f64)>> {
-        Ok(sqlx::query_as("SELECT name, lat, lon FROM municipalities")
+        Ok(sql("SELECT name, lat, lon FROM municipalities")
             .fetch_all(&self.pool)
             .await?)
     }
@@ -63,14 +63,14 @@ impl Store {
     /// Hires through the service per employer: `employed` events naming the employer, or a
     /// vacancy or task of it; corrected events left out.
     pub async fn employer_hires(&self) -> Result<std::collections::HashMap<i64, u32>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, i64)> = sql(
             "SELECT employer, COUNT(*) FROM ( \
                SELECT COALESCE(e.employer_id, v.employer_id, t.employer_id) AS employer \
                FROM client_events e \
                LEFT JOIN vacancies v ON v.id = e.vacancy_id \
                LEFT JOIN tasks t ON t.id = e.task_id \
                WHERE e.type = 'employed' \
-                 AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id)) \
+                 AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id)) AS hires \
              WHERE employer IS NOT NULL GROUP BY employer",
         )
         .fetch_all(&self.pool)

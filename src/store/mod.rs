@@ -9,6 +9,7 @@ mod caseload;
 mod changelog;
 mod clients;
 mod contacts;
+mod db;
 mod employers;
 mod events;
 mod feedback;
@@ -24,8 +25,11 @@ mod users;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+
+pub use db::Backend;
+pub(crate) use db::{sql, Pool, Tx};
 
 pub use access::{Access, AccessQuery};
 pub use caseload::CASELOAD_OVERVIEW;
@@ -84,11 +88,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     /// Reads.
-    pool: SqlitePool,
-    /// Writes: one connection, so this process's writers queue for it in turn instead of
-    /// contending for SQLite's lock (each contender would sleep and retry: busy waits that
-    /// add tens of milliseconds under load). Other processes still wait by the busy timeout.
-    writer: SqlitePool,
+    pool: Pool,
+    /// Writes. On SQLite one connection, so this process's writers queue for it in turn
+    /// instead of contending for SQLite's lock (each contender would sleep and retry: busy
+    /// waits that add tens of milliseconds under load); other processes still wait by the busy
+    /// timeout. On PostgreSQL the same pool as reads: the server lets writers run side by side.
+    writer: Pool,
     /// Funnel rows already loaded, reused while the database has not changed.
     funnel_cache: std::sync::Arc<funnel_rows::FunnelCache>,
 }
@@ -101,9 +106,7 @@ impl Store {
     #[tracing::instrument(name = "store.open", skip_all, fields(url = %redact(url)))]
     pub async fn open(url: &str) -> Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::Unsupported(
-                "PostgreSQL support is not built yet; use a SQLite file (sqlite://PATH)".into(),
-            ));
+            return Self::open_postgres(url).await;
         }
         let url = if url.contains("://") || url.starts_with("sqlite:") {
             url.to_string()
@@ -133,19 +136,60 @@ impl Store {
             .connect_with(options)
             .await?;
         Ok(Self {
-            pool,
-            writer,
+            pool: Pool::Sqlite(pool),
+            writer: Pool::Sqlite(writer),
             funnel_cache: Default::default(),
         })
     }
 
-    /// Begins a write transaction on the one write connection (waiting for it in turn).
-    /// `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction that reads and
-    /// then writes waits for another process's writer (busy timeout) instead of failing with
-    /// "database is locked" when it committed in between. Never begin a second one while
-    /// holding one: it would wait for itself.
-    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    /// Opens a PostgreSQL database and applies migrations (under the server's migration lock,
+    /// so several nodes starting at once apply them once).
+    async fn open_postgres(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("kohtaamo");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let pool = Pool::Postgres(pool);
+        Ok(Self {
+            writer: pool.clone(),
+            pool,
+            funnel_cache: Default::default(),
+        })
+    }
+
+    /// Which database this store is on.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Begins a write transaction. On SQLite it waits for the one write connection in turn,
+    /// and `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction that reads
+    /// and then writes waits for another process's writer (busy timeout) instead of failing
+    /// with "database is locked" when it committed in between; never begin a second one while
+    /// holding one: it would wait for itself. On PostgreSQL it is a plain transaction (read
+    /// committed): what must not interleave takes a row lock ([`Store::lock_row`]).
+    pub(crate) async fn write_tx(&self) -> Result<Tx> {
+        Ok(match &self.writer {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Begins a read-only transaction: the statements in it see one state of the database.
+    pub(crate) async fn read_tx(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
     }
 
     /// Closes every connection (used before a restart in tests).

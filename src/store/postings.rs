@@ -3,13 +3,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 use sqlx::AssertSqlSafe;
 
 use super::changelog::{append, Entity};
+use super::db::Sql;
 use super::employers::employer_id_by_name;
-use super::{now, Result, Store, StoreError};
+use super::{now, sql, Backend, Result, Store, StoreError, Tx};
 use crate::domain::{
     HoursRange, OccupationGuess, PostingStatus, Task, TaskDraft, Vacancy, VacancyDraft,
 };
@@ -237,8 +237,8 @@ impl From<TaskRow> for Task {
     }
 }
 
-async fn check_employer(conn: &mut SqliteConnection, employer_id: i64) -> Result<()> {
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM employers WHERE id = ?")
+async fn check_employer(conn: &mut Tx, employer_id: i64) -> Result<()> {
+    let found: Option<(i64,)> = sql("SELECT id FROM employers WHERE id = ?")
         .bind(employer_id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -258,14 +258,10 @@ fn unique_external_id(e: sqlx::Error, external_id: Option<&str>) -> StoreError {
     }
 }
 
-async fn insert_vacancy(
-    conn: &mut SqliteConnection,
-    d: &VacancyDraft,
-    created_by: Option<i64>,
-) -> Result<i64> {
+async fn insert_vacancy(conn: &mut Tx, d: &VacancyDraft, created_by: Option<i64>) -> Result<i64> {
     let at = now();
-    let sql = format!("{NEW_VACANCY} {NEW_VACANCY_ROW} RETURNING id");
-    let (id,): (i64,) = bind_new_vacancy(sqlx::query_as(AssertSqlSafe(sql)), d, created_by, at)
+    let text = format!("{NEW_VACANCY} {NEW_VACANCY_ROW} RETURNING id");
+    let (id,): (i64,) = bind_new_vacancy(sql(AssertSqlSafe(text)), d, created_by, at)
         .fetch_one(&mut *conn)
         .await
         .map_err(|e| unique_external_id(e, d.external_id.as_deref()))?;
@@ -283,12 +279,7 @@ const NEW_VACANCY_ROW: &str =
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)";
 
 /// Binds one [`NEW_VACANCY_ROW`]: the draft `d`, created by `created_by` at `at`.
-fn bind_new_vacancy<'q, O>(
-    q: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
-    d: &'q VacancyDraft,
-    created_by: Option<i64>,
-    at: DateTime<Utc>,
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+fn bind_new_vacancy(q: Sql, d: &VacancyDraft, created_by: Option<i64>, at: DateTime<Utc>) -> Sql {
     q.bind(d.employer_id)
         .bind(&d.external_id)
         .bind(&d.title)
@@ -312,15 +303,10 @@ fn bind_new_vacancy<'q, O>(
 }
 
 /// Overwrites every field of vacancy `id` from `d` (the draft is the merged, validated whole).
-async fn update_vacancy_row(
-    conn: &mut SqliteConnection,
-    id: i64,
-    d: &VacancyDraft,
-    reopen: bool,
-) -> Result<()> {
+async fn update_vacancy_row(conn: &mut Tx, id: i64, d: &VacancyDraft, reopen: bool) -> Result<()> {
     let at = now();
     let adjustments = serde_json::to_string(&d.adjustments_offered).expect("strings serialize");
-    let done = sqlx::query(
+    let done = sql(
         "UPDATE vacancies SET employer_id = ?, external_id = ?, title = ?, description = ?, \
          location = ?, municipality = ?, occupation_code = ?, hours_min = ?, hours_max = ?, \
          employment_type = ?, language = ?, valid_through = ?, \
@@ -362,6 +348,9 @@ async fn update_vacancy_row(
     append(conn, Entity::Vacancy, id, "update", at).await
 }
 
+/// An employer's id, name, industry, municipality and joining time, as the index reads them.
+type EmployerIndexRow = (i64, String, Option<String>, Option<String>, DateTime<Utc>);
+
 /// Latest postings of each kind read for an employer's prospect document.
 const EMPLOYER_POSTINGS_READ: i64 = 200;
 /// Distinct titles of those kept in the document.
@@ -373,7 +362,7 @@ const INSERT_ROWS: usize = 100;
 /// Inserts the vacancies of `batch` at `which` in one statement, logs each as created, and
 /// records their ids in `rows`.
 async fn insert_vacancies(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     batch: &[(String, VacancyDraft)],
     which: &[usize],
     rows: &mut [Option<ImportedVacancy>],
@@ -382,11 +371,11 @@ async fn insert_vacancies(
     if which.is_empty() {
         return Ok(());
     }
-    let sql = format!(
+    let text = format!(
         "{NEW_VACANCY} {} RETURNING id",
         vec![NEW_VACANCY_ROW; which.len()].join(", ")
     );
-    let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql));
+    let mut q = sql(AssertSqlSafe(text));
     for &i in which {
         q = bind_new_vacancy(q, &batch[i].1, None, at);
     }
@@ -396,45 +385,55 @@ async fn insert_vacancies(
         .into_iter()
         .map(|(id,)| id)
         .collect();
-    ids.sort_unstable();
-    // Rows of one INSERT get consecutive ids in the order of its VALUES (the transaction
-    // holds the write lock); anything else would pair lines with the wrong ids.
-    let (first, last) = (ids[0], ids[ids.len() - 1]);
-    if ids.len() != which.len() || last - first + 1 != which.len() as i64 {
+    if ids.len() != which.len() {
         return Err(StoreError::Corrupt(format!(
-            "an import of {} vacancies got ids {first}..={last}",
-            which.len()
+            "an import of {} vacancies got {} ids",
+            which.len(),
+            ids.len()
         )));
     }
+    if conn.backend() == Backend::Sqlite {
+        // SQLite returns the rows in no set order, but the rows of one INSERT get consecutive
+        // ids in the order of its VALUES (the transaction holds the write lock); anything
+        // else would pair lines with the wrong ids. PostgreSQL returns them in VALUES order
+        // (ids from a shared sequence may have gaps when others insert at once).
+        ids.sort_unstable();
+        let (first, last) = (ids[0], ids[ids.len() - 1]);
+        if last - first + 1 != which.len() as i64 {
+            return Err(StoreError::Corrupt(format!(
+                "an import of {} vacancies got ids {first}..={last}",
+                which.len()
+            )));
+        }
+    }
+    let mut log = sql(AssertSqlSafe(format!(
+        "INSERT INTO change_log (entity, entity_id, op, at) VALUES {}",
+        vec!["('vacancy', ?, 'create', ?)"; ids.len()].join(", ")
+    )));
+    for &id in &ids {
+        log = log.bind(id).bind(at);
+    }
+    log.execute(&mut *conn).await?;
     for (&i, id) in which.iter().zip(ids) {
         rows[i] = Some(ImportedVacancy {
             id,
             outcome: ImportOutcome::Inserted,
         });
     }
-    sqlx::query(
-        "INSERT INTO change_log (entity, entity_id, op, at) \
-         SELECT 'vacancy', id, 'create', ? FROM vacancies WHERE id BETWEEN ? AND ? ORDER BY id",
-    )
-    .bind(at)
-    .bind(first)
-    .bind(last)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 
 /// `(key, id)` rows of `sql` (a query with one `IN ({})` list) for each distinct key.
 async fn ids_by_key<'a>(
-    conn: &mut SqliteConnection,
-    sql: &str,
+    conn: &mut Tx,
+    template: &str,
     keys: impl Iterator<Item = &'a str>,
 ) -> Result<HashMap<String, i64>> {
     let wanted: Vec<&str> = keys.collect::<BTreeSet<_>>().into_iter().collect();
     let mut found = HashMap::new();
     for chunk in wanted.chunks(500) {
-        let sql = sql.replace("{}", &placeholders(chunk.len()));
-        let mut q = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
+        let text = template.replace("{}", &placeholders(chunk.len()));
+        let mut q = sql(AssertSqlSafe(text));
         for key in chunk {
             q = q.bind(*key);
         }
@@ -445,11 +444,11 @@ async fn ids_by_key<'a>(
 
 /// Employer ids by name, adding the employers not yet in the register.
 async fn employer_ids_by_name<'a>(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     names: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<HashMap<String, i64>> {
-    let sql = "SELECT name, MIN(id) FROM employers WHERE name IN ({}) GROUP BY name";
-    let mut found = ids_by_key(conn, sql, names.clone()).await?;
+    let text = "SELECT name, MIN(id) FROM employers WHERE name IN ({}) GROUP BY name";
+    let mut found = ids_by_key(conn, text, names.clone()).await?;
     for name in names {
         if !found.contains_key(name) {
             let id = employer_id_by_name(conn, name).await?;
@@ -481,7 +480,7 @@ impl Store {
     /// One vacancy, open or closed.
     pub async fn vacancy(&self, id: i64) -> Result<Vacancy> {
         let row: Option<VacancyRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{VACANCY_SELECT} WHERE v.id = ?")))
+            sql(AssertSqlSafe(format!("{VACANCY_SELECT} WHERE v.id = ?")))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -518,14 +517,14 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query(AssertSqlSafe(format!(
+        let done = sql(AssertSqlSafe(format!(
             "UPDATE {table} SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
              updated_at = ? WHERE id = ?"
         )))
         .bind(at)
         .bind(at)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { entity: name, id });
@@ -541,7 +540,7 @@ impl Store {
     #[tracing::instrument(name = "store.close_expired", skip(self))]
     pub async fn close_expired(&self, at: DateTime<Utc>) -> Result<(usize, usize)> {
         let mut tx = self.write_tx().await?;
-        let vacancies: Vec<(i64,)> = sqlx::query_as(
+        let vacancies: Vec<(i64,)> = sql(
             "UPDATE vacancies SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
              updated_at = ? WHERE status = 'open' AND valid_through IS NOT NULL \
              AND valid_through < ? RETURNING id",
@@ -549,9 +548,9 @@ impl Store {
         .bind(at)
         .bind(at)
         .bind(at)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
-        let tasks: Vec<(i64,)> = sqlx::query_as(
+        let tasks: Vec<(i64,)> = sql(
             "UPDATE tasks SET status = 'closed', closed_at = COALESCE(closed_at, ?), \
              updated_at = ? WHERE status = 'open' AND ends_on IS NOT NULL AND ends_on < ? \
              RETURNING id",
@@ -559,7 +558,7 @@ impl Store {
         .bind(at)
         .bind(at)
         .bind(at.date_naive())
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
         for (id,) in &vacancies {
             append(&mut tx, Entity::Vacancy, *id, "close", at).await?;
@@ -581,14 +580,14 @@ impl Store {
     ) -> Result<Page<Vacancy>> {
         let filter = "(?1 IS NULL OR v.employer_id = ?1) AND (?2 IS NULL OR v.status = ?2)";
         let status = status.map(PostingStatus::as_str);
-        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+        let (total,): (i64,) = sql(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM vacancies v WHERE {filter}"
         )))
         .bind(employer_id)
         .bind(status)
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<VacancyRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<VacancyRow> = sql(AssertSqlSafe(format!(
             "{VACANCY_SELECT} WHERE {filter} ORDER BY v.id DESC LIMIT ?3 OFFSET ?4"
         )))
         .bind(employer_id)
@@ -615,10 +614,12 @@ impl Store {
     ) -> Result<ImportedBatch> {
         let at = now();
         let mut tx = self.write_tx().await?;
-        // Nobody else writes while this transaction holds the write lock: the change-log rows
-        // after `before` are this batch's.
-        let (before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM change_log")
-            .fetch_one(&mut *tx)
+        // On SQLite nobody else writes while this transaction holds the write lock: the
+        // change-log rows after `before` are this batch's. On PostgreSQL a change gets its
+        // number only once its transaction is over ([`Store::changes_since`]): the index reads
+        // the batch back from the log.
+        let (before,): (i64,) = sql("SELECT COALESCE(MAX(seq), 0) FROM change_log")
+            .fetch_one(&mut tx)
             .await?;
         let employers =
             employer_ids_by_name(&mut tx, batch.iter().map(|(e, _)| e.as_str())).await?;
@@ -677,8 +678,8 @@ impl Store {
             }
         }
         insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
-        let (after,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM change_log")
-            .fetch_one(&mut *tx)
+        let (after,): (i64,) = sql("SELECT COALESCE(MAX(seq), 0) FROM change_log")
+            .fetch_one(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(ImportedBatch {
@@ -686,7 +687,8 @@ impl Store {
                 .into_iter()
                 .map(|r| r.expect("every line was inserted or updated"))
                 .collect(),
-            changes: (after > before).then_some((before + 1, after)),
+            changes: (self.backend() == Backend::Sqlite && after > before)
+                .then_some((before + 1, after)),
             at,
         })
     }
@@ -697,7 +699,7 @@ impl Store {
         let at = now();
         let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = sql(
             "INSERT INTO tasks (employer_id, title, description, location, municipality, site, \
              starts_on, ends_on, estimated_hours, group_size, occupations, status, created_by, \
              created_at, updated_at) \
@@ -717,7 +719,7 @@ impl Store {
         .bind(created_by)
         .bind(at)
         .bind(at)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         append(&mut tx, Entity::Task, id, "create", at).await?;
         tx.commit().await?;
@@ -726,11 +728,10 @@ impl Store {
 
     /// One task.
     pub async fn task(&self, id: i64) -> Result<Task> {
-        let row: Option<TaskRow> =
-            sqlx::query_as(AssertSqlSafe(format!("{TASK_SELECT} WHERE t.id = ?")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<TaskRow> = sql(AssertSqlSafe(format!("{TASK_SELECT} WHERE t.id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(Task::from)
             .ok_or(StoreError::NotFound { entity: "task", id })
     }
@@ -741,7 +742,7 @@ impl Store {
         let at = now();
         let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
-        let done = sqlx::query(
+        let done = sql(
             "UPDATE tasks SET employer_id = ?, title = ?, description = ?, location = ?, \
              municipality = ?, site = ?, starts_on = ?, ends_on = ?, estimated_hours = ?, \
              group_size = ?, occupations = ?, updated_at = ? WHERE id = ?",
@@ -759,7 +760,7 @@ impl Store {
         .bind(occupations_json(&d.occupations))
         .bind(at)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { entity: "task", id });
@@ -785,14 +786,14 @@ impl Store {
     ) -> Result<Page<Task>> {
         let filter = "(?1 IS NULL OR t.employer_id = ?1) AND (?2 IS NULL OR t.status = ?2)";
         let status = status.map(PostingStatus::as_str);
-        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+        let (total,): (i64,) = sql(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM tasks t WHERE {filter}"
         )))
         .bind(employer_id)
         .bind(status)
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<TaskRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<TaskRow> = sql(AssertSqlSafe(format!(
             "{TASK_SELECT} WHERE {filter} ORDER BY t.id DESC LIMIT ?3 OFFSET ?4"
         )))
         .bind(employer_id)
@@ -813,12 +814,12 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = match kind {
+        let text = match kind {
             Entity::Vacancy => format!(
                 "SELECT v.id, v.external_id, v.title, v.description, v.employer_id, \
                  e.name AS employer, v.municipality, v.language, v.occupation_code, \
                  v.date_posted, v.hours_min, v.hours_max, v.adjustments_offered, v.occupations, \
-                 NULL AS estimated_hours, v.valid_through FROM vacancies v \
+                 CAST(NULL AS DOUBLE PRECISION) AS estimated_hours, v.valid_through FROM vacancies v \
                  JOIN employers e ON e.id = v.employer_id \
                  WHERE v.status = 'open' AND v.id IN ({})",
                 placeholders(ids.len())
@@ -826,20 +827,21 @@ impl Store {
             Entity::Task => format!(
                 "SELECT t.id, NULL AS external_id, t.title, t.description, t.employer_id, \
                  e.name AS employer, t.municipality, NULL AS language, \
-                 NULL AS occupation_code, t.created_at AS date_posted, NULL AS hours_min, \
-                 NULL AS hours_max, '[]' AS adjustments_offered, t.occupations, \
-                 t.estimated_hours, NULL AS valid_through FROM tasks t \
+                 NULL AS occupation_code, t.created_at AS date_posted, \
+                 CAST(NULL AS DOUBLE PRECISION) AS hours_min, \
+                 CAST(NULL AS DOUBLE PRECISION) AS hours_max, '[]' AS adjustments_offered, t.occupations, \
+                 t.estimated_hours, CAST(NULL AS TIMESTAMPTZ) AS valid_through FROM tasks t \
                  JOIN employers e ON e.id = t.employer_id \
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
             ),
             Entity::Employer | Entity::Client => return Ok(Vec::new()),
         };
-        let mut q = sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql));
+        let mut q = sql(AssertSqlSafe(text));
         for id in ids {
             q = q.bind(id);
         }
-        let rows = q.fetch_all(&self.pool).await?;
+        let rows: Vec<IndexRow> = q.fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|r| r.into_posting(kind)).collect())
     }
 
@@ -849,29 +851,25 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
+        let text = format!(
             "SELECT id, name, industry, municipality, created_at FROM employers WHERE id IN ({})",
             placeholders(ids.len())
         );
-        let mut q = sqlx::query_as::<_, (i64, String, Option<String>, Option<String>, DateTime<Utc>)>(
-            AssertSqlSafe(sql),
-        );
+        let mut q = sql(AssertSqlSafe(text));
         for id in ids {
             q = q.bind(id);
         }
-        let employers = q.fetch_all(&self.pool).await?;
+        let employers: Vec<EmployerIndexRow> = q.fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(employers.len());
         for (id, name, industry, municipality, created_at) in employers {
             // The latest postings only, by the (employer, date) indexes: a large employer's
             // thousands of postings are never read for its prospect document.
-            let latest: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
-                "SELECT title, at FROM ( \
+            let latest: Vec<(String, DateTime<Utc>)> = sql("SELECT title, at FROM ( \
                    SELECT * FROM (SELECT title, date_posted AS at FROM vacancies \
-                     WHERE employer_id = ?1 ORDER BY date_posted DESC LIMIT ?2) \
+                     WHERE employer_id = ?1 ORDER BY date_posted DESC LIMIT ?2) AS v \
                    UNION ALL SELECT * FROM (SELECT title, created_at AS at FROM tasks \
-                     WHERE employer_id = ?1 ORDER BY created_at DESC LIMIT ?2)) \
-                 ORDER BY at DESC",
-            )
+                     WHERE employer_id = ?1 ORDER BY created_at DESC LIMIT ?2) AS t) AS latest \
+                 ORDER BY at DESC")
             .bind(id)
             .bind(EMPLOYER_POSTINGS_READ)
             .fetch_all(&self.pool)
@@ -903,7 +901,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<(i64, String, String, Option<String>)>> {
-        let sql = match kind {
+        let text = match kind {
             Entity::Vacancy => {
                 "SELECT id, title, description, occupation_code FROM vacancies \
                  WHERE id > ? ORDER BY id LIMIT ?"
@@ -913,7 +911,7 @@ impl Store {
             }
             Entity::Employer | Entity::Client => return Ok(Vec::new()),
         };
-        Ok(sqlx::query_as(sql)
+        Ok(sql(text)
             .bind(after)
             .bind(limit)
             .fetch_all(&self.pool)
@@ -936,13 +934,13 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let mut changed = 0;
         for (id, occupations) in items {
-            let done = sqlx::query(AssertSqlSafe(format!(
-                "UPDATE {table} SET occupations = ? WHERE id = ? AND occupations IS NOT ?"
+            let done = sql(AssertSqlSafe(format!(
+                "UPDATE {table} SET occupations = ? WHERE id = ? AND occupations IS DISTINCT FROM ?"
             )))
             .bind(occupations_json(occupations))
             .bind(id)
             .bind(occupations_json(occupations))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
             if done.rows_affected() > 0 {
                 append(&mut tx, kind, *id, "update", at).await?;
@@ -955,7 +953,7 @@ impl Store {
 
     /// How many vacancies and tasks are open.
     pub async fn open_posting_count(&self) -> Result<u64> {
-        let (n,): (i64,) = sqlx::query_as(
+        let (n,): (i64,) = sql(
             "SELECT (SELECT COUNT(*) FROM vacancies WHERE status = 'open') + \
                     (SELECT COUNT(*) FROM tasks WHERE status = 'open')",
         )
@@ -967,7 +965,7 @@ impl Store {
     /// Ids of what the index holds of `kind` (open vacancies or tasks, every employer) above
     /// `after`, ascending, at most `limit`: a full rebuild reads them a page at a time.
     pub async fn indexable_ids(&self, kind: Entity, after: i64, limit: i64) -> Result<Vec<i64>> {
-        let sql = match kind {
+        let text = match kind {
             Entity::Vacancy => {
                 "SELECT id FROM vacancies WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"
             }
@@ -977,7 +975,7 @@ impl Store {
             Entity::Employer => "SELECT id FROM employers WHERE id > ? ORDER BY id LIMIT ?",
             Entity::Client => return Ok(Vec::new()),
         };
-        let rows: Vec<(i64,)> = sqlx::query_as(sql)
+        let rows: Vec<(i64,)> = sql(text)
             .bind(after)
             .bind(limit)
             .fetch_all(&self.pool)

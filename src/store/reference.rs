@@ -1,6 +1,6 @@
 //! Reference data: municipalities with coordinates.
 
-use super::{Result, Store};
+use super::{sql, Result, Store};
 
 /// One municipality, as imported.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -24,7 +24,7 @@ impl Store {
     pub async fn upsert_municipalities(&self, rows: &[MunicipalityRow]) -> Result<usize> {
         let mut tx = self.write_tx().await?;
         for m in rows {
-            sqlx::query(
+            sql(
                 "INSERT INTO municipalities (code, name, name_lower, region_code, region_name, lat, lon) \
                  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
                  name_lower = excluded.name_lower, region_code = excluded.region_code, \
@@ -37,7 +37,7 @@ impl Store {
             .bind(&m.region_name)
             .bind(m.lat)
             .bind(m.lon)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         tx.commit().await?;
@@ -46,7 +46,7 @@ impl Store {
 
     /// A municipality by name, case-insensitively.
     pub async fn municipality(&self, name: &str) -> Result<Option<MunicipalityRow>> {
-        let row: Option<MunicipalityRow> = sqlx::query_as(
+        let row: Option<MunicipalityRow> = sql(
             "SELECT code, name, region_code, region_name, lat, lon FROM municipalities WHERE name_lower = ?",
         )
         .bind(name.to_lowercase())

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::users::{hash_token, random_hex, require_user, secs, time_of, user_from_row};
-use super::{Result, Store};
+use super::{sql, Result, Store, Tx};
 use crate::domain::{SessionInfo, User};
 
 /// A session to begin.
@@ -55,12 +55,8 @@ type SessionRow = (
     Option<i64>,
 );
 
-async fn insert_session(
-    tx: &mut sqlx::SqliteConnection,
-    user_id: i64,
-    s: &NewSession<'_>,
-) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+async fn insert_session(tx: &mut Tx, user_id: i64, s: &NewSession<'_>) -> Result<i64> {
+    let (id,): (i64,) = sql(
         "INSERT INTO sessions (id_hash, user_id, csrf_secret, created_at, last_seen_at, \
          expires_at, via_link, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -98,7 +94,7 @@ impl Store {
         idle_cutoff: DateTime<Utc>,
         touch_before: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>> {
-        let row: Option<SessionRow> = sqlx::query_as(
+        let row: Option<SessionRow> = sql(
             "SELECT s.id, s.csrf_secret, s.created_at, s.last_seen_at, s.expires_at, s.via_link, \
              u.id, u.name, u.role, u.employer_id \
              FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -115,7 +111,7 @@ impl Store {
             return Ok(None);
         };
         if seen < secs(touch_before) {
-            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
+            sql("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
                 .bind(secs(now))
                 .bind(id)
                 .execute(&self.writer)
@@ -133,7 +129,7 @@ impl Store {
 
     /// Ends the session whose id hashes to `id_hash` (nothing when there is none).
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        sql("DELETE FROM sessions WHERE id_hash = ?")
             .bind(id_hash)
             .execute(&self.writer)
             .await?;
@@ -142,7 +138,7 @@ impl Store {
 
     /// Ends every session of user `user_id`; returns how many.
     pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        Ok(sql("DELETE FROM sessions WHERE user_id = ?")
             .bind(user_id)
             .execute(&self.writer)
             .await?
@@ -156,7 +152,7 @@ impl Store {
         now: DateTime<Utc>,
         idle_cutoff: DateTime<Utc>,
     ) -> Result<Vec<SessionInfo>> {
-        let rows: Vec<(i64, i64, i64, i64, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(i64, i64, i64, i64, Option<String>)> = sql(
             "SELECT id, created_at, last_seen_at, expires_at, user_agent FROM sessions \
              WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? ORDER BY id DESC",
         )
@@ -185,14 +181,13 @@ impl Store {
         now: DateTime<Utc>,
         idle_cutoff: DateTime<Utc>,
     ) -> Result<u64> {
-        let deleted =
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
-                .bind(secs(now))
-                .bind(secs(idle_cutoff))
-                .execute(&self.writer)
-                .await?
-                .rows_affected();
-        sqlx::query("DELETE FROM sign_in_links WHERE used_at IS NOT NULL OR expires_at <= ?")
+        let deleted = sql("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+            .bind(secs(now))
+            .bind(secs(idle_cutoff))
+            .execute(&self.writer)
+            .await?
+            .rows_affected();
+        sql("DELETE FROM sign_in_links WHERE used_at IS NOT NULL OR expires_at <= ?")
             .bind(secs(now))
             .execute(&self.writer)
             .await?;
@@ -211,7 +206,7 @@ impl Store {
         let secret = random_hex();
         let mut tx = self.write_tx().await?;
         require_user(&mut tx, user_id, true).await?;
-        sqlx::query(
+        sql(
             "INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) \
              VALUES (?, ?, ?, ?)",
         )
@@ -219,7 +214,7 @@ impl Store {
         .bind(user_id)
         .bind(secs(super::now()))
         .bind(secs(expires_at))
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         tx.commit().await?;
         Ok(secret)
@@ -235,15 +230,13 @@ impl Store {
         session: &NewSession<'_>,
     ) -> Result<Option<(User, i64)>> {
         let mut tx = self.write_tx().await?;
-        let used: Option<(i64,)> = sqlx::query_as(
-            "UPDATE sign_in_links SET used_at = ? \
+        let used: Option<(i64,)> = sql("UPDATE sign_in_links SET used_at = ? \
              WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
-             AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL) RETURNING user_id",
-        )
+             AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL) RETURNING user_id")
         .bind(secs(session.now))
         .bind(hash_token(secret))
         .bind(secs(session.now))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut tx)
         .await?;
         let Some((user_id,)) = used else {
             return Ok(None);

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::AssertSqlSafe;
 
 use super::postings::Page;
-use super::{now, Result, Store, StoreError};
+use super::{now, sql, Result, Store, StoreError, Tx};
 use crate::domain::{Account, Email, IssuedToken, Role, TokenInfo, User};
 
 /// SHA-256 of a token, hex. Tokens are 256 random bits, so a plain hash is enough: there is
@@ -139,13 +139,13 @@ fn email_taken(e: sqlx::Error, email: Option<&Email>) -> StoreError {
 
 /// Inserts a token for `user_id` in `tx`.
 async fn insert_token(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Tx,
     user_id: i64,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<IssuedToken> {
     let token = new_token();
     let prefix = token_prefix(&token);
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = sql(
         "INSERT INTO api_tokens (token_hash, prefix, user_id, created_at, expires_at) \
          VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
@@ -165,13 +165,9 @@ async fn insert_token(
 }
 
 /// User `id`; fails when there is none, or (with `active`) when it is disabled.
-pub(crate) async fn require_user(
-    tx: &mut sqlx::SqliteConnection,
-    id: i64,
-    active: bool,
-) -> Result<User> {
+pub(crate) async fn require_user(tx: &mut Tx, id: i64, active: bool) -> Result<User> {
     let row: Option<UserRowAnd<Option<i64>>> =
-        sqlx::query_as("SELECT id, name, role, employer_id, disabled_at FROM users WHERE id = ?")
+        sql("SELECT id, name, role, employer_id, disabled_at FROM users WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -217,9 +213,9 @@ impl Store {
     ) -> Result<(User, Option<IssuedToken>)> {
         let mut tx = self.write_tx().await?;
         if let Some(eid) = new.employer_id {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM employers WHERE id = ?")
+            let exists: Option<(i64,)> = sql("SELECT id FROM employers WHERE id = ?")
                 .bind(eid)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut tx)
                 .await?;
             if exists.is_none() {
                 return Err(StoreError::InvalidReference {
@@ -228,7 +224,7 @@ impl Store {
                 });
             }
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = sql(
             "INSERT INTO users (name, role, employer_id, created_at, email, password_hash) \
              VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -238,7 +234,7 @@ impl Store {
         .bind(now())
         .bind(new.email.map(Email::as_str))
         .bind(new.password_hash.as_deref())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await
         .map_err(|e| email_taken(e, new.email))?;
         let token = if new.with_token {
@@ -281,7 +277,7 @@ impl Store {
     /// the caller wait for the write.
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
         let at = secs(now());
-        let row: Option<TokenUserRow> = sqlx::query_as(
+        let row: Option<TokenUserRow> = sql(
             "SELECT u.id, u.name, u.role, u.employer_id, t.id, t.last_used_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = ? AND t.revoked_at IS NULL \
@@ -297,10 +293,8 @@ impl Store {
         if last_used.is_none_or(|t| t <= at - LAST_USED_EVERY_SECS) {
             let pool = self.writer.clone();
             tokio::spawn(async move {
-                let written = sqlx::query(
-                    "UPDATE api_tokens SET last_used_at = ? WHERE id = ? \
-                     AND (last_used_at IS NULL OR last_used_at < ?)",
-                )
+                let written = sql("UPDATE api_tokens SET last_used_at = ? WHERE id = ? \
+                     AND (last_used_at IS NULL OR last_used_at < ?)")
                 .bind(at)
                 .bind(token_id)
                 .bind(at)
@@ -316,21 +310,20 @@ impl Store {
 
     /// All users of a role, oldest first.
     pub async fn users_with_role(&self, role: Role) -> Result<Vec<User>> {
-        let rows: Vec<UserRow> = sqlx::query_as(
-            "SELECT id, name, role, employer_id FROM users WHERE role = ? ORDER BY id",
-        )
-        .bind(role.as_str())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<UserRow> =
+            sql("SELECT id, name, role, employer_id FROM users WHERE role = ? ORDER BY id")
+                .bind(role.as_str())
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(user_from_row).collect()
     }
 
     /// Every user as an admin sees it, oldest first.
     pub async fn accounts(&self, limit: i64, offset: i64) -> Result<Page<Account>> {
-        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        let (total,): (i64,) = sql("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
             .await?;
-        let rows: Vec<AccountRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<AccountRow> = sql(AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users u ORDER BY u.id LIMIT ?2 OFFSET ?3"
         )))
         .bind(secs(now()))
@@ -347,7 +340,7 @@ impl Store {
 
     /// One user as an admin sees it.
     pub async fn account(&self, id: i64) -> Result<Account> {
-        let row: Option<AccountRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let row: Option<AccountRow> = sql(AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users u WHERE u.id = ?2"
         )))
         .bind(secs(now()))
@@ -367,7 +360,7 @@ impl Store {
         name: Option<&str>,
         email: Option<&Email>,
     ) -> Result<Account> {
-        let done = sqlx::query(
+        let done = sql(
             "UPDATE users SET name = COALESCE(?, name), email = COALESCE(?, email) WHERE id = ?",
         )
         .bind(name)
@@ -391,15 +384,15 @@ impl Store {
         let at = secs(now());
         let mut tx = self.write_tx().await?;
         let done = if disabled {
-            sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?")
+            sql("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?")
                 .bind(at)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?
         } else {
-            sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = ?")
+            sql("UPDATE users SET disabled_at = NULL WHERE id = ?")
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?
         };
         if done.rows_affected() == 0 {
@@ -426,7 +419,7 @@ impl Store {
     /// Revokes token `token_id` of user `user_id` (again is fine).
     #[tracing::instrument(name = "store.revoke_token", skip(self))]
     pub async fn revoke_token(&self, user_id: i64, token_id: i64) -> Result<()> {
-        let done = sqlx::query(
+        let done = sql(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) \
              WHERE id = ? AND user_id = ?",
         )
@@ -448,10 +441,8 @@ impl Store {
     /// still active.
     #[tracing::instrument(name = "store.revoke_token_by_prefix", skip(self))]
     pub async fn revoke_token_by_prefix(&self, user_id: i64, prefix: &str) -> Result<u64> {
-        let done = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = ? \
-             WHERE user_id = ? AND prefix = ? AND revoked_at IS NULL",
-        )
+        let done = sql("UPDATE api_tokens SET revoked_at = ? \
+             WHERE user_id = ? AND prefix = ? AND revoked_at IS NULL")
         .bind(secs(now()))
         .bind(user_id)
         .bind(prefix)
@@ -463,18 +454,17 @@ impl Store {
     /// The tokens of user `user_id`, newest first: never the token itself.
     pub async fn tokens(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
         let at = secs(now());
-        let user: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT disabled_at FROM users WHERE id = ?")
-                .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let user: Option<(Option<i64>,)> = sql("SELECT disabled_at FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
         let Some((disabled_at,)) = user else {
             return Err(StoreError::NotFound {
                 entity: "user",
                 id: user_id,
             });
         };
-        let rows: Vec<TokenRow> = sqlx::query_as(
+        let rows: Vec<TokenRow> = sql(
             "SELECT id, prefix, created_at, expires_at, last_used_at, revoked_at, \
              revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) \
              FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
@@ -502,7 +492,7 @@ impl Store {
 
     /// The user with address `email` and its password hash, unless the user is disabled.
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<(User, Option<String>)>> {
-        let row: Option<UserRowAnd<Option<String>>> = sqlx::query_as(
+        let row: Option<UserRowAnd<Option<String>>> = sql(
             "SELECT id, name, role, employer_id, password_hash FROM users \
              WHERE email = ? AND disabled_at IS NULL",
         )
@@ -517,11 +507,10 @@ impl Store {
 
     /// The password hash of user `id`, if it has a password.
     pub async fn password_hash(&self, id: i64) -> Result<Option<String>> {
-        let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT password_hash FROM users WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(Option<String>,)> = sql("SELECT password_hash FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|(h,)| h)
             .ok_or(StoreError::NotFound { entity: "user", id })
     }
@@ -531,18 +520,18 @@ impl Store {
     #[tracing::instrument(name = "store.set_password", skip(self, hash))]
     pub async fn set_password(&self, id: i64, hash: &str, keep: Option<i64>) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        let done = sql("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(hash)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { entity: "user", id });
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?")
+        sql("DELETE FROM sessions WHERE user_id = ? AND id IS DISTINCT FROM ?")
             .bind(id)
             .bind(keep)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -551,25 +540,20 @@ impl Store {
 
 /// Revokes every token of `user_id`, deletes its sessions and voids its unused sign-in links;
 /// returns the tokens and sessions ended.
-async fn revoke_everything(
-    tx: &mut sqlx::SqliteConnection,
-    user_id: i64,
-    at: i64,
-) -> Result<(u64, u64)> {
-    let tokens = sqlx::query(
-        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-    )
-    .bind(at)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+async fn revoke_everything(tx: &mut Tx, user_id: i64, at: i64) -> Result<(u64, u64)> {
+    let tokens =
+        sql("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+            .bind(at)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    let sessions = sql("DELETE FROM sessions WHERE user_id = ?")
         .bind(user_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query("UPDATE sign_in_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+    sql("UPDATE sign_in_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
         .bind(at)
         .bind(user_id)
         .execute(&mut *tx)

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{shared_data, spawn_app, spawn_app_in, TestApp};
+use crate::helpers::{database_url_for, shared_data, spawn_app, spawn_app_in, test_dir, TestApp};
 
 /// Runs `kohtaamo ARGS` on the given database and index.
 pub fn kohtaamo(database_url: &str, index_dir: &Path, args: &[&str]) -> Output {
@@ -64,8 +64,8 @@ async fn users_add_prints_a_working_token_on_the_last_line() {
 
 #[tokio::test]
 async fn users_add_works_before_the_first_serve_and_checks_its_arguments() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let dir = test_dir();
+    let db = database_url_for(dir.path());
     let index = dir.path().join("index");
     let out = kohtaamo(
         &db,
@@ -640,8 +640,8 @@ async fn an_import_indexes_what_a_rebuild_from_the_database_would() {
 
 #[tokio::test]
 async fn municipalities_import_with_coordinates_and_bad_rows_by_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("m.db").display());
+    let dir = test_dir();
+    let db = database_url_for(dir.path());
     let index = dir.path().join("index");
     let csv = dir.path().join("m.csv");
     std::fs::write(
@@ -703,8 +703,8 @@ fn demo_token(printed: &str, name: &str) -> String {
 async fn serve_demo_seeds_a_year_of_work_that_the_funnel_and_the_caseload_show() {
     use tokio::io::{AsyncBufReadExt, BufReader};
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let dir = test_dir();
+    let db = database_url_for(dir.path());
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kohtaamo"))
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .env("KOHTAAMO_DATABASE_URL", &db)

@@ -1,6 +1,8 @@
 //! kill -9: the real binary is killed mid-stream (during concurrent API writes, and during
-//! an import) and started again on the same files. Nothing acknowledged is lost, and once the
-//! index has caught up it holds exactly the open postings of the database.
+//! an import) and started again on the same database and index. Nothing acknowledged is lost,
+//! and once the index has caught up it holds exactly the open postings of the database. Both
+//! backends: the database is the harness's (a SQLite file in the test's directory, or a
+//! PostgreSQL database of the test's own).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
@@ -13,25 +15,28 @@ use kohtaamo::domain::Role;
 use kohtaamo::store::Store;
 use serde_json::{json, Value};
 
+use crate::helpers::{database_url_for, test_dir};
+
 /// Writes acknowledged before the kill; the kill comes after at least this many.
 const MIN_ACKNOWLEDGED: usize = 40;
 /// The longest the writers run before the kill, however few writes they got through.
 const MAX_WRITING: Duration = Duration::from_secs(20);
 
-/// A `kohtaamo serve` process on `dir`'s database and index.
-struct Server {
+/// A `kohtaamo serve` process on a database and an index.
+pub struct Server {
     child: Child,
-    base: String,
-}
-
-fn database_url(dir: &Path) -> String {
-    format!("sqlite://{}", dir.join("kohtaamo.db").display())
+    pub base: String,
 }
 
 fn kohtaamo(dir: &Path) -> Command {
+    kohtaamo_on(&database_url_for(dir), &dir.join("index"))
+}
+
+/// The `kohtaamo` command on the database at `url` with the index in `index_dir`.
+pub fn kohtaamo_on(url: &str, index_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kohtaamo"));
-    cmd.env("KOHTAAMO_DATABASE_URL", database_url(dir))
-        .env("KOHTAAMO_INDEX_DIR", dir.join("index"))
+    cmd.env("KOHTAAMO_DATABASE_URL", url)
+        .env("KOHTAAMO_INDEX_DIR", index_dir)
         .env(
             "KOHTAAMO_MODEL",
             Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json"),
@@ -41,9 +46,20 @@ fn kohtaamo(dir: &Path) -> Command {
 }
 
 impl Server {
-    /// Starts `kohtaamo serve` on a free port and waits until it says where it listens.
+    /// Starts `kohtaamo serve` on `dir`'s database and index.
     fn start(dir: &Path) -> Server {
-        let mut child = kohtaamo(dir)
+        Self::start_with(kohtaamo(dir))
+    }
+
+    /// Starts `kohtaamo serve` on the database at `url` with its own index in `index_dir`
+    /// (one node of several on a shared database).
+    pub fn start_on(url: &str, index_dir: &Path) -> Server {
+        Self::start_with(kohtaamo_on(url, index_dir))
+    }
+
+    /// Starts `cmd serve` on a free port and waits until it says where it listens.
+    fn start_with(mut cmd: Command) -> Server {
+        let mut child = cmd
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -65,13 +81,13 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown of any kind.
-    fn kill_9(mut self) {
+    pub fn kill_9(mut self) {
         self.child.kill().expect("kill -9");
         self.child.wait().expect("killed server is reaped");
     }
 
     /// Waits until the index reflects the whole change log (`/ready` reports the lag).
-    async fn caught_up(&self, http: &reqwest::Client) {
+    pub async fn caught_up(&self, http: &reqwest::Client) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let ready: Value = http
@@ -104,7 +120,7 @@ impl Drop for Server {
 
 /// Every id of a paged list (`/api/v1/vacancies?…` or `/api/v1/search?…`), with `key` naming
 /// the array of items.
-async fn all_ids(http: &reqwest::Client, token: &str, url: &str, key: &str) -> BTreeSet<i64> {
+pub async fn all_ids(http: &reqwest::Client, token: &str, url: &str, key: &str) -> BTreeSet<i64> {
     let mut ids = BTreeSet::new();
     let mut offset = 0;
     loop {
@@ -141,8 +157,8 @@ struct Ledger {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_acknowledged_write_is_lost_to_a_kill_9_and_the_index_catches_up_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&database_url(dir.path())).await.unwrap();
+    let dir = test_dir();
+    let store = Store::open(&database_url_for(dir.path())).await.unwrap();
     let (_, token) = store
         .create_user("crash-coach", Role::Coach, None)
         .await
@@ -303,7 +319,7 @@ fn postings_file(path: &Path, n: usize) {
 }
 
 async fn vacancy_count(dir: &Path) -> i64 {
-    let store = Store::open(&database_url(dir)).await.unwrap();
+    let store = Store::open(&database_url_for(dir)).await.unwrap();
     let count = store.open_posting_count().await.unwrap() as i64;
     store.close().await;
     count
@@ -312,11 +328,11 @@ async fn vacancy_count(dir: &Path) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_killed_midway_and_run_again_imports_every_line_exactly_once() {
     const LINES: usize = 4_000;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = test_dir();
     let file = dir.path().join("vacancies.jsonl");
     postings_file(&file, LINES);
     // Migrated before the import starts, so the kill lands in the import itself.
-    Store::open(&database_url(dir.path()))
+    Store::open(&database_url_for(dir.path()))
         .await
         .unwrap()
         .close()
@@ -330,7 +346,7 @@ async fn an_import_killed_midway_and_run_again_imports_every_line_exactly_once()
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    let watching = Store::open(&database_url(dir.path())).await.unwrap();
+    let watching = Store::open(&database_url_for(dir.path())).await.unwrap();
     let at_kill = loop {
         let n = watching.open_posting_count().await.unwrap() as i64;
         if n > 0 {
@@ -379,7 +395,7 @@ async fn an_import_killed_midway_and_run_again_imports_every_line_exactly_once()
     let server = Server::start(dir.path());
     let http = reqwest::Client::new();
     server.caught_up(&http).await;
-    let store = Store::open(&database_url(dir.path())).await.unwrap();
+    let store = Store::open(&database_url_for(dir.path())).await.unwrap();
     let (_, token) = store
         .create_user("crash-coach", Role::Coach, None)
         .await

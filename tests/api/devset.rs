@@ -22,7 +22,7 @@ async fn devset_matcher_beats_bm25_on_real_ads() {
     let Some(data) = shared_data() else { return };
     let set: DevSet = serde_json::from_str(include_str!("../fixtures/devset.json")).unwrap();
     assert!(set.profiles.len() >= 40);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let s = settings(dir.path());
     let (db, index) = (s.database_url.clone(), s.index_dir.clone());
     let file = dir.path().join("duunitori.jsonl");

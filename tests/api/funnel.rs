@@ -3,7 +3,7 @@
 use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, RawDb, TestApp};
 
 /// Creates a client for `coach` with `intake_date` and returns its id.
 pub async fn client(app: &TestApp, coach: &str, name: &str, intake: &str) -> i64 {
@@ -375,17 +375,17 @@ async fn events_cannot_be_changed_or_deleted_in_the_database() {
     )
     .await;
 
-    let pool = sqlx::SqlitePool::connect(&app.database_url())
-        .await
-        .unwrap();
-    let update = sqlx::query("UPDATE client_events SET type = 'employed' WHERE id = ?")
-        .bind(id)
-        .execute(&pool)
+    let db = RawDb::connect(&app.database_url()).await;
+    let update = db
+        .execute(
+            "UPDATE client_events SET type = 'employed' WHERE id = ?",
+            &[id.into()],
+        )
         .await;
-    let delete = sqlx::query("DELETE FROM client_events WHERE id = ?")
-        .bind(id)
-        .execute(&pool)
+    let delete = db
+        .execute("DELETE FROM client_events WHERE id = ?", &[id.into()])
         .await;
+    db.close().await;
 
     assert!(update.is_err(), "append-only: no update");
     assert!(delete.is_err(), "append-only: no delete");

@@ -1,7 +1,17 @@
 //! Starting the real application on a random port with its own database and index.
+//!
+//! Backends: by default each test's database is a SQLite file in its temporary directory.
+//! With `KOHTAAMO_TEST_POSTGRES` set to a PostgreSQL server URL (such as
+//! `postgres://postgres@127.0.0.1:5432`, without a database name), each test gets a fresh
+//! database `kohtaamo_t_{pid}_{n}` on that server instead, created by the harness and dropped
+//! when the test's [`TestDir`] is dropped; see [`database_url_for`].
 
+use std::future::Future;
+use std::io::Write;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use kohtaamo::api::{Rate, RateLimits};
@@ -15,15 +25,274 @@ use tokio::task::JoinHandle;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub dir: TempDir,
+    pub dir: TestDir,
     handle: AppHandle,
     join: JoinHandle<std::io::Result<()>>,
+}
+
+/// The environment variable that selects the PostgreSQL backend: a server URL.
+pub const POSTGRES_ENV: &str = "KOHTAAMO_TEST_POSTGRES";
+
+/// The file in a test's directory that names its database (PostgreSQL only), so that a restart
+/// on the same directory, the command line and [`TestApp::database_url`] use the same one.
+const DATABASE_URL_FILE: &str = "database-url";
+
+/// The prefix of every database the harness creates; nothing else is ever dropped.
+const DATABASE_PREFIX: &str = "kohtaamo_t_";
+
+/// The PostgreSQL server the tests run on, when `KOHTAAMO_TEST_POSTGRES` is set (and not
+/// empty); `None` for SQLite.
+pub fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_ENV)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// A test's temporary directory: its index, and its SQLite file or the name of its PostgreSQL
+/// database (the `database-url` file). Dropping it drops that PostgreSQL database, then
+/// removes the directory. A database whose directory is never dropped (a static, a test
+/// process that was killed or aborted) is left behind: the first database the harness creates
+/// in a later test process drops every leftover one whose process is gone (see
+/// [`database_url_for`]), and `.ci/run` drops them all after the PostgreSQL run.
+pub struct TestDir {
+    dir: TempDir,
+}
+
+impl TestDir {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        // An app still running on the database (a test that ended without `stop`) loses its
+        // connections here: `DROP DATABASE … WITH (FORCE)` ends them. The test is over.
+        drop_test_database(self.dir.path());
+    }
+}
+
+/// A fresh temporary directory for a test (its database is created on first use).
+pub fn test_dir() -> TestDir {
+    TestDir {
+        dir: tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+/// The database URL of the test whose directory is `dir`, the same on every call.
+///
+/// SQLite (`KOHTAAMO_TEST_POSTGRES` unset): `sqlite://{dir}/kohtaamo.db`, created by whoever
+/// opens it first. PostgreSQL: the URL in `{dir}/database-url`; when there is none yet, a
+/// fresh database `kohtaamo_t_{pid}_{n}` is created on the server (over its `postgres`
+/// database) and its URL written there. Creating the first one in this process also drops the
+/// leftover `kohtaamo_t_…` databases of test processes that no longer run: their pid is not in
+/// `/proc`, or is this process's own. This assumes that the server is shared only with test
+/// processes on this machine, in this pid namespace (another machine's live test databases
+/// would be dropped).
+///
+/// Synchronous so that plain functions (settings, command builders) can call it; the database
+/// work runs on a thread of its own with its own runtime, so it may be called from inside a
+/// tokio runtime, of either flavour.
+pub fn database_url_for(dir: &Path) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}", dir.join("kohtaamo.db").display());
+    };
+    let file = dir.join(DATABASE_URL_FILE);
+    // Serialises the check and the write of the file, not the (slow) creation: two callers
+    // on one directory at once create two databases, and the loser drops its own.
+    static FILES: Mutex<()> = Mutex::new(());
+    let read = |file: &Path| {
+        std::fs::read_to_string(file)
+            .ok()
+            .map(|s| s.trim().to_string())
+    };
+    {
+        let _held = FILES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(url) = read(&file) {
+            return url;
+        }
+    }
+    // Every creation waits for the sweep (`get_or_init` blocks the other callers meanwhile),
+    // so the sweep may also drop databases named with this process's own pid: an earlier
+    // process had it.
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    SWEPT.get_or_init(|| sweep_leftover_databases(&server));
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = loop {
+        let name = format!(
+            "{DATABASE_PREFIX}{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let create = format!("CREATE DATABASE \"{name}\"");
+        match on_own_runtime(admin(with_database(&server, "postgres"), vec![create])) {
+            Ok(()) => break name,
+            // Left by an earlier process with this pid that the sweep could not drop.
+            Err(e) if e.contains("already exists") => continue,
+            Err(e) => panic!("cannot create the test database {name} ({POSTGRES_ENV}): {e}"),
+        }
+    };
+    let url = with_database(&server, &name);
+    let held = FILES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(theirs) = read(&file) {
+        drop(held);
+        drop_database(&server, &name);
+        return theirs;
+    }
+    let mut out = std::fs::File::create(&file).expect("database-url file");
+    out.write_all(url.as_bytes()).expect("database-url file");
+    drop(held);
+    url
+}
+
+/// Drops the PostgreSQL database of the test whose directory is `dir` (named in its
+/// `database-url` file), and forgets it; nothing to do for SQLite, whose file goes with the
+/// directory. Called when a [`TestDir`] is dropped. Never panics (it runs in `drop`, maybe
+/// while a failed test unwinds): a database it cannot drop is left to the sweep.
+pub fn drop_test_database(dir: &Path) {
+    let file = dir.join(DATABASE_URL_FILE);
+    let Ok(url) = std::fs::read_to_string(&file) else {
+        return;
+    };
+    let url = url.trim();
+    let name = database_name(url);
+    if !is_test_database(name) {
+        eprintln!(
+            "warning: {} names {url}, not a test database; not dropped",
+            file.display()
+        );
+        return;
+    }
+    drop_database(url, name);
+    let _ = std::fs::remove_file(&file);
+}
+
+/// `DROP DATABASE IF EXISTS "name" WITH (FORCE)` on `server`, warning on failure.
+fn drop_database(server: &str, name: &str) {
+    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    if let Err(e) = on_own_runtime(admin(with_database(server, "postgres"), vec![sql])) {
+        eprintln!("warning: the test database {name} was not dropped ({e}); a later run drops it");
+    }
+}
+
+/// Drops every `kohtaamo_t_{pid}_{n}` database whose process is gone, or whose pid is this
+/// process's (called before this process creates any). Best effort: a failure is only
+/// reported, and creating the test's own database then says what is wrong.
+fn sweep_leftover_databases(server: &str) {
+    let maintenance = with_database(server, "postgres");
+    let own = std::process::id().to_string();
+    let sweep = async move {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&maintenance).await?;
+        let names: Vec<(String,)> =
+            sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'kohtaamo_t_%'")
+                .fetch_all(&mut conn)
+                .await?;
+        let _ = conn.close().await;
+        let dead: Vec<String> = names
+            .into_iter()
+            .map(|(name,)| name)
+            .filter(|name| is_test_database(name))
+            .filter(|name| {
+                let pid = name[DATABASE_PREFIX.len()..]
+                    .split('_')
+                    .next()
+                    .unwrap_or("");
+                pid == own || !Path::new("/proc").join(pid).exists()
+            })
+            .map(|name| format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .collect();
+        admin(maintenance, dead).await?;
+        Ok::<(), sqlx::Error>(())
+    };
+    if let Err(e) = on_own_runtime(sweep) {
+        eprintln!("warning: leftover test databases were not dropped: {e}");
+    }
+}
+
+/// Whether `name` is `kohtaamo_t_{pid}_{n}`: the only databases the harness drops.
+fn is_test_database(name: &str) -> bool {
+    name.strip_prefix(DATABASE_PREFIX)
+        .and_then(|rest| rest.split_once('_'))
+        .is_some_and(|(pid, n)| {
+            [pid, n]
+                .iter()
+                .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+/// Runs `statements` one by one on a connection of its own to `url` (the simple query
+/// protocol, as `CREATE DATABASE` and `DROP DATABASE` need: no transaction block).
+async fn admin(url: String, statements: Vec<String>) -> Result<(), sqlx::Error> {
+    use sqlx::{Connection, Executor};
+    if statements.is_empty() {
+        return Ok(());
+    }
+    let mut conn = sqlx::PgConnection::connect(&url).await?;
+    for sql in statements {
+        conn.execute(sqlx::AssertSqlSafe(sql)).await?;
+    }
+    conn.close().await
+}
+
+/// Runs `work` to completion on a new thread with a current-thread runtime of its own: usable
+/// from plain code, from `drop`, and from inside a tokio runtime (where blocking on a future of
+/// the same runtime would stall it). A panic in `work` is returned as an error.
+fn on_own_runtime<T, E>(
+    work: impl Future<Output = Result<T, E>> + Send + 'static,
+) -> Result<T, String>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    let joined = std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the test harness")
+            .block_on(work)
+    })
+    .join();
+    match joined {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the database helper thread panicked".into()),
+    }
+}
+
+/// `server` (`postgres://user@host:port`, maybe with a database path and `?options`) with
+/// its database set to `name`.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, options) = match server.split_once('?') {
+        Some((base, options)) => (base, Some(options)),
+        None => (server, None),
+    };
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority..].find('/') {
+        Some(slash) => &base[..authority + slash],
+        None => base,
+    };
+    match options {
+        Some(options) => format!("{base}/{name}?{options}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The database named by a PostgreSQL URL.
+fn database_name(url: &str) -> &str {
+    let base = url.split('?').next().unwrap_or(url);
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    match base[authority..].find('/') {
+        Some(slash) => &base[authority + slash + 1..],
+        None => "",
+    }
 }
 
 pub fn settings(dir: &Path) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.join("kohtaamo.db").display()),
+        database_url: database_url_for(dir),
         index_dir: dir.join("index"),
         // The shipped model, not whatever `kohtaamo train` may have activated in this checkout.
         model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
@@ -32,6 +301,7 @@ pub fn settings(dir: &Path) -> Settings {
         rate_limits: unthrottled(),
         ready_max_lag: kohtaamo::startup::DEFAULT_READY_MAX_LAG,
         index_poll: kohtaamo::search::DEFAULT_POLL,
+        change_notices: true,
         impression_retention_days: kohtaamo::startup::DEFAULT_IMPRESSION_RETENTION_DAYS,
         sessions: kohtaamo::web::SessionConfig::default(),
         // Tests read their own writes at once (the stress test turns this off).
@@ -51,17 +321,17 @@ pub fn unthrottled() -> RateLimits {
 
 /// Starts the app in a fresh temporary directory.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_in(tempfile::tempdir().expect("temp dir")).await
+    spawn_app_in(test_dir()).await
 }
 
-/// Starts the app on the database and index in `dir` (used to restart on the same files).
-pub async fn spawn_app_in(dir: TempDir) -> TestApp {
+/// Starts the app on the database and index of `dir` (used to restart on the same ones).
+pub async fn spawn_app_in(dir: TestDir) -> TestApp {
     let settings = settings(dir.path());
     spawn_app_with(dir, settings).await
 }
 
 /// Starts the app in `dir` with `settings`.
-pub async fn spawn_app_with(dir: TempDir, settings: Settings) -> TestApp {
+pub async fn spawn_app_with(dir: TestDir, settings: Settings) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         kohtaamo::telemetry::init();
     }
@@ -79,8 +349,9 @@ pub async fn spawn_app_with(dir: TempDir, settings: Settings) -> TestApp {
 }
 
 impl TestApp {
+    /// The app's database (see [`database_url_for`]).
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("kohtaamo.db").display())
+        database_url_for(self.dir.path())
     }
 
     pub fn index_dir(&self) -> PathBuf {
@@ -89,7 +360,7 @@ impl TestApp {
 
     /// Stops the app, waits until it has released the index and the database, and hands back
     /// the directory that holds them.
-    pub async fn stop(self) -> TempDir {
+    pub async fn stop(self) -> TestDir {
         self.handle.stop().await;
         self.join.await.expect("server task").expect("server ran");
         self.dir
@@ -276,4 +547,169 @@ pub fn shared_data() -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// A connection of a test's own to its database, on either backend, for the tests that look
+/// beneath the API (append-only triggers, what an erasure leaves, how served lists are kept).
+/// Write SQL both SQLite and PostgreSQL accept, with `?` placeholders (numbered `$1`, `$2`, …
+/// for PostgreSQL), and `CAST(… AS BIGINT)` or `CAST(… AS TEXT)` where the backends' types
+/// may differ (PostgreSQL's `SUM` of a `BIGINT` is a `NUMERIC`, a JSON column may be `JSONB`).
+pub enum RawDb {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// A value bound to a `?` of a [`RawDb`] statement.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Arg {
+        Arg::Int(v)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Text(v)
+    }
+}
+
+impl From<chrono::DateTime<chrono::Utc>> for Arg {
+    fn from(v: chrono::DateTime<chrono::Utc>) -> Arg {
+        Arg::Time(v)
+    }
+}
+
+/// Binds `args` to a query of either backend, in order.
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::Int(v) => query.bind(*v),
+                Arg::Text(v) => query.bind(v.clone()),
+                Arg::Time(v) => query.bind(*v),
+            };
+        }
+        query
+    }};
+}
+
+impl RawDb {
+    pub async fn connect(url: &str) -> RawDb {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            RawDb::Postgres(
+                sqlx::PgPool::connect(url)
+                    .await
+                    .expect("connect to PostgreSQL"),
+            )
+        } else {
+            RawDb::Sqlite(
+                sqlx::SqlitePool::connect(url)
+                    .await
+                    .expect("open the SQLite file"),
+            )
+        }
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub async fn execute(&self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+        match self {
+            RawDb::Sqlite(pool) => {
+                let query = sqlx::query::<sqlx::Sqlite>(sqlx::AssertSqlSafe(sql.to_string()));
+                Ok(bind_all!(query, args).execute(pool).await?.rows_affected())
+            }
+            RawDb::Postgres(pool) => {
+                let query = sqlx::query::<sqlx::Postgres>(sqlx::AssertSqlSafe(numbered(sql)));
+                Ok(bind_all!(query, args).execute(pool).await?.rows_affected())
+            }
+        }
+    }
+
+    /// The first row of a query; panics when it fails.
+    pub async fn fetch_one<O>(&self, sql: &str, args: &[Arg]) -> O
+    where
+        O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin
+            + 'static,
+    {
+        let row = match self {
+            RawDb::Sqlite(pool) => {
+                let query = sqlx::query_as::<sqlx::Sqlite, O>(sqlx::AssertSqlSafe(sql.to_string()));
+                bind_all!(query, args).fetch_one(pool).await
+            }
+            RawDb::Postgres(pool) => {
+                let query = sqlx::query_as::<sqlx::Postgres, O>(sqlx::AssertSqlSafe(numbered(sql)));
+                bind_all!(query, args).fetch_one(pool).await
+            }
+        };
+        row.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Every row of a query; panics when it fails.
+    pub async fn fetch_all<O>(&self, sql: &str, args: &[Arg]) -> Vec<O>
+    where
+        O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin
+            + 'static,
+    {
+        let rows = match self {
+            RawDb::Sqlite(pool) => {
+                let query = sqlx::query_as::<sqlx::Sqlite, O>(sqlx::AssertSqlSafe(sql.to_string()));
+                bind_all!(query, args).fetch_all(pool).await
+            }
+            RawDb::Postgres(pool) => {
+                let query = sqlx::query_as::<sqlx::Postgres, O>(sqlx::AssertSqlSafe(numbered(sql)));
+                bind_all!(query, args).fetch_all(pool).await
+            }
+        };
+        rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    pub async fn close(&self) {
+        match self {
+            RawDb::Sqlite(pool) => pool.close().await,
+            RawDb::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// `sql` with its `?` placeholders numbered `$1`, `$2`, … (PostgreSQL's), leaving any `?`
+/// inside a quoted string or name alone.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let (mut n, mut quote) = (0, None);
+    for c in sql.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (None, '?') => {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -137,11 +137,10 @@ async fn a_given_occupation_code_wins_and_an_edit_reads_the_occupation_anew() {
 #[ignore]
 async fn occupations_of_unlabelled_ads() {
     let Some(data) = shared_data() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let store =
-        kohtaamo::store::Store::open(&format!("sqlite://{}", dir.path().join("k.db").display()))
-            .await
-            .unwrap();
+    let dir = crate::helpers::test_dir();
+    let store = kohtaamo::store::Store::open(&crate::helpers::database_url_for(dir.path()))
+        .await
+        .unwrap();
     kohtaamo::import::import_occupations(
         &store,
         &data.join("esco/esco_v1.1.1_occupations_isco_fi_sv_en.csv"),

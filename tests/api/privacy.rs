@@ -7,7 +7,9 @@ use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
 use crate::funnel::{client, ok_event};
-use crate::helpers::{spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{
+    database_url_for, postgres_server, spawn_app, spawn_app_with, RawDb, TestApp,
+};
 
 /// The access log as the auditor reads it with `query`.
 async fn access_log(app: &TestApp, auditor: &str, query: &str) -> Value {
@@ -508,68 +510,65 @@ async fn an_erased_client_keeps_no_name_or_free_text_and_is_gone_for_everyone() 
     assert_eq!(forms[0]["status"], "submitted");
     assert!(!forms.to_string().contains("Maija"));
 
-    // What stays in the database: pseudonymous rows only.
-    let pool = sqlx::SqlitePool::connect(&app.database_url())
-        .await
-        .unwrap();
-    let (name, municipality, contact, prefs): (String, String, Option<String>, String) =
-        sqlx::query_as(
-            "SELECT display_name, home_municipality, treatment_team_contact, preferences \
-             FROM clients WHERE id = ?",
+    // What stays in the database: pseudonymous rows only. (`CAST … AS TEXT` reads the
+    // preferences as text whatever type a backend keeps them in.)
+    let db = RawDb::connect(&app.database_url()).await;
+    let (name, municipality, contact, prefs): (String, String, Option<String>, String) = db
+        .fetch_one(
+            "SELECT display_name, home_municipality, treatment_team_contact, \
+             CAST(preferences AS TEXT) FROM clients WHERE id = ?",
+            &[c.into()],
         )
-        .bind(c)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+        .await;
     assert_eq!(name, format!("poistettu-{c}"));
     assert_eq!(
         (municipality.as_str(), contact, prefs.as_str()),
         ("", None, "{}")
     );
-    let (events, notes): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COUNT(note) FROM client_events WHERE client_id = ?")
-            .bind(c)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (events, notes): (i64, i64) = db
+        .fetch_one(
+            "SELECT COUNT(*), COUNT(note) FROM client_events WHERE client_id = ?",
+            &[c.into()],
+        )
+        .await;
     assert_eq!((events, notes), (events_before as i64, 0));
-    let (purposes, outcomes): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(purpose), COUNT(outcome) FROM employer_contacts WHERE client_id = ?",
-    )
-    .bind(c)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (purposes, outcomes): (i64, i64) = db
+        .fetch_one(
+            "SELECT COUNT(purpose), COUNT(outcome) FROM employer_contacts WHERE client_id = ?",
+            &[c.into()],
+        )
+        .await;
     assert_eq!((purposes, outcomes), (0, 0));
-    let (comments, answered): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(comment), COUNT(would_hire) FROM feedback_forms WHERE client_id = ?",
-    )
-    .bind(c)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (comments, answered): (i64, i64) = db
+        .fetch_one(
+            "SELECT COUNT(comment), COUNT(would_hire) FROM feedback_forms WHERE client_id = ?",
+            &[c.into()],
+        )
+        .await;
     assert_eq!(
         (comments, answered),
         (0, 1),
         "the rating stays, the words go"
     );
-    let (changes,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM change_log WHERE entity = 'client' AND entity_id = ? AND op = 'erase'",
-    )
-    .bind(c)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (changes,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM change_log \
+             WHERE entity = 'client' AND entity_id = ? AND op = 'erase'",
+            &[c.into()],
+        )
+        .await;
     assert_eq!(changes, 1);
-    let text: Vec<(String,)> = sqlx::query_as(
-        "SELECT COALESCE(display_name, '') || COALESCE(treatment_team_contact, '') || preferences \
-         FROM clients UNION ALL SELECT COALESCE(note, '') FROM client_events \
-         UNION ALL SELECT COALESCE(purpose, '') || COALESCE(outcome, '') FROM employer_contacts \
-         UNION ALL SELECT COALESCE(comment, '') FROM feedback_forms",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let text: Vec<(String,)> = db
+        .fetch_all(
+            "SELECT COALESCE(display_name, '') || COALESCE(treatment_team_contact, '') \
+             || CAST(preferences AS TEXT) FROM clients \
+             UNION ALL SELECT COALESCE(note, '') FROM client_events \
+             UNION ALL SELECT COALESCE(purpose, '') || COALESCE(outcome, '') FROM employer_contacts \
+             UNION ALL SELECT COALESCE(comment, '') FROM feedback_forms",
+            &[],
+        )
+        .await;
+    db.close().await;
     assert!(text
         .iter()
         .all(|(t,)| !t.contains("Maija") && !t.contains("Hanna")));
@@ -643,31 +642,33 @@ async fn events_stay_append_only_but_for_the_erasure_of_their_notes() {
         json!({"type": "job_search", "at": "2025-01-12", "note": "muistiinpano"}),
     )
     .await;
-    let pool = sqlx::SqlitePool::connect(&app.database_url())
-        .await
-        .unwrap();
+    let db = RawDb::connect(&app.database_url()).await;
     let clear = "UPDATE client_events SET note = NULL WHERE id = ?";
 
-    let before_erasure = sqlx::query(clear).bind(e).execute(&pool).await;
+    let before_erasure = db.execute(clear, &[e.into()]).await;
     assert_eq!(
         app.delete(&format!("/api/v1/clients/{c}"), &coach)
             .await
             .status(),
         204
     );
-    let retype = sqlx::query("UPDATE client_events SET type = 'employed' WHERE id = ?")
-        .bind(e)
-        .execute(&pool)
+    let retype = db
+        .execute(
+            "UPDATE client_events SET type = 'employed' WHERE id = ?",
+            &[e.into()],
+        )
         .await;
-    let rewrite = sqlx::query("UPDATE client_events SET note = 'uusi' WHERE id = ?")
-        .bind(e)
-        .execute(&pool)
+    let rewrite = db
+        .execute(
+            "UPDATE client_events SET note = 'uusi' WHERE id = ?",
+            &[e.into()],
+        )
         .await;
-    let delete = sqlx::query("DELETE FROM client_events WHERE id = ?")
-        .bind(e)
-        .execute(&pool)
+    let delete = db
+        .execute("DELETE FROM client_events WHERE id = ?", &[e.into()])
         .await;
-    let log_delete = sqlx::query("DELETE FROM access_log").execute(&pool).await;
+    let log_delete = db.execute("DELETE FROM access_log", &[]).await;
+    db.close().await;
 
     assert!(before_erasure.is_err(), "a live client's note stays");
     assert!(retype.is_err());
@@ -711,20 +712,19 @@ async fn served_lists_are_kept_compactly() {
 
     let n = served["matches"].as_array().unwrap().len() as i64;
     assert!(n >= 10, "{n} suggestions");
-    let pool = sqlx::SqlitePool::connect(&app.database_url())
-        .await
-        .unwrap();
-    let (lists, suggestions, bytes): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), SUM(suggestions), SUM(length(items)) FROM match_lists WHERE client_id = ?",
-    )
-    .bind(c)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let (old_rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM match_impressions")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    // `CAST … AS BIGINT`: PostgreSQL's SUM of a BIGINT column is a NUMERIC.
+    let db = RawDb::connect(&app.database_url()).await;
+    let (lists, suggestions, bytes): (i64, i64, i64) = db
+        .fetch_one(
+            "SELECT COUNT(*), CAST(SUM(suggestions) AS BIGINT), \
+             CAST(SUM(length(items)) AS BIGINT) FROM match_lists WHERE client_id = ?",
+            &[c.into()],
+        )
+        .await;
+    let (old_rows,): (i64,) = db
+        .fetch_one("SELECT COUNT(*) FROM match_impressions", &[])
+        .await;
+    db.close().await;
     assert_eq!((lists, suggestions, old_rows), (1, n, 0));
     assert!(bytes <= 60 * n, "{bytes} bytes for {n} suggestions");
 }
@@ -740,30 +740,25 @@ async fn served_lists_past_the_retention_are_deleted() {
     let dir = app.stop().await;
     // One list served 40 days ago, one just now; and old-style rows (one row per suggestion,
     // from before lists were packed) of 40 days ago and of now.
-    let url = format!("sqlite://{}", dir.path().join("kohtaamo.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let db = RawDb::connect(&database_url_for(dir.path())).await;
     let old = chrono::Utc::now() - chrono::Duration::days(40);
-    sqlx::query(
+    db.execute(
         "UPDATE match_lists SET served_at = ? WHERE id = (SELECT MIN(id) FROM match_lists)",
+        &[old.timestamp_millis().into()],
     )
-    .bind(old.timestamp_millis())
-    .execute(&pool)
     .await
     .unwrap();
     for (list, at) in [("legacy-old", old), ("legacy-new", chrono::Utc::now())] {
-        sqlx::query(
+        db.execute(
             "INSERT INTO match_impressions (list_id, client_id, served_at, model_version, \
              position, kind, item_id, score, features) \
              VALUES (?, ?, ?, 'legacy', 0, 'vacancy', 1, 0.5, '[0.5]')",
+            &[list.into(), c.into(), at.into()],
         )
-        .bind(list)
-        .bind(c)
-        .bind(at)
-        .execute(&pool)
         .await
         .unwrap();
     }
-    pool.close().await;
+    db.close().await;
 
     let mut settings = crate::helpers::settings(dir.path());
     settings.impression_retention_days = 30;
@@ -802,8 +797,8 @@ async fn served_lists_past_the_retention_are_deleted() {
 
 #[tokio::test]
 async fn the_retention_setting_is_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("k.db").display());
+    let dir = crate::helpers::test_dir();
+    let db = database_url_for(dir.path());
     let out = crate::cli::kohtaamo(
         &db,
         &dir.path().join("index"),
@@ -845,24 +840,31 @@ async fn users_add_creates_an_auditor_who_reads_the_log() {
     assert_eq!(app.get("/api/v1/access-log", token).await.status(), 200);
 }
 
+/// The index (both backends) and the SQLite file (SQLite only) are private to their owner.
 #[cfg(unix)]
 #[tokio::test]
-async fn the_database_and_the_index_are_readable_by_their_owner_only() {
+async fn the_index_and_the_sqlite_file_are_readable_by_their_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let app = spawn_app().await;
     let coach = app.token(Role::Coach, None).await;
     client(&app, &coach, "A", "2025-01-10").await;
-    let db = app.dir.path().join("kohtaamo.db");
 
+    assert_eq!(mode(&app.index_dir()), 0o700);
+    // SQLite-only: the rest is about the permissions of the database file kohtaamo creates;
+    // a PostgreSQL database lives in the server's data directory, whose permissions are the
+    // server's business, not kohtaamo's.
+    if postgres_server().is_some() {
+        return;
+    }
+    let db = app.dir.path().join("kohtaamo.db");
     assert_eq!(mode(&db), 0o600);
     let wal = app.dir.path().join("kohtaamo.db-wal");
     if wal.exists() {
         assert_eq!(mode(&wal), 0o600);
     }
-    assert_eq!(mode(&app.index_dir()), 0o700);
     // The command line creates it the same way.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let fresh = dir.path().join("fresh.db");
     let out = crate::cli::kohtaamo(
         &format!("sqlite://{}", fresh.display()),

@@ -12,19 +12,20 @@ use kohtaamo::search::{CandidateKind, SearchIndex};
 use kohtaamo::store::Store;
 use proptest::prelude::*;
 
+use crate::helpers::{database_url_for, drop_test_database, test_dir, TestDir};
+
 /// Open postings in the shared index: 40 generated vacancies; tasks and employers come along.
 const VACANCIES: usize = 40;
 
 fn matcher() -> &'static Matcher {
-    static MATCHER: OnceLock<(Matcher, tempfile::TempDir)> = OnceLock::new();
+    static MATCHER: OnceLock<(Matcher, TestDir)> = OnceLock::new();
     &MATCHER
         .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
+            let dir = test_dir();
+            let url = database_url_for(dir.path());
             let rt = tokio::runtime::Runtime::new().unwrap();
             let search = rt.block_on(async {
-                let store = Store::open(&format!("sqlite://{}", dir.path().join("p.db").display()))
-                    .await
-                    .unwrap();
+                let store = Store::open(&url).await.unwrap();
                 let lines = kohtaamo::demo::job_postings(3, VACANCIES, 8).join("\n");
                 kohtaamo::import::import_vacancies(&store, lines.as_bytes(), |_| {})
                     .await
@@ -33,8 +34,12 @@ fn matcher() -> &'static Matcher {
                     SearchIndex::open(&dir.path().join("index"), store.clone()).unwrap();
                 indexer.sync().await.unwrap();
                 indexer.close().await;
+                store.close().await;
                 search
             });
+            // The matcher reads only the index from here on. A static is never dropped, so
+            // its PostgreSQL database is dropped now rather than left to the next run's sweep.
+            drop_test_database(dir.path());
             (
                 Matcher::new(
                     search,

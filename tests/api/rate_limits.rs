@@ -13,7 +13,7 @@ use crate::helpers::{settings, spawn_app_with, unthrottled, TestApp};
 
 /// The app with `limits`.
 async fn spawn_limited(limits: RateLimits) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut s = settings(dir.path());
     s.rate_limits = limits;
     spawn_app_with(dir, s).await

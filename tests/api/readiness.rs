@@ -48,12 +48,13 @@ async fn ready_answers_200_without_a_token_when_every_check_passes() {
 /// node whose index may be at most 0 changes behind is not ready, and says why.
 #[tokio::test]
 async fn ready_is_503_naming_the_index_while_it_lags_behind_an_import() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut s = settings(dir.path());
     s.ready_max_lag = 0;
     // The index looks for other processes' writes only when told (by an API write) here, so
     // the lag stays until the test ends it.
     s.index_poll = Duration::from_secs(3600);
+    s.change_notices = false;
     let app = spawn_app_with(dir, s).await;
     until_ready(&app).await;
     let coach = app.token(kohtaamo::domain::Role::Coach, None).await;

@@ -40,7 +40,7 @@ async fn voikko_is_present_where_it_is_required() {
 /// inflected words and parts of compounds.
 #[tokio::test]
 async fn the_snowball_fallback_still_searches_finnish() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut settings = crate::helpers::settings(dir.path());
     settings.analyser = Some("snowball".into());
     let app = crate::helpers::spawn_app_with(dir, settings).await;

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{settings, spawn_app, spawn_app_with, unthrottled, TestApp};
+use crate::helpers::{settings, spawn_app, spawn_app_with, unthrottled, RawDb, TestApp};
 
 pub const PASSWORD: &str = "pitkä ja hyvä salasana";
 
@@ -182,7 +182,7 @@ fn location(r: &reqwest::Response) -> &str {
 }
 
 async fn spawn_with_sessions(idle: Duration, max: Duration) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut s = settings(dir.path());
     s.sessions = SessionConfig::new("http://127.0.0.1:8080", idle, max);
     spawn_app_with(dir, s).await
@@ -190,14 +190,9 @@ async fn spawn_with_sessions(idle: Duration, max: Duration) -> TestApp {
 
 /// The SHA-256 hashes of the session ids the database holds.
 async fn stored_session_hashes(app: &TestApp) -> Vec<String> {
-    let pool = sqlx::SqlitePool::connect(&app.database_url())
-        .await
-        .unwrap();
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM sessions")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let db = RawDb::connect(&app.database_url()).await;
+    let rows: Vec<(String,)> = db.fetch_all("SELECT id_hash FROM sessions", &[]).await;
+    db.close().await;
     rows.into_iter().map(|(h,)| h).collect()
 }
 
@@ -508,7 +503,7 @@ async fn every_page_carries_the_security_headers() {
 
 #[tokio::test]
 async fn failed_sign_ins_are_limited_per_address_and_per_account() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut s = settings(dir.path());
     s.rate_limits = RateLimits {
         auth_failures: Rate::per_minute(2),
@@ -719,7 +714,7 @@ async fn next_leads_back_to_the_page_asked_for_and_never_to_another_site() {
 
 #[tokio::test]
 async fn an_https_public_url_makes_the_cookie_secure_and_host_prefixed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut s = settings(dir.path());
     s.sessions = SessionConfig::new(
         "https://kohtaamo.example.fi",
@@ -792,7 +787,7 @@ async fn guess(b: &mut Browser<'_>, token: String, password: &str) -> StatusCode
 
 #[tokio::test]
 async fn sign_ins_sent_all_at_once_do_not_slip_past_the_limit() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut s = settings(dir.path());
     s.rate_limits = RateLimits {
         auth_failures: Rate::per_minute(2),

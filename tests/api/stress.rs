@@ -25,7 +25,7 @@ static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writes_closes_and_reads_give_no_error_and_no_closed_posting() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::helpers::test_dir();
     let mut settings = settings(dir.path());
     settings.writes_wait_for_index = false;
     let app = Arc::new(spawn_app_with(dir, settings).await);

@@ -1,0 +1,409 @@
+//! The seam between the store and its two databases: one statement, written once, run on
+//! SQLite or PostgreSQL.
+//!
+//! Statements are written in SQL both databases accept and with SQLite's positional
+//! placeholders (`?`, `?NNN`); on PostgreSQL [`numbered`] rewrites them to `$N` by SQLite's
+//! own rule. Values are bound as [`Arg`]s and encoded by whichever driver runs the statement,
+//! and rows are decoded by any type that both drivers can build from a row (tuples and
+//! `#[derive(sqlx::FromRow)]` structs). What the dialects do differently is in [`Backend`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, PgPool, Postgres, SqlSafeStr, SqlStr, Sqlite, SqlitePool, Transaction};
+
+/// Which database a store is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded file (one writer at a time).
+    Sqlite,
+    /// A shared server (many writers, many nodes).
+    Postgres,
+}
+
+impl Backend {
+    /// Seconds since the Unix epoch of a time column (a timestamp, or text in ISO 8601 form),
+    /// as a 64-bit integer.
+    pub(crate) fn epoch(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("unixepoch({column})"),
+            Backend::Postgres => {
+                format!("CAST(EXTRACT(EPOCH FROM CAST({column} AS TIMESTAMPTZ)) AS BIGINT)")
+            }
+        }
+    }
+
+    /// A JSON array (as text) of the values of `expr` over a group.
+    pub(crate) fn json_array_agg(self, expr: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("json_group_array({expr})"),
+            Backend::Postgres => format!("CAST(json_agg({expr}) AS TEXT)"),
+        }
+    }
+}
+
+/// A pool of connections to either database.
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    pub(crate) async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// An open transaction on either database. Dropped without [`Tx::commit`], it rolls back.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    /// Waits until no other transaction holds `key`, and holds it until this one ends. On
+    /// SQLite a write transaction already excludes every other writer: nothing to do. On
+    /// PostgreSQL a transaction-scoped advisory lock on the key's hash keeps two nodes from
+    /// interleaving a read-then-write on the same thing (two employers of one name, two
+    /// events that each pass the stage rules only without the other).
+    pub(crate) async fn lock_key(&mut self, key: &str) -> Result<(), sqlx::Error> {
+        if let Tx::Postgres(t) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The database this transaction is on.
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Where a statement runs: a pool (a connection of its own) or an open transaction.
+pub(crate) enum Exec<'a> {
+    Pool(&'a Pool),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Pool> for Exec<'a> {
+    fn from(p: &'a Pool) -> Self {
+        Exec::Pool(p)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Exec<'a> {
+    fn from(t: &'a mut Tx) -> Self {
+        Exec::Tx(t)
+    }
+}
+
+/// One bound value, encoded by the driver that runs the statement.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Time(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+    Bytes(Option<Vec<u8>>),
+}
+
+/// A value that can be bound to a statement.
+pub(crate) trait IntoArg {
+    fn into_arg(self) -> Arg;
+}
+
+/// The NULL of a kind of value: PostgreSQL types every parameter, NULLs included.
+pub(crate) trait Nullable {
+    const NULL: Arg;
+}
+
+macro_rules! into_arg {
+    ($variant:ident: $($t:ty => $conv:expr),* $(,)?) => {
+        $(
+            impl IntoArg for $t {
+                fn into_arg(self) -> Arg {
+                    #[allow(clippy::redundant_closure_call)]
+                    Arg::$variant(Some(($conv)(self)))
+                }
+            }
+            impl IntoArg for Option<$t> {
+                fn into_arg(self) -> Arg {
+                    #[allow(clippy::redundant_closure_call)]
+                    Arg::$variant(self.map($conv))
+                }
+            }
+            impl Nullable for $t {
+                const NULL: Arg = Arg::$variant(None);
+            }
+        )*
+    };
+}
+
+into_arg!(Int: i64 => |v| v, i32 => i64::from, u32 => i64::from, &i64 => |v: &i64| *v);
+into_arg!(Float: f64 => |v| v, &f64 => |v: &f64| *v);
+into_arg!(Bool: bool => |v| v, &bool => |v: &bool| *v);
+into_arg!(Text: String => |v| v, &str => str::to_string, &String => |v: &String| v.clone());
+into_arg!(Time: DateTime<Utc> => |v| v, &DateTime<Utc> => |v: &DateTime<Utc>| *v);
+into_arg!(Date: NaiveDate => |v| v, &NaiveDate => |v: &NaiveDate| *v);
+into_arg!(Bytes: Vec<u8> => |v| v, &[u8] => <[u8]>::to_vec);
+
+impl<'a, T> IntoArg for &'a Option<T>
+where
+    &'a T: IntoArg + Nullable,
+{
+    fn into_arg(self) -> Arg {
+        match self {
+            Some(v) => v.into_arg(),
+            None => <&'a T as Nullable>::NULL,
+        }
+    }
+}
+
+/// A row type both drivers can decode.
+pub(crate) trait AnyRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<T> AnyRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// What a statement that returns no rows did.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Done {
+    rows_affected: u64,
+}
+
+impl Done {
+    /// Rows inserted, updated or deleted.
+    pub(crate) fn rows_affected(&self) -> u64 {
+        self.rows_affected
+    }
+}
+
+/// A statement with its bound values.
+pub(crate) struct Sql {
+    sql: SqlStr,
+    args: Vec<Arg>,
+}
+
+/// Starts a statement.
+pub(crate) fn sql(sql: impl SqlSafeStr) -> Sql {
+    Sql {
+        sql: sql.into_sql_str(),
+        args: Vec::new(),
+    }
+}
+
+macro_rules! bound {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Int(v) => q.bind(v),
+                Arg::Float(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Time(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// Runs `$method` of the statement built by `$make::<DB>` on whichever database `$ex` is.
+macro_rules! run {
+    ($self:ident, $ex:ident, |$db:ident| $make:expr, $method:ident) => {
+        run!($self, $ex, |$db| $make, $method, |r| r)
+    };
+    ($self:ident, $ex:ident, |$db:ident| $make:expr, $method:ident, |$r:ident| $post:expr) => {{
+        let Sql { sql, args } = $self;
+        match $ex.into() {
+            Exec::Pool(Pool::Sqlite(p)) => {
+                type $db = Sqlite;
+                bound!($make(sql), args).$method(p).await.map(|$r| $post)
+            }
+            Exec::Pool(Pool::Postgres(p)) => {
+                type $db = Postgres;
+                bound!($make(numbered(sql)), args)
+                    .$method(p)
+                    .await
+                    .map(|$r| $post)
+            }
+            Exec::Tx(Tx::Sqlite(t)) => {
+                type $db = Sqlite;
+                bound!($make(sql), args)
+                    .$method(&mut **t)
+                    .await
+                    .map(|$r| $post)
+            }
+            Exec::Tx(Tx::Postgres(t)) => {
+                type $db = Postgres;
+                bound!($make(numbered(sql)), args)
+                    .$method(&mut **t)
+                    .await
+                    .map(|$r| $post)
+            }
+        }
+    }};
+}
+
+impl Sql {
+    /// Binds the next value.
+    pub(crate) fn bind(mut self, value: impl IntoArg) -> Self {
+        self.args.push(value.into_arg());
+        self
+    }
+
+    /// Runs a statement that returns no rows.
+    pub(crate) async fn execute<'e>(self, ex: impl Into<Exec<'e>>) -> Result<Done, sqlx::Error> {
+        run!(self, ex, |DB| sqlx::query::<DB>, execute, |r| Done {
+            rows_affected: r.rows_affected()
+        })
+    }
+
+    /// Every row.
+    pub(crate) async fn fetch_all<'e, T: AnyRow>(
+        self,
+        ex: impl Into<Exec<'e>>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        run!(self, ex, |DB| sqlx::query_as::<DB, T>, fetch_all)
+    }
+
+    /// Exactly one row.
+    pub(crate) async fn fetch_one<'e, T: AnyRow>(
+        self,
+        ex: impl Into<Exec<'e>>,
+    ) -> Result<T, sqlx::Error> {
+        run!(self, ex, |DB| sqlx::query_as::<DB, T>, fetch_one)
+    }
+
+    /// One row or none.
+    pub(crate) async fn fetch_optional<'e, T: AnyRow>(
+        self,
+        ex: impl Into<Exec<'e>>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        run!(self, ex, |DB| sqlx::query_as::<DB, T>, fetch_optional)
+    }
+
+    /// The first column of one row or none.
+    pub(crate) async fn fetch_scalar<'e, T>(
+        self,
+        ex: impl Into<Exec<'e>>,
+    ) -> Result<Option<T>, sqlx::Error>
+    where
+        (T,): AnyRow,
+    {
+        Ok(self.fetch_optional::<(T,)>(ex).await?.map(|(v,)| v))
+    }
+}
+
+/// SQLite's positional placeholders as PostgreSQL's numbered ones: `?NNN` is `$NNN`, and a
+/// bare `?` is one more than the largest number so far (SQLite's rule). Quoted strings and
+/// identifiers are left alone.
+pub(crate) fn numbered(sql: SqlStr) -> SqlStr {
+    if !sql.as_str().contains('?') {
+        return sql;
+    }
+    let src = sql.as_str();
+    let mut out = String::with_capacity(src.len() + 16);
+    let mut largest = 0u32;
+    let mut quote: Option<char> = None;
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '?' => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                let n = if digits.is_empty() {
+                    largest + 1
+                } else {
+                    digits.parse().unwrap_or(largest + 1)
+                };
+                largest = largest.max(n);
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            None => out.push(c),
+        }
+    }
+    sqlx::AssertSqlSafe(out).into_sql_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg(s: &'static str) -> String {
+        numbered(s.into_sql_str()).as_str().to_string()
+    }
+
+    #[test]
+    fn placeholders_are_numbered_by_sqlites_rule() {
+        assert_eq!(pg("SELECT 1"), "SELECT 1");
+        assert_eq!(
+            pg("SELECT a FROM t WHERE a = ? AND b = ?"),
+            "SELECT a FROM t WHERE a = $1 AND b = $2"
+        );
+        assert_eq!(
+            pg("WHERE a > ?1 AND a <= ?2 OR b = ?1"),
+            "WHERE a > $1 AND a <= $2 OR b = $1"
+        );
+        // A bare `?` after `?3` is the fourth (SQLite: one more than the largest so far).
+        assert_eq!(pg("(?3, ?, ?1)"), "($3, $4, $1)");
+        assert_eq!(
+            pg("x = '?' AND y = ? AND \"q?\" = ?"),
+            "x = '?' AND y = $1 AND \"q?\" = $2"
+        );
+    }
+
+    #[test]
+    fn a_null_keeps_its_kind() {
+        assert!(matches!((&None::<f64>).into_arg(), Arg::Float(None)));
+        assert!(matches!((&None::<String>).into_arg(), Arg::Text(None)));
+        assert!(matches!(
+            (&None::<DateTime<Utc>>).into_arg(),
+            Arg::Time(None)
+        ));
+        assert!(matches!((&None::<i64>).into_arg(), Arg::Int(None)));
+        assert!(matches!((&None::<bool>).into_arg(), Arg::Bool(None)));
+        assert!(matches!((&Some(2.5)).into_arg(), Arg::Float(Some(_))));
+    }
+}
