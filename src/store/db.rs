@@ -279,6 +279,12 @@ impl Sql {
         self
     }
 
+    /// Binds the next value as it is.
+    pub(crate) fn bind_arg(mut self, value: Arg) -> Self {
+        self.args.push(value);
+        self
+    }
+
     /// Runs a statement that returns no rows.
     pub(crate) async fn execute<'e>(self, ex: impl Into<Exec<'e>>) -> Result<Done, sqlx::Error> {
         run!(self, ex, |DB| sqlx::query::<DB>, execute, |r| Done {

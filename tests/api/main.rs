@@ -18,6 +18,7 @@ mod helpers;
 mod lifecycle;
 mod matching;
 mod metrics;
+mod moving;
 mod nodes;
 mod occupations;
 mod openapi;
