@@ -133,7 +133,10 @@ pub async fn import_vacancies_with(
     progress(bytes_read);
     if let Some(indexer) = indexer {
         indexer.finish_written().await?;
-        // What was not handed over as written (on PostgreSQL: all of it) is read back.
+        // What was not handed over as written (on PostgreSQL: all of it) is read back, once
+        // every change this import committed has its number (PostgreSQL numbers a change
+        // only when the transactions older than it are over, on any database of the server).
+        store.settled_change_seq().await?;
         indexer.catch_up().await?;
     }
     Ok(report)

@@ -190,7 +190,7 @@ impl Indexer {
                     Entity::Employer => {
                         employers.insert(c.entity_id);
                     }
-                    Entity::Client => {}
+                    Entity::Client | Entity::Event | Entity::Contact => {}
                 }
             }
             let vacancies: Vec<i64> = vacancies.into_iter().collect();

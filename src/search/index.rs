@@ -306,6 +306,8 @@ pub fn key(kind: Entity, id: i64) -> String {
         Entity::Task => "task",
         Entity::Employer => "employer",
         Entity::Client => "client",
+        Entity::Event => "client_event",
+        Entity::Contact => "employer_contact",
     };
     format!("{k}:{id}")
 }

@@ -27,6 +27,11 @@ pub enum Entity {
     Employer,
     /// A client (not indexed; logged for replicas and audit).
     Client,
+    /// A funnel event (not indexed; logged on PostgreSQL only, where the funnel figures
+    /// follow the log: ids there are not in commit order).
+    Event,
+    /// An employer contact (as [`Entity::Event`]).
+    Contact,
 }
 
 impl Entity {
@@ -36,6 +41,8 @@ impl Entity {
             Entity::Task => "task",
             Entity::Employer => "employer",
             Entity::Client => "client",
+            Entity::Event => "client_event",
+            Entity::Contact => "employer_contact",
         }
     }
 
@@ -45,6 +52,8 @@ impl Entity {
             "task" => Entity::Task,
             "employer" => Entity::Employer,
             "client" => Entity::Client,
+            "client_event" => Entity::Event,
+            "employer_contact" => Entity::Contact,
             _ => return None,
         })
     }
@@ -75,6 +84,16 @@ pub(super) async fn append(
         .bind(at)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Logs a new funnel event or employer contact, on PostgreSQL only: there the funnel rows
+/// follow the numbered log (ids are drawn before commit, so "ids above the last read" could
+/// miss one that commits late); on SQLite their ids are in commit order and say it all.
+pub(super) async fn append_funnel_row(conn: &mut Tx, entity: Entity, id: i64) -> Result<()> {
+    if conn.backend() == Backend::Postgres {
+        append(conn, entity, id, "create", chrono::Utc::now()).await?;
+    }
     Ok(())
 }
 
@@ -149,12 +168,11 @@ impl Store {
     }
 
     /// The latest change up to `seq` to something the search index holds (postings and
-    /// employers; clients are logged but not indexed); 0 when none.
+    /// employers; clients, events and contacts are logged but not indexed); 0 when none.
     pub async fn last_indexed_change(&self, seq: i64) -> Result<i64> {
-        let last: Option<i64> = sql(
-            "SELECT seq FROM change_log WHERE seq <= ? AND entity <> 'client' \
-             ORDER BY seq DESC LIMIT 1",
-        )
+        let last: Option<i64> = sql("SELECT seq FROM change_log WHERE seq <= ? \
+             AND entity IN ('vacancy', 'task', 'employer') \
+             ORDER BY seq DESC LIMIT 1")
         .bind(seq)
         .fetch_scalar(&self.pool)
         .await?;

@@ -1,6 +1,7 @@
 //! The employer-contact log: a coach's contact with an employer, about a client or not.
 
 use super::access::{write_access, Access};
+use super::changelog::{append_funnel_row, Entity};
 use super::clients::caseload_check;
 use super::events::{append_event, exists, stored_time};
 use super::{now, sql, Result, Store, StoreError};
@@ -95,6 +96,7 @@ impl Store {
         .bind(format_timestamp(now()))
         .fetch_one(&mut tx)
         .await?;
+        append_funnel_row(&mut tx, Entity::Contact, id).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -166,6 +166,19 @@ impl Store {
                 )));
             }
         }
+        // On PostgreSQL the funnel rows follow the change log ([`super::Backend`]): log the
+        // copied events and contacts, as if each had just been written.
+        for (entity, table) in [
+            ("client_event", "client_events"),
+            ("employer_contact", "employer_contacts"),
+        ] {
+            sql(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO change_log (entity, entity_id, op, at) \
+                 SELECT '{entity}', id, 'create', now() FROM {table} ORDER BY id"
+            )))
+            .execute(&mut tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(copied)
     }

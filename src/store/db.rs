@@ -33,6 +33,28 @@ impl Backend {
         }
     }
 
+    /// A condition on the funnel rows (`entity`: `client_event` or `employer_contact`) whose
+    /// `column` is their id: those added after state `lo` up to state `hi` (placeholders or
+    /// literals). On SQLite a state is the largest id, ids being in commit order; on
+    /// PostgreSQL it is a change-log number, and a row belongs to the state its log entry was
+    /// numbered in (`hi` = `i64::MAX`: every row there is).
+    pub(crate) fn funnel_rows_between(
+        self,
+        column: &str,
+        entity: &str,
+        lo: &str,
+        hi: &str,
+    ) -> String {
+        match self {
+            Backend::Sqlite => format!("{column} > {lo} AND {column} <= {hi}"),
+            Backend::Postgres => format!(
+                "({hi} = {max} OR {column} IN (SELECT entity_id FROM change_log \
+                 WHERE entity = '{entity}' AND seq > {lo} AND seq <= {hi}))",
+                max = i64::MAX
+            ),
+        }
+    }
+
     /// A JSON array (as text) of the values of `expr` over a group.
     pub(crate) fn json_array_agg(self, expr: &str) -> String {
         match self {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::access::{write_access, Access};
+use super::changelog::{append_funnel_row, Entity};
 use super::clients::caseload_check;
 use super::{now, sql, Result, Store, StoreError, Tx};
 use crate::domain::{
@@ -200,6 +201,7 @@ pub(super) async fn append_event(
         ),
         _ => StoreError::Database(e),
     })?;
+    append_funnel_row(conn, Entity::Event, id).await?;
     Ok(id)
 }
 

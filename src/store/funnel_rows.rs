@@ -77,19 +77,16 @@ impl Store {
     /// change that moves a figure (a client's intake date, a vacancy's occupation) appends to
     /// the change log.
     ///
-    /// On PostgreSQL that reasoning fails: an id is drawn before commit, so an event with a
-    /// smaller id can commit after the largest was read, and neither the version nor an
-    /// extension by "ids above" would ever see it. There the rows are read every time
-    /// (correct, and as slow as a cold load) until the version follows commits there too.
+    /// On PostgreSQL an id is drawn before commit, so an event with a smaller id can commit
+    /// after the largest was read: there events and contacts are logged in the change log too,
+    /// and the version is the log's number, which follows commits
+    /// ([`Backend::funnel_rows_between`]).
     #[tracing::instrument(name = "store.funnel_data", skip(self))]
     pub async fn funnel_data(
         &self,
         coach: Option<i64>,
         until: NaiveDate,
     ) -> Result<Arc<FunnelData>> {
-        if self.backend() == Backend::Postgres {
-            return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
-        }
         let version = self.funnel_version().await?;
         if let Some(all) = self.funnel_cache.get(version, until) {
             tracing::debug!("funnel rows from the cache");
@@ -166,8 +163,11 @@ impl Store {
         until: NaiveDate,
     ) -> Result<FunnelData> {
         let mut conn = self.read_tx().await?;
-        let corrected: Vec<(i64,)> = sql("SELECT supersedes FROM client_events \
-             WHERE id > ? AND id <= ? AND supersedes IS NOT NULL")
+        let corrected: Vec<(i64,)> = sql(AssertSqlSafe(format!(
+            "SELECT supersedes FROM client_events WHERE {} AND supersedes IS NOT NULL",
+            self.backend()
+                .funnel_rows_between("id", "client_event", "?1", "?2")
+        )))
         .bind(version.0)
         .bind(now.0)
         .fetch_all(&mut conn)
@@ -224,6 +224,13 @@ impl Store {
     }
 
     async fn funnel_version(&self) -> Result<FunnelVersion> {
+        if self.backend() == Backend::Postgres {
+            // One change-log number names the state of events, contacts and the rest: the one
+            // that covers every write committed before this read (a coach sees the event just
+            // recorded).
+            let seq = self.settled_change_seq().await?;
+            return Ok((seq, seq, seq));
+        }
         let (events, contacts, changes): (Option<i64>, Option<i64>, Option<i64>) = sql(
             "SELECT (SELECT MAX(id) FROM client_events), (SELECT MAX(id) FROM employer_contacts), \
              (SELECT MAX(seq) FROM change_log)",
@@ -259,11 +266,14 @@ impl Store {
         let mut conn = self.read_tx().await?;
         let clients = self.client_facts(&mut conn, coach, until).await?;
         // Corrections are few: fetch the corrected ids once instead of a lookup per event.
-        let superseded: Vec<(i64,)> =
-            sql("SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND id <= ?")
-                .bind(version.0)
-                .fetch_all(&mut conn)
-                .await?;
+        let superseded: Vec<(i64,)> = sql(AssertSqlSafe(format!(
+            "SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND {}",
+            self.backend()
+                .funnel_rows_between("id", "client_event", "0", "?1")
+        )))
+        .bind(version.0)
+        .fetch_all(&mut conn)
+        .await?;
         let superseded: HashSet<i64> = superseded.into_iter().map(|r| r.0).collect();
         let (mut events, contacts) = self
             .load_facts(&mut conn, coach, until, (0, 0), (version.0, version.1))
@@ -313,11 +323,14 @@ impl Store {
              FROM client_events e \
              LEFT JOIN vacancies v ON v.id = e.vacancy_id \
              LEFT JOIN tasks t ON t.id = e.task_id \
-             WHERE e.at <= ?1 AND {scope} AND e.id > ?3 AND e.id <= ?4 \
+             WHERE e.at <= ?1 AND {scope} AND {which} \
                AND e.type NOT IN ('match_interested', 'match_declined', 'match_applied', \
                                   'profiling', 'benefits_counselling') \
              ORDER BY e.client_id, e.at, e.id",
             at = self.backend().epoch("e.at"),
+            which = self
+                .backend()
+                .funnel_rows_between("e.id", "client_event", "?3", "?4"),
         )))
         .bind(&until_at)
         .bind(coach)
@@ -355,8 +368,11 @@ impl Store {
         }
         let contacts: Vec<(i64, i64, bool)> = sql(AssertSqlSafe(format!(
             "SELECT coach_id, {at}, face_to_face FROM employer_contacts \
-             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND id > ?3 AND id <= ?4",
+             WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND {which}",
             at = self.backend().epoch("at"),
+            which = self
+                .backend()
+                .funnel_rows_between("id", "employer_contact", "?3", "?4"),
         )))
         .bind(&until_at)
         .bind(coach)

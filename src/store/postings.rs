@@ -835,7 +835,7 @@ impl Store {
                  WHERE t.status = 'open' AND t.id IN ({})",
                 placeholders(ids.len())
             ),
-            Entity::Employer | Entity::Client => return Ok(Vec::new()),
+            Entity::Employer | Entity::Client | Entity::Event | Entity::Contact => return Ok(Vec::new()),
         };
         let mut q = sql(AssertSqlSafe(text));
         for id in ids {
@@ -909,7 +909,9 @@ impl Store {
             Entity::Task => {
                 "SELECT id, title, description, NULL FROM tasks WHERE id > ? ORDER BY id LIMIT ?"
             }
-            Entity::Employer | Entity::Client => return Ok(Vec::new()),
+            Entity::Employer | Entity::Client | Entity::Event | Entity::Contact => {
+                return Ok(Vec::new())
+            }
         };
         Ok(sql(text)
             .bind(after)
@@ -928,7 +930,7 @@ impl Store {
         let table = match kind {
             Entity::Vacancy => "vacancies",
             Entity::Task => "tasks",
-            Entity::Employer | Entity::Client => return Ok(0),
+            Entity::Employer | Entity::Client | Entity::Event | Entity::Contact => return Ok(0),
         };
         let at = now();
         let mut tx = self.write_tx().await?;
@@ -973,7 +975,7 @@ impl Store {
                 "SELECT id FROM tasks WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?"
             }
             Entity::Employer => "SELECT id FROM employers WHERE id > ? ORDER BY id LIMIT ?",
-            Entity::Client => return Ok(Vec::new()),
+            Entity::Client | Entity::Event | Entity::Contact => return Ok(Vec::new()),
         };
         let rows: Vec<(i64,)> = sql(text)
             .bind(after)
