@@ -238,11 +238,13 @@ impl Store {
     pub async fn erase_client(&self, id: i64, user_id: i64, any_caseload: bool) -> Result<()> {
         let at = now();
         let mut tx = self.write_tx().await?;
-        let row: Option<(i64, Option<DateTime<Utc>>)> =
-            sql("SELECT coach_id, erased_at FROM clients WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&mut tx)
-                .await?;
+        let row: Option<(i64, Option<DateTime<Utc>>)> = sql(AssertSqlSafe(format!(
+            "SELECT coach_id, erased_at FROM clients WHERE id = ?{}",
+            self.backend().row_lock(false)
+        )))
+        .bind(id)
+        .fetch_optional(&mut tx)
+        .await?;
         let refused = match row {
             None => Some(DenialReason::NoSuchClient),
             Some((_, Some(_))) => Some(DenialReason::Erased),
@@ -315,11 +317,15 @@ pub(super) async fn caseload_check(
     id: i64,
     coach_id: i64,
 ) -> Result<std::result::Result<(), DenialReason>> {
-    let row: Option<(i64, bool)> =
-        sql("SELECT coach_id, erased_at IS NOT NULL FROM clients WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    // Locked until the caller's write commits: an erasure waits for it (and then erases what
+    // it wrote), or the caller waits for the erasure and is refused.
+    let row: Option<(i64, bool)> = sql(AssertSqlSafe(format!(
+        "SELECT coach_id, erased_at IS NOT NULL FROM clients WHERE id = ?{}",
+        conn.backend().row_lock(true)
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(match row {
         None => Err(DenialReason::NoSuchClient),
         Some((_, true)) => Err(DenialReason::Erased),

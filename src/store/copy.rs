@@ -131,9 +131,12 @@ impl Store {
                 )));
             }
         }
+        // One read transaction on the source: every table as of one moment, even if the
+        // service still writes (it should be stopped; then this changes nothing).
+        let mut snapshot = source.begin().await?;
         let mut copied = Vec::with_capacity(TABLES.len());
         for &table in TABLES {
-            let rows = copy_table(source, &mut tx, table).await?;
+            let rows = copy_table(&mut snapshot, &mut tx, table).await?;
             progress(table, rows);
             copied.push(CopiedTable { table, rows });
         }
@@ -187,7 +190,7 @@ impl Store {
 /// Copies one table's rows (the columns both databases have, in the target's types);
 /// returns how many there were in the source.
 async fn copy_table(
-    source: &sqlx::SqlitePool,
+    source: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     tx: &mut super::Tx,
     table: &'static str,
 ) -> Result<i64> {
@@ -205,7 +208,7 @@ async fn copy_table(
     let here: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT name FROM pragma_table_info('{table}')"
     )))
-    .fetch_all(source)
+    .fetch_all(&mut **source)
     .await?;
     let here: Vec<String> = here.into_iter().map(|(n,)| n).collect();
     let mut columns = Vec::new();
@@ -222,8 +225,15 @@ async fn copy_table(
     let list = names.join(", ");
     let per_statement = (VALUES_PER_STATEMENT / columns.len().max(1)).max(1);
     let row_marks = format!("({})", vec!["?"; columns.len()].join(", "));
-    let mut read =
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {list} FROM {table}"))).fetch(source);
+    let (in_source,): (i64,) =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&mut **source)
+            .await?;
+    // In key order (the first column): an event that corrects another comes after it.
+    let mut read = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {list} FROM {table} ORDER BY 1"
+    )))
+    .fetch(&mut **source);
     let mut batch: Vec<Vec<Arg>> = Vec::with_capacity(per_statement);
     let mut total = 0i64;
     loop {
@@ -254,6 +264,11 @@ async fn copy_table(
             insert.execute(Exec::Tx(&mut *tx)).await?;
         }
         if row.is_none() {
+            if total != in_source {
+                return Err(StoreError::Corrupt(format!(
+                    "table {table}: {in_source} rows in the source, {total} read"
+                )));
+            }
             return Ok(total);
         }
     }

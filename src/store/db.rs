@@ -55,6 +55,17 @@ impl Backend {
         }
     }
 
+    /// What a `SELECT` of one row ends with to lock it until the transaction ends: `share` lets
+    /// other sharers in, else the lock is exclusive. Nothing on SQLite, where a write
+    /// transaction already excludes every other writer.
+    pub(crate) fn row_lock(self, share: bool) -> &'static str {
+        match (self, share) {
+            (Backend::Sqlite, _) => "",
+            (Backend::Postgres, true) => " FOR SHARE",
+            (Backend::Postgres, false) => " FOR UPDATE",
+        }
+    }
+
     /// A JSON array (as text) of the values of `expr` over a group.
     pub(crate) fn json_array_agg(self, expr: &str) -> String {
         match self {
