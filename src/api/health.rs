@@ -49,10 +49,7 @@ pub struct IndexStatus {
 /// database did not answer.
 pub async fn index_status(state: &AppState) -> Result<IndexStatus, String> {
     let applied_seq = state.search.applied_seq();
-    let positions = async {
-        let seq = state.store.last_change_seq().await?;
-        Ok::<_, crate::store::StoreError>((seq, state.store.unnumbered_changes().await?))
-    };
+    let positions = state.store.change_positions();
     let (log_seq, unnumbered) = match tokio::time::timeout(DATABASE_WITHIN, positions).await {
         Ok(Ok(seq)) => seq,
         Ok(Err(e)) => return Err(e.to_string()),

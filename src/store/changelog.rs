@@ -224,16 +224,21 @@ impl Store {
             .collect())
     }
 
-    /// Changes written but not numbered yet: on PostgreSQL those of transactions that are
-    /// over but wait behind an older one still running; always 0 on SQLite.
-    pub async fn unnumbered_changes(&self) -> Result<i64> {
+    /// The newest sequence number (0 for an empty log) and the changes written but not
+    /// numbered yet, read together (one statement: a batch numbered in between is counted
+    /// once). Unnumbered changes are, on PostgreSQL, those of transactions that are over but
+    /// wait behind an older one still running; always none on SQLite.
+    pub async fn change_positions(&self) -> Result<(i64, i64)> {
         if self.backend() != Backend::Postgres {
-            return Ok(0);
+            return Ok((self.last_change_seq().await?, 0));
         }
-        let (n,): (i64,) = sql("SELECT COUNT(*) FROM change_log WHERE seq IS NULL")
+        self.number_changes().await?;
+        let (seq, unnumbered): (Option<i64>, i64) =
+            sql("SELECT (SELECT MAX(seq) FROM change_log), \
+             (SELECT COUNT(*) FROM change_log WHERE seq IS NULL)")
             .fetch_one(&self.pool)
             .await?;
-        Ok(n)
+        Ok((seq.unwrap_or(0), unnumbered))
     }
 
     /// The newest sequence number once every change committed before this call has one: the

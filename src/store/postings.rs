@@ -449,11 +449,12 @@ async fn employer_ids_by_name<'a>(
 ) -> Result<HashMap<String, i64>> {
     let text = "SELECT name, MIN(id) FROM employers WHERE name IN ({}) GROUP BY name";
     let mut found = ids_by_key(conn, text, names.clone()).await?;
-    for name in names {
-        if !found.contains_key(name) {
-            let id = employer_id_by_name(conn, name).await?;
-            found.insert(name.to_string(), id);
-        }
+    // New names in one order (each takes a lock on PostgreSQL): two imports that add the same
+    // employers lock them in the same order and wait for each other instead of deadlocking.
+    let missing: BTreeSet<&str> = names.filter(|n| !found.contains_key(*n)).collect();
+    for name in missing {
+        let id = employer_id_by_name(conn, name).await?;
+        found.insert(name.to_string(), id);
     }
     Ok(found)
 }
