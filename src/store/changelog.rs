@@ -270,12 +270,17 @@ impl Store {
                 tokio::time::sleep(std::time::Duration::from_millis(2)).await;
             }
         }
-        self.last_change_seq().await
+        self.max_seq().await
     }
 
     /// The newest sequence number, 0 for an empty log.
     pub async fn last_change_seq(&self) -> Result<i64> {
         self.number_changes().await?;
+        self.max_seq().await
+    }
+
+    /// The largest number given so far (0 for none), without numbering first.
+    async fn max_seq(&self) -> Result<i64> {
         let (seq,): (Option<i64>,) = sql("SELECT MAX(seq) FROM change_log")
             .fetch_one(&self.pool)
             .await?;

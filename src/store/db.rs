@@ -361,6 +361,13 @@ impl Sql {
     }
 }
 
+/// [`numbered`] for a plain string: what the tests' direct SQL runs on PostgreSQL.
+pub fn numbered_placeholders(sql: &str) -> String {
+    numbered(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str())
+        .as_str()
+        .to_string()
+}
+
 /// SQLite's positional placeholders as PostgreSQL's numbered ones: `?NNN` is `$NNN`, and a
 /// bare `?` is one more than the largest number so far (SQLite's rule). Quoted strings and
 /// identifiers are left alone.

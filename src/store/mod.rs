@@ -29,7 +29,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use db::Backend;
+pub use db::{numbered_placeholders, Backend};
 pub(crate) use db::{sql, Pool, Tx};
 
 pub use access::{Access, AccessQuery};

@@ -631,13 +631,15 @@ impl RawDb {
                 Ok(bind_all!(query, args).execute(pool).await?.rows_affected())
             }
             RawDb::Postgres(pool) => {
-                let query = sqlx::query::<sqlx::Postgres>(sqlx::AssertSqlSafe(numbered(sql)));
+                let query = sqlx::query::<sqlx::Postgres>(sqlx::AssertSqlSafe(
+                    kohtaamo::store::numbered_placeholders(sql),
+                ));
                 Ok(bind_all!(query, args).execute(pool).await?.rows_affected())
             }
         }
     }
 
-    /// The first row of a query; panics when it fails.
+    /// The first row of a query; panics when it fails or finds none.
     pub async fn fetch_one<O>(&self, sql: &str, args: &[Arg]) -> O
     where
         O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
@@ -646,17 +648,11 @@ impl RawDb {
             + Unpin
             + 'static,
     {
-        let row = match self {
-            RawDb::Sqlite(pool) => {
-                let query = sqlx::query_as::<sqlx::Sqlite, O>(sqlx::AssertSqlSafe(sql.to_string()));
-                bind_all!(query, args).fetch_one(pool).await
-            }
-            RawDb::Postgres(pool) => {
-                let query = sqlx::query_as::<sqlx::Postgres, O>(sqlx::AssertSqlSafe(numbered(sql)));
-                bind_all!(query, args).fetch_one(pool).await
-            }
-        };
-        row.unwrap_or_else(|e| panic!("{sql}: {e}"))
+        self.fetch_all(sql, args)
+            .await
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{sql}: no row"))
     }
 
     /// Every row of a query; panics when it fails.
@@ -674,7 +670,9 @@ impl RawDb {
                 bind_all!(query, args).fetch_all(pool).await
             }
             RawDb::Postgres(pool) => {
-                let query = sqlx::query_as::<sqlx::Postgres, O>(sqlx::AssertSqlSafe(numbered(sql)));
+                let query = sqlx::query_as::<sqlx::Postgres, O>(sqlx::AssertSqlSafe(
+                    kohtaamo::store::numbered_placeholders(sql),
+                ));
                 bind_all!(query, args).fetch_all(pool).await
             }
         };
@@ -687,29 +685,4 @@ impl RawDb {
             RawDb::Postgres(pool) => pool.close().await,
         }
     }
-}
-
-/// `sql` with its `?` placeholders numbered `$1`, `$2`, … (PostgreSQL's), leaving any `?`
-/// inside a quoted string or name alone.
-fn numbered(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let (mut n, mut quote) = (0, None);
-    for c in sql.chars() {
-        match (quote, c) {
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                out.push(c);
-            }
-            (Some(q), c) if c == q => {
-                quote = None;
-                out.push(c);
-            }
-            (None, '?') => {
-                n += 1;
-                out.push_str(&format!("${n}"));
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
