@@ -214,7 +214,8 @@ fn settings(dir: &Path) -> kohtaamo::startup::Settings {
         bind: "127.0.0.1:0".into(),
         database_url: format!("sqlite://{}", dir.join("kohtaamo.db").display()),
         index_dir: dir.join("index"),
-        model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
+        // The database's active model: a new database has none, so the shipped default.
+        model: None,
         // As `kohtaamo serve` runs: one worker per core.
         workers: None,
         analyser: None,

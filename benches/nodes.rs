@@ -30,10 +30,6 @@ impl Node {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kohtaamo"))
             .env("KOHTAAMO_DATABASE_URL", url)
             .env("KOHTAAMO_INDEX_DIR", index_dir)
-            .env(
-                "KOHTAAMO_MODEL",
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json"),
-            )
             .env("KOHTAAMO_RATE_LIMIT_SEARCH", "1000000/s")
             .env("KOHTAAMO_RATE_LIMIT_SEARCH_BURST", "1000000")
             .env("RUST_LOG", "warn")

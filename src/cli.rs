@@ -18,7 +18,8 @@ use crate::rank::{
 use crate::search::{SearchError, SearchIndex};
 use crate::startup::{Application, Settings};
 use crate::store::{
-    ImportCounts, ImportKind, NewAccount, Store, DEFAULT_DATABASE_URL, TOKEN_PREFIX_CHARS,
+    Activation, ImportCounts, ImportKind, NewAccount, Store, DEFAULT_DATABASE_URL,
+    TOKEN_PREFIX_CHARS,
 };
 use crate::web::session::SIGN_IN_LINK_HOURS;
 use crate::web::SessionConfig;
@@ -47,7 +48,8 @@ pub struct GlobalArgs {
         default_value = "index"
     )]
     pub index_dir: PathBuf,
-    /// Ranker model file.
+    /// A ranker model file to use instead of the database's active model: `serve` ranks with
+    /// it whatever model is activated later (pinned), `train` and `eval` compare with it.
     #[arg(long, global = true, env = "KOHTAAMO_MODEL")]
     pub model: Option<PathBuf>,
     /// Finnish analyser: `auto` (Voikko when installed), `voikko` or `snowball`.
@@ -120,10 +122,16 @@ pub enum Command {
     },
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
-    /// Fit a ranker on logged match lists and the outcomes that followed; activate it only if
-    /// it beats the active model on held-out clients.
+    /// The ranker models in the database: list them, or choose the active one (every running
+    /// node ranks with it within its poll interval, unless started with `--model`).
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Fit a ranker on logged match lists and the outcomes that followed, store it in the
+    /// database, and activate it only if it beats the active model on held-out clients.
     Train {
-        /// Where models are written (`ranker-<version>.json`, and `active.json`).
+        /// Where a copy of each fitted model is written (`ranker-<version>.json`), to read.
         #[arg(long, default_value = crate::startup::MODELS_DIR)]
         models_dir: PathBuf,
         /// Percentage of clients held out for evaluation.
@@ -164,7 +172,8 @@ pub struct OpsArgs {
     #[arg(long, env = "KOHTAAMO_READY_MAX_LAG", default_value_t = crate::startup::DEFAULT_READY_MAX_LAG)]
     pub ready_max_lag: u64,
     /// How often, in milliseconds, the index looks for writes by other processes (imports,
-    /// other nodes); the service's own writes are followed at once.
+    /// other nodes), and the node for a newly activated model or new reference data; the
+    /// service's own writes are followed at once.
     #[arg(long, env = "KOHTAAMO_INDEX_POLL_MS", default_value_t = 500,
         value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub index_poll_ms: u64,
@@ -188,6 +197,26 @@ pub struct SessionArgs {
           default_value_t = crate::web::session::DEFAULT_SESSION_MAX_HOURS,
           value_parser = clap::value_parser!(u64).range(1..=30 * 24))]
     pub session_max_hours: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Every stored model, newest first: version, when trained, held-out NDCG@10, which is
+    /// active.
+    List,
+    /// Make one model the active one: a stored version, a model file (stored first), or the
+    /// shipped default.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["version", "file", "default"])))]
+    Activate {
+        /// A stored model's version (as `models list` shows it).
+        version: Option<String>,
+        /// A model file (`ranker-<version>.json`): stored under its version and activated.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// The shipped default model.
+        #[arg(long)]
+        default: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -348,6 +377,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => reindex(&g).await,
+        Command::Models { command } => models(&g, command).await,
         Command::Train {
             models_dir,
             held_out,
@@ -393,7 +423,7 @@ fn print_reference_report(report: crate::import::ImportReport) {
     for (line, message) in &report.errors {
         eprintln!("line {line}: {message}");
     }
-    eprintln!("a running server reads reference data when it starts: restart it to use these");
+    eprintln!("running servers match with these from their next poll of the database");
     println!("imported {}, rejected {}", report.imported, report.rejected);
 }
 
@@ -431,6 +461,11 @@ async fn serve(
         sessions,
         writes_wait_for_index: ops.writes_wait_for_index,
     };
+    {
+        let store = Store::open(&settings.database_url).await?;
+        crate::startup::adopt_legacy_model(&store).await;
+        store.close().await;
+    }
     let app = Application::build(&settings).await?;
     let handle = app.handle();
     println!(
@@ -787,8 +822,12 @@ fn print_metrics(name: &str, m: &Metrics) {
 async fn train(g: &GlobalArgs, models_dir: &std::path::Path, held_out: u64) -> anyhow::Result<()> {
     let lists = logged_lists(g).await?;
     let (train_lists, test_lists) = split_by_client(lists, held_out, SPLIT_SEED);
-    let active = crate::startup::load_model(g.model.as_deref())?;
-    let version = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let store = Store::open(&g.database_url).await?;
+    // The model active now: the new one replaces it only if it is still active at the end.
+    let was_active = store.active_model().await?.map(|m| m.version);
+    let active = crate::startup::active_model(&store, g.model.as_deref()).await?;
+    let trained_at = chrono::Utc::now();
+    let version = trained_at.format("%Y%m%dT%H%M%SZ").to_string();
     let started = std::time::Instant::now();
     let report = fit(&train_lists, &test_lists, &active, version)?;
     println!(
@@ -803,14 +842,39 @@ async fn train(g: &GlobalArgs, models_dir: &std::path::Path, held_out: u64) -> a
         &report.candidate,
     );
     print_metrics(&format!("active ({})", active.version), &report.active);
+    let beats = report.beats_active();
+    let activation = if beats {
+        Activation::IfActiveIs(was_active.as_deref())
+    } else {
+        Activation::No
+    };
+    let activated = store
+        .save_model(
+            &report.model.version,
+            &report.model.to_json(),
+            trained_at,
+            activation,
+        )
+        .await;
+    store.close().await;
+    let activated = activated?;
     std::fs::create_dir_all(models_dir)?;
     let path = models_dir.join(format!("ranker-{}.json", report.model.version));
     report.model.save(&path)?;
-    println!("wrote {}", path.display());
-    if report.beats_active() {
-        report.model.save(&models_dir.join("active.json"))?;
+    println!(
+        "stored {} in the database; a copy in {}",
+        report.model.version,
+        path.display()
+    );
+    if activated {
         println!(
-            "activated {} (restart the server to use it)",
+            "activated {}: running nodes rank with it from their next poll",
+            report.model.version
+        );
+    } else if beats {
+        println!(
+            "not activated: another model was activated while this one trained \
+             (`kohtaamo models list`; `kohtaamo models activate {}` to use this one)",
             report.model.version
         );
     } else {
@@ -825,7 +889,10 @@ async fn train(g: &GlobalArgs, models_dir: &std::path::Path, held_out: u64) -> a
 async fn eval(g: &GlobalArgs, held_out: u64) -> anyhow::Result<()> {
     let lists = logged_lists(g).await?;
     let (_, test_lists) = split_by_client(lists, held_out, SPLIT_SEED);
-    let active = crate::startup::load_model(g.model.as_deref())?;
+    let store = Store::open(&g.database_url).await?;
+    let active = crate::startup::active_model(&store, g.model.as_deref()).await;
+    store.close().await;
+    let active = active?;
     print_metrics(
         &format!("active ({})", active.version),
         &evaluate(&active, &test_lists),
@@ -833,6 +900,130 @@ async fn eval(g: &GlobalArgs, held_out: u64) -> anyhow::Result<()> {
     let default = RankerModel::default_model();
     print_metrics("default", &evaluate(&default, &test_lists));
     Ok(())
+}
+
+async fn models(g: &GlobalArgs, command: ModelsCommand) -> anyhow::Result<()> {
+    let store = Store::open(&g.database_url).await?;
+    let result = models_on(&store, command).await;
+    store.close().await;
+    result
+}
+
+async fn models_on(store: &Store, command: ModelsCommand) -> anyhow::Result<()> {
+    match command {
+        ModelsCommand::List => {
+            let models = store.models().await?;
+            let any_active = models.iter().any(|m| m.active);
+            println!(
+                "{:<3}{:<20}{:<22}{:>9}  source",
+                "", "version", "trained", "NDCG@10"
+            );
+            for m in &models {
+                // A stored model this build cannot read is listed all the same, marked.
+                let parsed = RankerModel::parse(&m.model, &m.version);
+                let ndcg = match &parsed {
+                    Ok(model) => model
+                        .held_out
+                        .as_ref()
+                        .map_or("-".to_string(), |h| format!("{:.3}", h.ndcg_at_10)),
+                    Err(_) => "unusable".to_string(),
+                };
+                let source = parsed.map(|p| p.source).unwrap_or_default();
+                println!(
+                    "{:<3}{:<20}{:<22}{:>9}  {}",
+                    if m.active { "*" } else { "" },
+                    m.version,
+                    m.trained_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    ndcg,
+                    source
+                );
+            }
+            println!(
+                "{:<3}{:<20}{:<22}{:>9}  shipped with the service",
+                if any_active { "" } else { "*" },
+                "default",
+                "-",
+                "-"
+            );
+            Ok(())
+        }
+        ModelsCommand::Activate { default: true, .. } => {
+            store.activate_model(None).await?;
+            println!("activated the shipped default model");
+            Ok(())
+        }
+        ModelsCommand::Activate {
+            file: Some(file), ..
+        } => {
+            let model = RankerModel::load(&file)?;
+            if model.version == RankerModel::default_model().version {
+                anyhow::bail!(
+                    "{} has the shipped default's version: use `models activate --default`",
+                    file.display()
+                );
+            }
+            let stored = store
+                .models()
+                .await?
+                .into_iter()
+                .find(|m| m.version == model.version);
+            if let Some(stored) = stored {
+                // The same model stored before (a copy of it): activate that one.
+                let same =
+                    RankerModel::parse(&stored.model, &stored.version).is_ok_and(|s| s == model);
+                if !same {
+                    anyhow::bail!(
+                        "another model of version {} is stored already: \
+                         `kohtaamo models activate {}` activates the stored one",
+                        model.version,
+                        model.version
+                    );
+                }
+                store.activate_model(Some(&model.version)).await?;
+                println!("activated {} (stored before)", model.version);
+                return Ok(());
+            }
+            let trained_at = std::fs::metadata(&file)
+                .and_then(|m| m.modified())
+                .map(chrono::DateTime::<chrono::Utc>::from)
+                .unwrap_or_else(|_| chrono::Utc::now());
+            store
+                .save_model(
+                    &model.version,
+                    &model.to_json(),
+                    trained_at,
+                    Activation::Always,
+                )
+                .await?;
+            println!("stored and activated {}", model.version);
+            Ok(())
+        }
+        ModelsCommand::Activate {
+            version: Some(version),
+            ..
+        } => {
+            let Some(stored) = store
+                .models()
+                .await?
+                .into_iter()
+                .find(|m| m.version == version)
+            else {
+                anyhow::bail!(
+                    "no model of version {version} is stored (`kohtaamo models list` lists them)"
+                );
+            };
+            // Every node would refuse it: say so here instead.
+            RankerModel::parse(&stored.model, &format!("the stored model {version}"))?;
+            if !store.activate_model(Some(&version)).await? {
+                anyhow::bail!("no model of version {version} is stored");
+            }
+            println!("activated {version}");
+            Ok(())
+        }
+        ModelsCommand::Activate { .. } => {
+            anyhow::bail!("name the model to activate: a version, --file FILE or --default")
+        }
+    }
 }
 
 async fn reindex(g: &GlobalArgs) -> anyhow::Result<()> {
@@ -882,7 +1073,7 @@ async fn eval_devset(
         other => other?,
     };
     indexer.sync().await?;
-    let model = crate::startup::load_model(g.model.as_deref())?;
+    let model = crate::startup::active_model(&store, g.model.as_deref()).await?;
     let matcher = crate::startup::build_matcher(&store, &search, model).await?;
     let external = devset::external_ids(&store).await?;
     let results = {

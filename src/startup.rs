@@ -22,7 +22,7 @@ use crate::api::{self, ApiDoc, AppState, HeadGuard, Limiter, Metrics, RateLimits
 use crate::matching::{Geo, Matcher, Taxonomy};
 use crate::rank::RankerModel;
 use crate::search::{spawn_follower, Analyser, SearchIndex};
-use crate::store::Store;
+use crate::store::{Activation, ReferenceVersions, Store};
 
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
@@ -33,7 +33,8 @@ pub struct Settings {
     pub database_url: String,
     /// Index directory.
     pub index_dir: PathBuf,
-    /// Ranker model file (used by matching).
+    /// A ranker model file to rank with on this node, whatever the database's active model
+    /// (pinned); `None`: the active model of the database, followed while running.
     pub model: Option<PathBuf>,
     /// HTTP worker threads; `None`: one per core.
     pub workers: Option<usize>,
@@ -43,8 +44,9 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     /// Largest index lag, in change-log changes, at which `/ready` still says ready (1000).
     pub ready_max_lag: u64,
-    /// How often the index looks for writes by other processes (imports, other nodes); writes
-    /// through this service's API are followed at once. 500 ms.
+    /// How often the index looks for writes by other processes (imports, other nodes), and the
+    /// node for a newly activated model or new reference data; writes through this service's
+    /// API are followed at once. 500 ms.
     pub index_poll: Duration,
     /// Whether the index follower also wakes on the database's change notices (PostgreSQL's
     /// LISTEN/NOTIFY: another node's or process's write is followed at once). Always on in
@@ -102,16 +104,27 @@ impl Application {
         let (search, indexer) =
             SearchIndex::open_with(&settings.index_dir, store.clone(), analyser)?;
         tracing::info!(analyser = analyser.name(), "Finnish text analyser");
-        let model = load_model(settings.model.as_deref())?;
+        // Versions first: a change made while the rest loads is loaded again at once.
+        let versions = store.reference_versions().await?;
+        let model = active_model(&store, settings.model.as_deref()).await?;
         tracing::info!(model = %model.version, "ranker loaded");
         let matcher = Arc::new(build_matcher(&store, &search, model).await?);
-        let occupations = matcher.occupations();
         tracing::info!(
-            occupations = occupations.len(),
+            occupations = matcher.occupations().len(),
             "occupation taxonomy loaded"
         );
         let notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
+        spawn_reference_follower(
+            ReferenceFollower {
+                store: store.clone(),
+                matcher: matcher.clone(),
+                model_pinned: settings.model.is_some(),
+                seen: versions,
+            },
+            settings.index_poll,
+            shutdown_rx.clone(),
+        );
         spawn_expiry(store.clone(), notify.clone(), shutdown_rx.clone());
         let retention = chrono::Duration::days(settings.impression_retention_days.into());
         spawn_impression_pruning(store.clone(), retention, shutdown_rx.clone());
@@ -148,7 +161,6 @@ impl Application {
             search,
             index_notify: notify,
             matcher,
-            occupations,
             hires: Default::default(),
             metrics,
             limiter,
@@ -242,20 +254,76 @@ fn serve(
     Ok(builder.disable_signals().run())
 }
 
-/// Where trained models go, and where `active.json` names the active one.
+/// Where `kohtaamo train` keeps a copy of each model it fits (a record to read; the models
+/// themselves, and which one is active, are in the database).
 pub const MODELS_DIR: &str = "models";
 
-/// The ranker to use: `--model FILE` when given, else the active trained model in `models/`,
-/// else the shipped default.
-pub fn load_model(path: Option<&std::path::Path>) -> anyhow::Result<RankerModel> {
-    if let Some(path) = path {
+/// The ranker to use: `--model FILE` when given (pinned), else the model active in the
+/// database, else the shipped default.
+pub async fn active_model(
+    store: &Store,
+    pinned: Option<&std::path::Path>,
+) -> anyhow::Result<RankerModel> {
+    if let Some(path) = pinned {
         return Ok(RankerModel::load(path)?);
     }
-    let active = std::path::Path::new(MODELS_DIR).join("active.json");
-    if active.exists() {
-        return Ok(RankerModel::load(&active)?);
+    Ok(database_model(store.active_model().await?))
+}
+
+/// The model to rank with when `stored` is the database's active one: it, or the shipped
+/// default when none is active or this build cannot rank with it (said in the log; a node
+/// still starts and ranks, as one that was running when the model was activated goes on with
+/// the model it had).
+fn database_model(stored: Option<crate::store::StoredModel>) -> RankerModel {
+    let Some(stored) = stored else {
+        return RankerModel::default_model();
+    };
+    let name = format!("the database's model {}", stored.version);
+    RankerModel::parse(&stored.model, &name).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot rank with the active model; ranking with the shipped default");
+        RankerModel::default_model()
+    })
+}
+
+/// Before models were kept in the database, `train` activated one as `models/active.json`: a
+/// node upgraded from then stores and activates that file once, if no model was ever
+/// activated in the database (a node that finds one activated meanwhile leaves it). Called by
+/// `kohtaamo serve` in the directory it runs in.
+pub async fn adopt_legacy_model(store: &Store) {
+    let legacy = std::path::Path::new(MODELS_DIR).join("active.json");
+    if !legacy.exists() {
+        return;
     }
-    Ok(RankerModel::default_model())
+    let adopted = async {
+        if store.reference_versions().await?.model != 0 {
+            return Ok::<_, anyhow::Error>(false);
+        }
+        let model = RankerModel::load(&legacy)?;
+        let at = chrono::Utc::now();
+        Ok(store
+            .save_model(
+                &model.version,
+                &model.to_json(),
+                at,
+                Activation::IfActiveIs(None),
+            )
+            .await?)
+    };
+    match adopted.await {
+        Ok(true) => tracing::info!(
+            file = %legacy.display(),
+            "stored and activated the model of the file in the database, where models are kept now"
+        ),
+        Ok(false) => tracing::warn!(
+            file = %legacy.display(),
+            "is no longer read: the active model is kept in the database (`kohtaamo models`)"
+        ),
+        Err(e) => tracing::warn!(
+            file = %legacy.display(),
+            error = %e,
+            "could not store the model of the file in the database; `kohtaamo models activate --file` does"
+        ),
+    }
 }
 
 /// A matcher over `search` with the reference data of `store`.
@@ -270,6 +338,88 @@ pub async fn build_matcher(
         Taxonomy::new(store.occupations().await?),
         model,
     ))
+}
+
+/// What a node's reference follower keeps in step with the database.
+struct ReferenceFollower {
+    store: Store,
+    matcher: Arc<Matcher>,
+    /// `--model FILE`: the node keeps that model whatever the database's active one.
+    model_pinned: bool,
+    /// The versions of what the matcher holds now.
+    seen: ReferenceVersions,
+}
+
+impl ReferenceFollower {
+    /// Loads again whatever changed in the database since [`ReferenceFollower::seen`].
+    async fn follow(&mut self) -> anyhow::Result<()> {
+        let now = self.store.reference_versions().await?;
+        if now == self.seen {
+            return Ok(());
+        }
+        if now.model != self.seen.model && !self.model_pinned {
+            // A model this build cannot read is reported once, and the node ranks on with the
+            // one it has; a database that does not answer is tried again.
+            let stored = self.store.active_model().await?;
+            let model = match stored {
+                None => Ok(RankerModel::default_model()),
+                Some(s) => {
+                    RankerModel::parse(&s.model, &format!("the database's model {}", s.version))
+                }
+            };
+            match model {
+                Ok(model) => {
+                    tracing::info!(model = %model.version, "the active ranker changed; ranking with it");
+                    self.matcher.set_model(model);
+                }
+                Err(e) => tracing::error!(
+                    error = %e,
+                    keeps = %self.matcher.model().version,
+                    "cannot rank with the newly active model"
+                ),
+            }
+        }
+        // Done with the model, whatever follows.
+        self.seen.model = now.model;
+        if now.occupations != self.seen.occupations
+            || now.municipalities != self.seen.municipalities
+        {
+            let geo = Geo::new(self.store.municipality_coordinates().await?);
+            let taxonomy = Taxonomy::new(self.store.occupations().await?);
+            let matcher = self.matcher.clone();
+            tokio::task::spawn_blocking(move || matcher.set_reference(geo, taxonomy)).await?;
+            tracing::info!(
+                occupations = self.matcher.occupations().len(),
+                "reference data changed; matching with the new"
+            );
+        }
+        self.seen = now;
+        Ok(())
+    }
+}
+
+/// Follows the database's reference data and active model (see [`ReferenceFollower`]), as
+/// often as the index looks for other processes' writes: a `kohtaamo train`, `import
+/// occupations` or `import municipalities` reaches every node without a restart.
+fn spawn_reference_follower(
+    mut follower: ReferenceFollower,
+    every: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(every);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            if let Err(e) = follower.follow().await {
+                // Tried again at the next tick; what the node holds stays as it was.
+                tracing::warn!(error = %e, "could not follow the database's reference data");
+            }
+        }
+    });
 }
 
 /// How often the rate limiters forget addresses, accounts and users back at their full limit.

@@ -63,8 +63,6 @@ pub struct AppState {
     pub index_notify: Arc<Notify>,
     /// Builds match lists.
     pub matcher: Arc<crate::matching::Matcher>,
-    /// The occupation taxonomy: reads postings' occupations on every write.
-    pub occupations: Arc<crate::occupations::Occupations>,
     /// Hires per employer, refreshed at most once a minute (a ranking feature).
     pub hires: crate::matching::HiresCache,
     /// Request counts and latencies, and what `/metrics` shows.

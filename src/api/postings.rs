@@ -133,7 +133,7 @@ pub async fn create_vacancy(
     caller.require(WRITERS, "post vacancies")?;
     let mut draft = VacancyDraft::parse(&body.0, Source::Api)?;
     check_posting_employer(&caller, draft.employer_id)?;
-    state.occupations.fill_vacancy(&mut draft);
+    state.matcher.occupations().fill_vacancy(&mut draft);
     let vacancy = state
         .store
         .create_vacancy(&draft, Some(caller.id()))
@@ -175,7 +175,7 @@ pub async fn patch_vacancy(
     let input = merge_into(&vacancy_input(&current), body.0)?;
     let mut draft = VacancyDraft::parse(&input, Source::Api)?;
     check_posting_employer(&caller, draft.employer_id)?;
-    state.occupations.fill_vacancy(&mut draft);
+    state.matcher.occupations().fill_vacancy(&mut draft);
     let v = state.store.update_vacancy(id, &draft).await?;
     state.written().await;
     Ok(HttpResponse::Ok().json(v))
@@ -229,7 +229,7 @@ pub async fn create_task(
 ) -> ApiResult<HttpResponse> {
     caller.require(WRITERS, "post tasks")?;
     let mut draft = TaskDraft::parse(&body.0)?;
-    state.occupations.fill_task(&mut draft);
+    state.matcher.occupations().fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
     let task = state.store.create_task(&draft, Some(caller.id())).await?;
     state.written().await;
@@ -268,7 +268,7 @@ pub async fn patch_task(
     let current = visible(&caller, current.employer_id, "task", id, current)?;
     let input = merge_into(&task_input(&current), body.0)?;
     let mut draft = TaskDraft::parse(&input)?;
-    state.occupations.fill_task(&mut draft);
+    state.matcher.occupations().fill_task(&mut draft);
     check_posting_employer(&caller, draft.employer_id)?;
     let t = state.store.update_task(id, &draft).await?;
     state.written().await;

@@ -101,9 +101,8 @@ impl Scored {
 /// Builds suggestions. Shared by all requests; the model can be swapped while serving.
 pub struct Matcher {
     search: SearchIndex,
-    geo: Geo,
-    taxonomy: Taxonomy,
-    occupations: Arc<Occupations>,
+    /// Replaced whole when the database's reference data change (see `startup`).
+    reference: RwLock<Arc<ReferenceData>>,
     model: RwLock<Arc<RankerModel>>,
     /// Each client's best keys, with what they were worked out from and when.
     best_keys_cache: Mutex<HashMap<i64, KnownKeys>>,
@@ -118,6 +117,14 @@ pub struct BestKeys {
     pub keys: HashMap<i64, Arc<[SuggestionKey]>>,
     /// Clients whose keys are from before the latest change (over the budget).
     pub behind: Vec<i64>,
+}
+
+/// The reference data a match list reads: where municipalities are, the occupation taxonomy,
+/// and the classifier built from it. A request reads one version of it throughout.
+pub struct ReferenceData {
+    geo: Geo,
+    taxonomy: Taxonomy,
+    occupations: Arc<Occupations>,
 }
 
 /// A suggestion's kind (`vacancy`, `task`, `employer`) and id.
@@ -139,6 +146,7 @@ struct KeysStamp {
     updated_at: DateTime<Utc>,
     limit: usize,
     model: Arc<RankerModel>,
+    reference: Arc<ReferenceData>,
     hires: Hires,
 }
 
@@ -148,6 +156,7 @@ impl KeysStamp {
             && self.updated_at == other.updated_at
             && self.limit == other.limit
             && Arc::ptr_eq(&self.model, &other.model)
+            && Arc::ptr_eq(&self.reference, &other.reference)
             && (Arc::ptr_eq(&self.hires, &other.hires) || self.hires == other.hires)
     }
 }
@@ -155,12 +164,10 @@ impl KeysStamp {
 impl Matcher {
     /// A matcher over `search` with reference data and a model.
     pub fn new(search: SearchIndex, geo: Geo, taxonomy: Taxonomy, model: RankerModel) -> Self {
-        let occupations = Arc::new(Occupations::new(taxonomy.rows(), search.analyser()));
+        let reference = ReferenceData::new(&search, geo, taxonomy);
         Self {
             search,
-            geo,
-            taxonomy,
-            occupations,
+            reference: RwLock::new(Arc::new(reference)),
             model: RwLock::new(Arc::new(model)),
             best_keys_cache: Mutex::new(HashMap::new()),
             refreshing: AtomicBool::new(false),
@@ -169,12 +176,25 @@ impl Matcher {
 
     /// The occupation taxonomy and classifier the matcher reads wishes with.
     pub fn occupations(&self) -> Arc<Occupations> {
-        self.occupations.clone()
+        self.reference().occupations.clone()
+    }
+
+    /// The reference data now in use.
+    fn reference(&self) -> Arc<ReferenceData> {
+        self.reference.read().expect("reference lock").clone()
+    }
+
+    /// Replaces the reference data (requests under way finish with the old). CPU-bound (the
+    /// classifier reads every label): call from a blocking thread.
+    pub fn set_reference(&self, geo: Geo, taxonomy: Taxonomy) {
+        let reference = Arc::new(ReferenceData::new(&self.search, geo, taxonomy));
+        *self.reference.write().expect("reference lock") = reference;
     }
 
     /// How the client's wish is understood (shown to the coach).
     pub fn understand(&self, client: &Client) -> Understood {
-        Profile::new(client, &self.taxonomy, &self.occupations).understood
+        let r = self.reference();
+        Profile::new(client, &r.taxonomy, &r.occupations).understood
     }
 
     /// The active model.
@@ -195,12 +215,13 @@ impl Matcher {
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
     ) -> Result<Vec<Suggestion>, SearchError> {
-        let profile = Profile::new(client, &self.taxonomy, &self.occupations);
+        let r = self.reference();
+        let profile = Profile::new(client, &r.taxonomy, &r.occupations);
         // One searcher for the whole request: candidates, their documents, prospects' counts.
         let searcher = self.search.searcher();
         let model = self.model();
-        let chosen = self.chosen(&searcher, client, &profile, req, hires, &model)?;
-        self.present(&searcher, &profile, chosen, hires, req, &model)
+        let chosen = self.chosen(&searcher, client, &profile, req, hires, &model, &r)?;
+        self.present(&searcher, &profile, chosen, hires, req, &model, &r)
     }
 
     /// The kind and id of each of the best `limit` suggestions (default mix) of every client,
@@ -225,6 +246,7 @@ impl Matcher {
     ) -> Result<BestKeys, SearchError> {
         let searcher = self.search.searcher();
         let model = self.model();
+        let r = self.reference();
         let req = MatchRequest {
             kind: None,
             limit,
@@ -236,6 +258,7 @@ impl Matcher {
             updated_at: client.updated_at,
             limit,
             model: model.clone(),
+            reference: r.clone(),
             hires: hires.clone(),
         };
         let mut out = BestKeys::default();
@@ -264,9 +287,9 @@ impl Matcher {
             }
         }
         for client in work {
-            let profile = Profile::new(client, &self.taxonomy, &self.occupations);
+            let profile = Profile::new(client, &r.taxonomy, &r.occupations);
             let keys: Arc<[SuggestionKey]> = self
-                .chosen(&searcher, client, &profile, &req, hires, &model)?
+                .chosen(&searcher, client, &profile, &req, hires, &model, &r)?
                 .iter()
                 .map(|s| (s.candidate.kind.as_str(), s.candidate.id))
                 .collect();
@@ -307,6 +330,7 @@ impl Matcher {
     }
 
     /// The candidates of `client` that make the list, best first within each kind.
+    #[allow(clippy::too_many_arguments)]
     fn chosen(
         &self,
         searcher: &crate::search::RequestSearcher,
@@ -315,6 +339,7 @@ impl Matcher {
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
         model: &RankerModel,
+        r: &ReferenceData,
     ) -> Result<Vec<Scored>, SearchError> {
         let kinds = match req.kind {
             Some(k) => vec![k],
@@ -337,45 +362,13 @@ impl Matcher {
             now: req.now.timestamp(),
         };
         let candidates = self.search.candidates(searcher, &spec)?;
-        let mut scored = self.score(client, profile, candidates, hires, req.now, model);
+        let mut scored = score(client, profile, candidates, hires, req.now, model, &r.geo);
         scored.sort_by(Scored::order);
         Ok(choose(scored, req.kind, req.limit))
     }
 
-    /// Features and score of each candidate.
-    fn score(
-        &self,
-        client: &Client,
-        profile: &Profile,
-        candidates: Vec<Candidate>,
-        hires: &HashMap<i64, u32>,
-        now: DateTime<Utc>,
-        model: &RankerModel,
-    ) -> Vec<Scored> {
-        let commute_limit = client.preferences.max_commute_km.filter(|k| *k > 0.0);
-        candidates
-            .into_iter()
-            .map(|candidate| {
-                let features = features::extract(&FeatureContext {
-                    profile,
-                    candidate: &candidate,
-                    geo: &self.geo,
-                    hires,
-                    now,
-                });
-                Scored {
-                    beyond_commute: commute_limit.is_some_and(|limit| {
-                        features::beyond_commute(profile, &candidate, &self.geo, limit)
-                    }),
-                    score: model.score(features.values()),
-                    features,
-                    candidate,
-                }
-            })
-            .collect()
-    }
-
     /// The chosen candidates as suggestions: their stored fields and their reasons.
+    #[allow(clippy::too_many_arguments)]
     fn present(
         &self,
         searcher: &tantivy::Searcher,
@@ -384,6 +377,7 @@ impl Matcher {
         hires: &HashMap<i64, u32>,
         req: &MatchRequest,
         model: &RankerModel,
+        r: &ReferenceData,
     ) -> Result<Vec<Suggestion>, SearchError> {
         let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
         let docs = self.search.candidate_docs(searcher, &addresses)?;
@@ -399,7 +393,7 @@ impl Matcher {
             &profile.words,
             &profile.refused,
             &self.search,
-            &self.taxonomy,
+            &r.taxonomy,
             model,
             req.lang,
         );
@@ -410,7 +404,7 @@ impl Matcher {
                 let base = FeatureContext {
                     profile,
                     candidate: &s.candidate,
-                    geo: &self.geo,
+                    geo: &r.geo,
                     hires,
                     now: req.now,
                 };
@@ -434,6 +428,50 @@ impl Matcher {
                 }
             })
             .collect())
+    }
+}
+
+/// Features and score of each candidate.
+#[allow(clippy::too_many_arguments)]
+fn score(
+    client: &Client,
+    profile: &Profile,
+    candidates: Vec<Candidate>,
+    hires: &HashMap<i64, u32>,
+    now: DateTime<Utc>,
+    model: &RankerModel,
+    geo: &Geo,
+) -> Vec<Scored> {
+    let commute_limit = client.preferences.max_commute_km.filter(|k| *k > 0.0);
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let features = features::extract(&FeatureContext {
+                profile,
+                candidate: &candidate,
+                geo,
+                hires,
+                now,
+            });
+            Scored {
+                beyond_commute: commute_limit
+                    .is_some_and(|limit| features::beyond_commute(profile, &candidate, geo, limit)),
+                score: model.score(features.values()),
+                features,
+                candidate,
+            }
+        })
+        .collect()
+}
+
+impl ReferenceData {
+    fn new(search: &SearchIndex, geo: Geo, taxonomy: Taxonomy) -> Self {
+        let occupations = Arc::new(Occupations::new(taxonomy.rows(), search.analyser()));
+        Self {
+            geo,
+            taxonomy,
+            occupations,
+        }
     }
 }
 

@@ -43,9 +43,9 @@ pub enum ModelError {
         source: std::io::Error,
     },
     /// Not a model.
-    #[error("model file {path} is not a kohtaamo ranker: {message}")]
+    #[error("{path} is not a kohtaamo ranker: {message}")]
     Invalid {
-        /// File.
+        /// Where it comes from (`model file PATH`, `the database's model VERSION`).
         path: String,
         /// Why.
         message: String,
@@ -58,7 +58,7 @@ impl RankerModel {
         let model: RankerModel =
             serde_json::from_str(DEFAULT_MODEL_JSON).expect("shipped model parses");
         model
-            .checked("models/ranker-default.json")
+            .checked("model file models/ranker-default.json")
             .expect("shipped model is valid")
     }
 
@@ -69,17 +69,26 @@ impl RankerModel {
             path: name.clone(),
             source,
         })?;
-        let model: RankerModel = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
-            path: name.clone(),
+        Self::parse(&text, &format!("model file {name}"))
+    }
+
+    /// Reads a model from its JSON; `name` says where it comes from in an error.
+    pub fn parse(text: &str, name: &str) -> Result<Self, ModelError> {
+        let model: RankerModel = serde_json::from_str(text).map_err(|e| ModelError::Invalid {
+            path: name.to_string(),
             message: e.to_string(),
         })?;
-        model.checked(&name)
+        model.checked(name)
+    }
+
+    /// The model as pretty JSON (as in its file and in the database).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("model serializes")
     }
 
     /// Writes the model as pretty JSON.
     pub fn save(&self, path: &Path) -> Result<(), ModelError> {
-        let text = serde_json::to_string_pretty(self).expect("model serializes");
-        std::fs::write(path, text + "\n").map_err(|source| ModelError::Io {
+        std::fs::write(path, self.to_json() + "\n").map_err(|source| ModelError::Io {
             path: path.display().to_string(),
             source,
         })

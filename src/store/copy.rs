@@ -29,6 +29,8 @@ const TABLES: &[&str] = &[
     "sessions",
     "sign_in_links",
     "import_runs",
+    "ranker_models",
+    "reference_versions",
 ];
 
 /// Values per INSERT statement (PostgreSQL takes at most 65,535 parameters).

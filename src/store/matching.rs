@@ -40,6 +40,7 @@ impl Store {
             .execute(&mut tx)
             .await?;
         }
+        super::models::bump_reference(&mut tx, super::models::Reference::Occupations).await?;
         tx.commit().await?;
         Ok(rows.len())
     }

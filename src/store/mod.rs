@@ -18,6 +18,7 @@ mod funnel_rows;
 mod imports;
 mod impressions;
 mod matching;
+mod models;
 mod postings;
 mod reference;
 mod sessions;
@@ -40,6 +41,7 @@ pub use copy::CopiedTable;
 pub use imports::{ImportCounts, ImportKind, ImportTotals};
 pub use impressions::{Impression, LabelledImpression};
 pub use matching::OccupationRow;
+pub use models::{Activation, Reference, ReferenceVersions, StoredModel};
 pub use postings::{
     ImportOutcome, ImportedBatch, ImportedVacancy, IndexableEmployer, IndexablePosting, Page,
 };

@@ -40,6 +40,7 @@ impl Store {
             .execute(&mut tx)
             .await?;
         }
+        super::models::bump_reference(&mut tx, super::models::Reference::Municipalities).await?;
         tx.commit().await?;
         Ok(rows.len())
     }

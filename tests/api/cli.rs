@@ -16,6 +16,7 @@ pub fn kohtaamo(database_url: &str, index_dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("KOHTAAMO_DATABASE_URL", database_url)
         .env("KOHTAAMO_INDEX_DIR", index_dir)
+        .env_remove("KOHTAAMO_MODEL")
         .env("RUST_LOG", "warn")
         .output()
         .expect("kohtaamo runs")
@@ -798,4 +799,78 @@ async fn serve_demo_seeds_a_year_of_work_that_the_funnel_and_the_caseload_show()
         items.contains("first_contact_overdue") || items.contains("job_ended"),
         "{items}"
     );
+}
+
+#[tokio::test]
+async fn models_activate_checks_what_it_activates_and_list_shows_the_active_one() {
+    let dir = test_dir();
+    let db = database_url_for(dir.path());
+    let index = dir.path().join("index");
+    let run = |args: &[&str]| kohtaamo(&db, &index, args);
+    let out = run(&["models", "activate", "nope"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no model of version nope is stored"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut model: Value = serde_json::from_str(kohtaamo::rank::DEFAULT_MODEL_JSON).unwrap();
+    model["version"] = json!("cli-1");
+    let file = dir.path().join("ranker-cli-1.json");
+    std::fs::write(&file, model.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+    // A model of another build's features is refused before anything is stored.
+    let mut foreign = model.clone();
+    foreign["features"][0] = json!("no_such_feature");
+    let foreign_file = dir.path().join("ranker-foreign.json");
+    std::fs::write(&foreign_file, foreign.to_string()).unwrap();
+    let out = run(&[
+        "models",
+        "activate",
+        "--file",
+        foreign_file.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("is not a kohtaamo ranker"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(&["models", "activate", "--file", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The same file again activates the stored copy; another model under its version is
+    // refused.
+    let out = run(&["models", "activate", "--file", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stored before"));
+    model["intercept"] = json!(-3.0);
+    std::fs::write(&file, model.to_string()).unwrap();
+    let out = run(&["models", "activate", "--file", path]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("another model of version cli-1 is stored already"),
+        "{}",
+        stderr(&out)
+    );
+
+    let listed = |out: Output| -> Vec<String> {
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with('*'))
+            .map(String::from)
+            .collect()
+    };
+    let active = listed(run(&["models", "list"]));
+    assert_eq!(active.len(), 1, "{active:?}");
+    assert!(active[0].contains("cli-1"), "{active:?}");
+    assert!(run(&["models", "activate", "--default"]).status.success());
+    let active = listed(run(&["models", "list"]));
+    assert_eq!(active.len(), 1, "{active:?}");
+    assert!(active[0].contains("default"), "{active:?}");
+    assert!(run(&["models", "activate", "cli-1"]).status.success());
+    let active = listed(run(&["models", "list"]));
+    assert!(active[0].contains("cli-1"), "{active:?}");
 }

@@ -37,10 +37,9 @@ pub fn kohtaamo_on(url: &str, index_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kohtaamo"));
     cmd.env("KOHTAAMO_DATABASE_URL", url)
         .env("KOHTAAMO_INDEX_DIR", index_dir)
-        .env(
-            "KOHTAAMO_MODEL",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json"),
-        )
+        // The database's active model, whatever the developer's shell or checkout has.
+        .env_remove("KOHTAAMO_MODEL")
+        .current_dir(index_dir.parent().unwrap_or(index_dir))
         .env("RUST_LOG", "warn");
     cmd
 }

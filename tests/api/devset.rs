@@ -56,7 +56,9 @@ async fn devset_matcher_beats_bm25_on_real_ads() {
     let store = kohtaamo::store::Store::open(&db).await.unwrap();
     let (search, mut indexer) = SearchIndex::open(&index, store.clone()).unwrap();
     indexer.sync().await.unwrap();
-    let model = kohtaamo::startup::load_model(s.model.as_deref()).unwrap();
+    let model = kohtaamo::startup::active_model(&store, s.model.as_deref())
+        .await
+        .unwrap();
     let matcher = kohtaamo::startup::build_matcher(&store, &search, model)
         .await
         .unwrap();

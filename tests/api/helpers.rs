@@ -294,8 +294,9 @@ pub fn settings(dir: &Path) -> Settings {
         bind: "127.0.0.1:0".into(),
         database_url: database_url_for(dir),
         index_dir: dir.join("index"),
-        // The shipped model, not whatever `kohtaamo train` may have activated in this checkout.
-        model: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json")),
+        // The database's active model, followed while running: a new database has none, so
+        // the shipped default.
+        model: None,
         workers: Some(1),
         analyser: None,
         rate_limits: unthrottled(),

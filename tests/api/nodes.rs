@@ -271,3 +271,208 @@ async fn a_node_started_later_or_killed_and_restarted_catches_up_by_itself() {
     b.caught_up(&http).await;
     assert_eq!(in_index(&http, &b, &token).await, open);
 }
+
+/// `node`'s match list of `client` (vacancies): the model's version and each vacancy's reasons.
+async fn matches_on(
+    http: &reqwest::Client,
+    node: &Server,
+    token: &str,
+    client: i64,
+) -> (String, Vec<(i64, String)>) {
+    let m: Value = http
+        .get(format!(
+            "{}/api/v1/clients/{client}/matches?kind=vacancy",
+            node.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("matches")
+        .json()
+        .await
+        .expect("matches body");
+    let items = m["matches"]
+        .as_array()
+        .expect("matches list")
+        .iter()
+        .map(|s| (s["id"].as_i64().expect("id"), s["reasons"].to_string()))
+        .collect();
+    (m["model"].as_str().expect("model").to_string(), items)
+}
+
+/// Polls `node`'s match list of `client` until `done` holds of it (or the deadline passes);
+/// returns the last list.
+async fn matches_until(
+    http: &reqwest::Client,
+    node: &Server,
+    token: &str,
+    client: i64,
+    done: impl Fn(&(String, Vec<(i64, String)>)) -> bool,
+) -> (String, Vec<(i64, String)>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let m = matches_on(http, node, token, client).await;
+        if done(&m) || Instant::now() > deadline {
+            return m;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reference_data_and_the_active_model_reach_running_nodes_without_a_restart() {
+    let dir = test_dir();
+    let url = database_url_for(dir.path());
+    let token = coach_token(&url).await;
+    let nodes = [
+        Server::start_on(&url, &dir.path().join("index-a")),
+        Server::start_on(&url, &dir.path().join("index-b")),
+    ];
+    let http = reqwest::Client::new();
+    let employer = create_employer(&http, &nodes[0], &token).await;
+    let mut ids = Vec::new();
+    for (title, place, code) in [
+        ("Laitossiivooja", "Hollola", "9112.1"),
+        ("Laitossiivooja", "Rovaniemi", "9112.1"),
+    ] {
+        let r = http
+            .post(format!("{}/api/v1/vacancies", nodes[0].base))
+            .bearer_auth(&token)
+            .json(
+                &json!({"employer_id": employer, "title": title, "description": "Siivousta.",
+                          "municipality": place, "occupation_code": code}),
+            )
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(r.status(), 201);
+        ids.push(
+            r.json::<Value>().await.expect("body")["id"]
+                .as_i64()
+                .expect("id"),
+        );
+    }
+    let (hollola, rovaniemi) = (ids[0], ids[1]);
+    let r = http
+        .post(format!("{}/api/v1/clients", nodes[0].base))
+        .bearer_auth(&token)
+        .json(&json!({"display_name": "A", "home_municipality": "Lahti",
+                      "preferences": {"occupations": ["9112"], "max_commute_km": 20}}))
+        .send()
+        .await
+        .expect("client");
+    assert_eq!(r.status(), 201);
+    let client = r.json::<Value>().await.expect("body")["id"]
+        .as_i64()
+        .expect("id");
+    for node in &nodes {
+        assert!(
+            searchable_on(
+                &http,
+                node,
+                &token,
+                "Laitossiivooja",
+                rovaniemi,
+                Duration::from_secs(10)
+            )
+            .await,
+            "{} never indexed the vacancies",
+            node.base
+        );
+    }
+    // Before: no taxonomy and no coordinates, so the wished occupation has no name and no
+    // distance is a reason, and the shipped model ranks.
+    for node in &nodes {
+        let (model, items) = matches_on(&http, node, &token, client).await;
+        assert_eq!(model, "default");
+        assert_eq!(items.len(), 2, "{items:?}");
+        for (_, reasons) in &items {
+            assert!(
+                reasons.contains("Toivottu ammattiala")
+                    && !reasons.contains("Toivottu ammattiala:")
+                    && !reasons.contains(" km"),
+                "{reasons}"
+            );
+        }
+    }
+
+    // The operator imports the taxonomy and the municipalities, and activates a model, each
+    // with the command line (another process), while both nodes run.
+    let occupations = dir.path().join("occupations.csv");
+    std::fs::write(
+        &occupations,
+        "uri,concept_type,code,label_fi,label_sv,label_en,broader_uris\n\
+         u:9112,isco_group,9112,Toimisto- ja laitossiivoojat ym.,Hotell- och kontorsstädare m.fl.,Cleaners,\n\
+         u:9112.1,occupation,9112.1,laitossiivooja,lokalvårdare,commercial cleaner,u:9112\n",
+    )
+    .expect("occupations file");
+    let municipalities = dir.path().join("municipalities.csv");
+    std::fs::write(
+        &municipalities,
+        "kunta_code,kunta_name,lat,lon\n398,Lahti,60.98,25.66\n098,Hollola,60.99,25.51\n698,Rovaniemi,66.50,25.73\n",
+    )
+    .expect("municipalities file");
+    let mut model: Value = serde_json::from_str(kohtaamo::rank::DEFAULT_MODEL_JSON).expect("model");
+    model["version"] = json!("nodes-test-1");
+    let model_file = dir.path().join("ranker-nodes-test-1.json");
+    std::fs::write(&model_file, model.to_string()).expect("model file");
+    let cli_index = dir.path().join("index-cli");
+    for args in [
+        vec!["import", "occupations", occupations.to_str().expect("path")],
+        vec![
+            "import",
+            "municipalities",
+            municipalities.to_str().expect("path"),
+        ],
+        vec![
+            "models",
+            "activate",
+            "--file",
+            model_file.to_str().expect("path"),
+        ],
+    ] {
+        let out = kohtaamo_on(&url, &cli_index)
+            .args(&args)
+            .output()
+            .expect("kohtaamo runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    // After: every node ranks with the new model, reads the wished occupation by its name and
+    // the distances from the coordinates (Hollola within the commute, Rovaniemi beyond it),
+    // with no restart.
+    for node in &nodes {
+        let (model, items) = matches_until(&http, node, &token, client, |(model, items)| {
+            model == "nodes-test-1" && items.iter().all(|(_, r)| r.contains(" km"))
+        })
+        .await;
+        assert_eq!(model, "nodes-test-1", "{}", node.base);
+        assert_eq!(
+            items.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            vec![hollola, rovaniemi],
+            "{items:?}"
+        );
+        let reasons: Vec<&str> = items.iter().map(|(_, r)| r.as_str()).collect();
+        assert!(
+            reasons[0].contains("Hollola, 8 km"),
+            "{}: {reasons:?}",
+            node.base
+        );
+        assert!(
+            reasons[1].contains("Rovaniemi, 614 km – yli toivotun 20 km"),
+            "{}: {reasons:?}",
+            node.base
+        );
+        assert!(
+            reasons
+                .iter()
+                .all(|r| r.contains("Toivottu ammattiala: laitossiivooja")),
+            "{}: {reasons:?}",
+            node.base
+        );
+    }
+}

@@ -8,7 +8,7 @@ use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
 use crate::cli::kohtaamo;
-use crate::helpers::{contains_id, settings, spawn_app};
+use crate::helpers::{contains_id, spawn_app};
 
 #[tokio::test]
 async fn training_on_client_answers_learns_a_preference_the_default_model_misses() {
@@ -85,7 +85,8 @@ async fn training_on_client_answers_learns_a_preference_the_default_model_misses
     }
 
     let models = app.dir.path().join("models");
-    let default_model = settings(app.dir.path()).model.unwrap();
+    let default_model =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ranker-default.json");
     let (db, index) = (app.database_url(), app.index_dir());
     let trained = kohtaamo(
         &db,
@@ -106,8 +107,19 @@ async fn training_on_client_answers_learns_a_preference_the_default_model_misses
     );
     println!("{out}");
     assert!(out.contains("activated"), "{out}");
-    let active = models.join("active.json");
-    let model: Value = serde_json::from_str(&std::fs::read_to_string(&active).unwrap()).unwrap();
+    // The model is in the database; the file is a copy to read.
+    let copies: Vec<_> = std::fs::read_dir(&models)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let copy = copies[0].clone();
+    let model: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
+    let version = model["version"].as_str().unwrap().to_string();
+    assert_eq!(
+        copy.file_name().unwrap().to_str().unwrap(),
+        format!("ranker-{version}.json")
+    );
     // Trained on whole lists of the clients not held out (about four in five).
     let size = model["training_size"].as_u64().unwrap();
     assert!(
@@ -118,42 +130,50 @@ async fn training_on_client_answers_learns_a_preference_the_default_model_misses
         model["held_out"]["ndcg_at_10"].as_f64().unwrap() > 0.9,
         "{model}"
     );
+    let listed = kohtaamo(&db, &index, &["models", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with('*') && l.contains(&version)),
+        "{listed}"
+    );
 
-    let eval = kohtaamo(&db, &index, &["eval", "--model", active.to_str().unwrap()]);
+    // `eval` without `--model` reads the active model from the database.
+    let eval = kohtaamo(&db, &index, &["eval"]);
     let text = String::from_utf8_lossy(&eval.stdout);
     assert!(
-        text.contains("NDCG@10") && text.contains("Recall@20") && text.contains("default"),
+        text.contains(&format!("active ({version})"))
+            && text.contains("NDCG@10")
+            && text.contains("Recall@20")
+            && text.contains("default"),
         "{text}"
     );
 
-    // Served with the new model, the Oulu jobs come first.
-    let dir = app.stop().await;
-    let mut s = settings(dir.path());
-    s.model = Some(active);
-    let app2 = kohtaamo::startup::Application::build(&s).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app2.port());
-    let handle = app2.handle();
-    let join = tokio::spawn(app2.run_until_stopped());
-    let r = reqwest::Client::new()
-        .post(format!("{base}/api/v1/clients"))
-        .bearer_auth(&coach)
-        .json(&json!({"display_name": "New", "home_municipality": "Lahti"}))
-        .send()
-        .await
-        .unwrap();
+    // The running service ranks with the new model without a restart (it follows the
+    // database's active model), and the Oulu jobs come first.
+    let r = app
+        .post(
+            "/api/v1/clients",
+            &coach,
+            &json!({"display_name": "New", "home_municipality": "Lahti"}),
+        )
+        .await;
     let client = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let m: Value = reqwest::Client::new()
-        .get(format!(
-            "{base}/api/v1/clients/{client}/matches?kind=vacancy&limit=6"
-        ))
-        .bearer_auth(&coach)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_ne!(m["model"], "default");
+    let path = format!("/api/v1/clients/{client}/matches?kind=vacancy&limit=6");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let m = loop {
+        let m: Value = app.get(&path, &coach).await.json().await.unwrap();
+        if m["model"] == version.as_str() {
+            break m;
+        }
+        assert_eq!(m["model"], "default", "{m}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the running service still ranks with the default model"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     let first: Vec<i64> = m["matches"]
         .as_array()
         .unwrap()
@@ -164,7 +184,20 @@ async fn training_on_client_answers_learns_a_preference_the_default_model_misses
         first.iter().all(|id| oulu.contains(id)),
         "{first:?} should all be Oulu jobs"
     );
-    handle.stop().await;
-    join.await.unwrap().unwrap();
-    drop(dir);
+
+    // Back to the shipped default, again without a restart.
+    let back = kohtaamo(&db, &index, &["models", "activate", "--default"]);
+    assert!(back.status.success(), "{back:?}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let m: Value = app.get(&path, &coach).await.json().await.unwrap();
+        if m["model"] == "default" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the running service still ranks with {version}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -273,7 +273,7 @@ pub(super) async fn create_task(
         Ok(d) => d,
         Err(errors) => return task_form(&req, &who, None, f, errors),
     };
-    state.occupations.fill_task(&mut draft);
+    state.matcher.occupations().fill_task(&mut draft);
     let t = state.store.create_task(&draft, Some(who.user.id)).await?;
     state.written().await;
     Ok(see_other(&format!(
@@ -326,7 +326,7 @@ pub(super) async fn update_task(
         Ok(d) => d,
         Err(errors) => return task_form(&req, &who, Some(current.id), f, errors),
     };
-    state.occupations.fill_task(&mut draft);
+    state.matcher.occupations().fill_task(&mut draft);
     let t = state.store.update_task(current.id, &draft).await?;
     state.written().await;
     Ok(see_other(&format!(

@@ -344,7 +344,7 @@ pub(super) async fn create_vacancy(
         Ok(d) => d,
         Err(errors) => return vacancy_form(&req, &who, None, f, errors),
     };
-    state.occupations.fill_vacancy(&mut draft);
+    state.matcher.occupations().fill_vacancy(&mut draft);
     let v = state
         .store
         .create_vacancy(&draft, Some(who.user.id))
@@ -406,7 +406,7 @@ pub(super) async fn update_vacancy(
         Ok(d) => d,
         Err(errors) => return vacancy_form(&req, &who, Some(current.id), f, errors),
     };
-    state.occupations.fill_vacancy(&mut draft);
+    state.matcher.occupations().fill_vacancy(&mut draft);
     let v = state.store.update_vacancy(current.id, &draft).await?;
     state.written().await;
     Ok(see_other(&format!(
