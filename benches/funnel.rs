@@ -7,6 +7,10 @@
 //! generated with a fixed seed and bulk-inserted once, outside the timed loop.
 //! Target: under 200 ms per query on the 2-core build machine. Measured cold (rows read from
 //! SQLite every time) and warm (rows reused while the database is unchanged).
+//! `KOHTAAMO_BENCH_POSTGRES=postgres://USER@HOST:PORT` runs it on PostgreSQL: the seeded SQLite
+//! database is copied into `kohtaamo_bench_funnel` there (`kohtaamo migrate --from`'s copy).
+
+mod common;
 
 use std::time::Instant;
 
@@ -285,6 +289,24 @@ fn bench(c: &mut Criterion) {
         "seeded {CLIENTS} clients, {EVENTS} events, {CONTACTS} contacts in {:.1} s",
         began.elapsed().as_secs_f64()
     );
+    let store = match common::postgres_server() {
+        None => store,
+        Some(server) => rt.block_on(async {
+            let began = Instant::now();
+            store.close().await;
+            common::copy_to_postgres(&url, &server, "kohtaamo_bench_funnel").await;
+            eprintln!(
+                "copied into PostgreSQL in {:.1} s",
+                began.elapsed().as_secs_f64()
+            );
+            Store::open(&format!(
+                "{}/kohtaamo_bench_funnel",
+                server.trim_end_matches('/')
+            ))
+            .await
+            .expect("PostgreSQL store")
+        }),
+    };
     let period = Period {
         from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
@@ -419,6 +441,26 @@ fn bench(c: &mut Criterion) {
                 kohtaamo::domain::ClientDraft::parse(&input, chrono::Utc::now().date_naive())
                     .expect("client");
             rt.block_on(store.create_client(coaches[0], &draft))
+                .expect("write");
+        })
+    });
+    // One vacancy edited (its occupation): the events that name it are read again.
+    g.bench_function("funnel_all_coaches_two_years_after_a_posting_edit", |b| {
+        report_after(b, &mut |n| {
+            let id = 1 + n % VACANCIES as i64;
+            let draft = kohtaamo::domain::VacancyDraft::parse(
+                &kohtaamo::domain::VacancyInput {
+                    employer_id: 1 + (id - 1) % EMPLOYERS as i64,
+                    title: format!("Job {id}"),
+                    description: "Work".into(),
+                    municipality: Some("Tampere".into()),
+                    occupation_code: Some(if n % 2 == 0 { "5120" } else { "9112" }.into()),
+                    ..Default::default()
+                },
+                kohtaamo::domain::Source::Api,
+            )
+            .expect("vacancy");
+            rt.block_on(store.update_vacancy(id, &draft))
                 .expect("write");
         })
     });

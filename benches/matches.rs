@@ -36,7 +36,13 @@ const PLACES: &[&str] = &[
 fn matches(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let dir = prepare(&rt);
-    let settings = common::settings(&dir);
+    let (database_url, index_dir) = common::backend(&rt, &dir);
+    let settings = kohtaamo::startup::Settings {
+        database_url,
+        index_dir,
+        ..common::settings(&dir)
+    };
+    eprintln!("on {}", settings.database_url);
     let (server, token, clients) = rt.block_on(async {
         let store = Store::open(&settings.database_url).await.expect("store");
         let geo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

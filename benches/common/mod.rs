@@ -1,6 +1,10 @@
 //! The shared benchmark data set: 100,000 generated vacancies from 5,000 employers (seed 7),
 //! built once into `target/bench-data/` and reused. `KOHTAAMO_BENCH_VACANCIES` sets another
 //! size (300000, 1000000 for the scaling table), built once into its own directory.
+//! `KOHTAAMO_BENCH_POSTGRES=postgres://USER@HOST:PORT` runs the benches that call [`backend`]
+//! (`matches`; `funnel` copies its own data set) on PostgreSQL instead: the SQLite data set is moved once into a database of that server
+//! (`kohtaamo migrate --from`'s copy, so ids and the change log are the same) with an index of
+//! its own.
 
 #![allow(dead_code)]
 
@@ -25,8 +29,93 @@ fn data_dir() -> PathBuf {
         .join(format!("search-{}-v{SCHEMA_VERSION}", vacancies()))
 }
 
+/// The data set's SQLite database.
 pub fn url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("bench.db").display())
+}
+
+/// The PostgreSQL server the benches run on, when asked to.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("KOHTAAMO_BENCH_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// The database and index directory a service on the data set in `dir` runs on: the SQLite
+/// file and `index/`, or on PostgreSQL a copy made once (see the module's note).
+pub fn backend(rt: &tokio::runtime::Runtime, dir: &Path) -> (String, PathBuf) {
+    let Some(server) = postgres_server() else {
+        return (url(dir), dir.join("index"));
+    };
+    let name = format!(
+        "kohtaamo_bench_{}",
+        dir.file_name()
+            .expect("data dir name")
+            .to_string_lossy()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
+    let pg = format!("{}/{name}", server.trim_end_matches('/'));
+    let index = dir.join("index-postgres");
+    let done = dir.join("ready-postgres");
+    // The marker names the server the copy went to.
+    if std::fs::read_to_string(&done).ok().as_deref() != Some(pg.as_str()) {
+        eprintln!("copying the data set into PostgreSQL ({name}, once)…");
+        let start = Instant::now();
+        rt.block_on(copy_to_postgres(&url(dir), &server, &name));
+        let _ = std::fs::remove_dir_all(&index);
+        copy_dir(&dir.join("index"), &index);
+        eprintln!("copied in {:.1} s", start.elapsed().as_secs_f64());
+        std::fs::write(&done, &pg).expect("marker");
+    }
+    (pg, index)
+}
+
+/// Copies the SQLite database at `sqlite` into a new database `name` of `server` (dropped
+/// first if there).
+pub async fn copy_to_postgres(sqlite: &str, server: &str, name: &str) {
+    use sqlx::Connection;
+    let mut admin =
+        sqlx::PgConnection::connect(&format!("{}/postgres", server.trim_end_matches('/')))
+            .await
+            .expect("PostgreSQL server");
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut admin)
+            .await
+            .expect("database");
+    }
+    admin.close().await.expect("close");
+    let from = Store::open(sqlite).await.expect("source");
+    let to = Store::open(&format!("{}/{name}", server.trim_end_matches('/')))
+        .await
+        .expect("target");
+    from.copy_into(&to, |_, _| {}).await.expect("copy");
+    sqlx::query("ANALYZE")
+        .execute(
+            &mut sqlx::PgConnection::connect(&format!("{}/{name}", server.trim_end_matches('/')))
+                .await
+                .expect("connect"),
+        )
+        .await
+        .expect("analyze");
+    from.close().await;
+    to.close().await;
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("index copy");
+    for entry in std::fs::read_dir(from).expect("index") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
 }
 
 /// Builds (once) the benchmark database and index; returns their directory.

@@ -1,6 +1,6 @@
 //! The compact rows the funnel and fidelity figures are computed from, and their cache.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -52,6 +52,16 @@ impl FunnelCache {
     }
 }
 
+/// Postings edited since the kept rows were loaded (see [`Store::edited_postings`]).
+#[derive(Debug, Default)]
+struct EditedPostings {
+    vacancies: Vec<i64>,
+    tasks: Vec<i64>,
+}
+
+/// Most edited postings whose events are patched in the kept rows; beyond, all is read again.
+const EDITED_POSTINGS_PATCHED: usize = 500;
+
 type FactRow = (
     i64,
     i64,
@@ -96,19 +106,21 @@ impl Store {
             return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
         }
         let cached = self.funnel_cache.take_latest(until);
-        let all = match cached {
-            // Since the rows were loaded only events and contacts were added (both
-            // append-only), clients added or edited, postings added or closed: read the
-            // client list and the new rows instead of everything. A posting's edit can change
-            // what earlier events mean (its employer, its occupation), so it reloads all.
-            Some((cached, data))
-                if cached.0 <= version.0
-                    && cached.1 <= version.1
-                    && self.only_clients_changed(cached.2).await? =>
-            {
+        // Since the rows were loaded, events and contacts were only added (both append-only),
+        // clients added or edited, postings added, closed or edited: read the changed clients,
+        // the new rows and the events of edited postings (an edit can change what earlier
+        // events mean: their employer, their occupation) instead of everything.
+        let edited = match &cached {
+            Some((cached, _)) if cached.0 <= version.0 && cached.1 <= version.1 => {
+                self.edited_postings(cached.2, version.2).await?
+            }
+            _ => None,
+        };
+        let all = match (cached, edited) {
+            (Some((cached, data)), Some(edited)) => {
                 let data = Arc::unwrap_or_clone(data);
                 Arc::new(
-                    self.extend_funnel_data(data, cached, version, until)
+                    self.extend_funnel_data(data, cached, version, until, edited)
                         .await?,
                 )
             }
@@ -118,16 +130,61 @@ impl Store {
         Ok(all)
     }
 
-    /// Whether no change-log entry after `seq` can change what an already loaded event means:
-    /// clients, employers and new or closed postings cannot; an edited vacancy or task can
-    /// (its employer, its occupation).
-    async fn only_clients_changed(&self, seq: i64) -> Result<bool> {
-        let (others,): (i64,) = sql("SELECT COUNT(*) FROM change_log \
-             WHERE seq > ? AND entity IN ('vacancy', 'task') AND op = 'update'")
+    /// The vacancies and the tasks edited after change `seq` up to `upto`: the only changes
+    /// that can change what an already loaded event means (its employer, its occupation).
+    /// `None` when there are so many that reading everything again is cheaper.
+    async fn edited_postings(&self, seq: i64, upto: i64) -> Result<Option<EditedPostings>> {
+        let rows: Vec<(String, i64)> = sql("SELECT DISTINCT entity, entity_id FROM change_log \
+             WHERE seq > ? AND seq <= ? AND entity IN ('vacancy', 'task') AND op = 'update' \
+             LIMIT ?")
         .bind(seq)
-        .fetch_one(&self.pool)
+        .bind(upto)
+        .bind(EDITED_POSTINGS_PATCHED as i64 + 1)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(others == 0)
+        if rows.len() > EDITED_POSTINGS_PATCHED {
+            return Ok(None);
+        }
+        let mut edited = EditedPostings::default();
+        for (entity, id) in rows {
+            match entity.as_str() {
+                "vacancy" => edited.vacancies.push(id),
+                _ => edited.tasks.push(id),
+            }
+        }
+        Ok(Some(edited))
+    }
+
+    /// The employer and occupation, as they are now, of the events that name one of the
+    /// `edited` postings: event id → (employer, occupation).
+    async fn events_of_postings(
+        &self,
+        conn: &mut Tx,
+        edited: &EditedPostings,
+    ) -> Result<HashMap<i64, (Option<i64>, Option<String>)>> {
+        let mut out = HashMap::new();
+        for (column, ids) in [
+            ("e.vacancy_id", &edited.vacancies),
+            ("e.task_id", &edited.tasks),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            let marks = vec!["?"; ids.len()].join(", ");
+            let mut query = sql(AssertSqlSafe(format!(
+                "SELECT e.id, COALESCE(e.employer_id, v.employer_id, t.employer_id), \
+                 v.occupation_code FROM client_events e \
+                 LEFT JOIN vacancies v ON v.id = e.vacancy_id \
+                 LEFT JOIN tasks t ON t.id = e.task_id \
+                 WHERE {column} IN ({marks})"
+            )));
+            for id in ids {
+                query = query.bind(*id);
+            }
+            let rows: Vec<(i64, Option<i64>, Option<String>)> = query.fetch_all(&mut *conn).await?;
+            out.extend(rows.into_iter().map(|(id, e, o)| (id, (e, o))));
+        }
+        Ok(out)
     }
 
     async fn client_facts(
@@ -161,8 +218,18 @@ impl Store {
         version: FunnelVersion,
         now: FunnelVersion,
         until: NaiveDate,
+        edited: EditedPostings,
     ) -> Result<FunnelData> {
         let mut conn = self.read_tx().await?;
+        if !edited.vacancies.is_empty() || !edited.tasks.is_empty() {
+            let now_of = self.events_of_postings(&mut conn, &edited).await?;
+            for e in &mut out.events {
+                if let Some((employer, occupation)) = now_of.get(&e.id) {
+                    e.employer_id = *employer;
+                    e.occupation = occupation.clone();
+                }
+            }
+        }
         let corrected: Vec<(i64,)> = sql(AssertSqlSafe(format!(
             "SELECT supersedes FROM client_events WHERE {} AND supersedes IS NOT NULL",
             self.backend()

@@ -24,6 +24,21 @@ async fn figures(app: &TestApp, token: &str) -> (Value, Value) {
     (funnel, fidelity)
 }
 
+/// A new cook's vacancy (occupation 5120) of `employer`.
+async fn cook_vacancy(app: &TestApp, coach: &str, employer: i64) -> i64 {
+    app.post(
+        "/api/v1/vacancies",
+        coach,
+        &json!({"employer_id": employer, "title": "Kokki", "description": "Keittiö.", "municipality": "Tampere", "occupation_code": "5120"}),
+    )
+    .await
+    .json::<Value>()
+    .await
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
     let app = crate::helpers::spawn_app().await;
@@ -76,18 +91,7 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
 
     // A new posting (created, not edited: earlier events keep their meaning) and a placement
     // in it, whose occupation counts for job-type diversity.
-    let v = app
-        .post(
-            "/api/v1/vacancies",
-            &coach,
-            &json!({"employer_id": employer, "title": "Kokki", "description": "Keittiö.", "municipality": "Tampere", "occupation_code": "5120"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let v = cook_vacancy(&app, &coach, employer).await;
     ok_event(&app, &coach, b, json!({"type": "employed", "at": "2025-03-10", "placement_type": "competitive", "hours_per_week": 30, "vacancy_id": v})).await;
 
     // A new client (a change-log entry about a client only) with its first steps.
@@ -108,6 +112,37 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
     .await;
     let updated = figures(&app, &coordinator).await;
     assert_ne!(updated, mid, "the new client counts");
+
+    // A second job of the same occupation, then an edit of the first job's vacancy: an edit
+    // changes what earlier events mean (B's job is now of another occupation), and the kept
+    // figures re-read the events that name the edited posting.
+    let v2 = cook_vacancy(&app, &coach, employer).await;
+    ok_event(&app, &coach, c, json!({"type": "employed", "at": "2025-04-10", "placement_type": "competitive", "hours_per_week": 20, "vacancy_id": v2})).await;
+    let same_occupation = figures(&app, &coordinator).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/vacancies/{v}"),
+            &coach,
+            &json!({"occupation_code": "9112"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    let edited = figures(&app, &coordinator).await;
+    let diversity = |f: &(Value, Value)| {
+        f.1["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["item"] == "diversity_of_job_types")
+            .map(|i| i["raw"].clone())
+    };
+    assert_ne!(
+        diversity(&edited),
+        diversity(&same_occupation),
+        "two jobs of one occupation, then of two: {:?}",
+        diversity(&edited)
+    );
+    let updated = edited;
 
     let dir = app.stop().await;
     let fresh_app = spawn_app_in(dir).await;
