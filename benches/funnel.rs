@@ -390,6 +390,29 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // Another period (2024 only): the kept rows cut at its last day, once (printed), then kept.
+    let year = Period {
+        from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    };
+    let t = Instant::now();
+    let data = rt.block_on(store.funnel_data(None, year.to)).expect("data");
+    funnel::funnel(&data, year, None);
+    eprintln!(
+        "another period (2024), first request: {:.0} ms ({} events of {})",
+        t.elapsed().as_secs_f64() * 1e3,
+        data.events.len(),
+        rt.block_on(store.funnel_data(None, period.to))
+            .expect("data")
+            .events
+            .len()
+    );
+    g.bench_function("funnel_all_coaches_2024_warm", |b| {
+        b.iter(|| {
+            let data = rt.block_on(store.funnel_data(None, year.to)).expect("data");
+            funnel::funnel(&data, year, None)
+        })
+    });
     // After a write (not timed), the all-coaches report: the kept rows are extended with the
     // new ones, not reloaded.
     let report_after = |b: &mut criterion::Bencher, write: &mut dyn FnMut(i64)| {

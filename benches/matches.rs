@@ -141,7 +141,7 @@ fn matches(c: &mut Criterion) {
         drop(matcher);
         indexer.close().await;
         store.close().await;
-        (common::start(&dir).await, token, clients)
+        (common::start_with(&settings).await, token, clients)
     });
     let base = server.base.clone();
     let http = reqwest::Client::new();

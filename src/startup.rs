@@ -145,15 +145,31 @@ impl Application {
         let metrics = Arc::new(Metrics::new());
         let limiter = Arc::new(Limiter::new(&settings.rate_limits, metrics.clone()));
         spawn_limiter_pruning(limiter.clone(), shutdown_rx);
-        // The all-coaches figures take seconds to load from a large history; load them for
-        // today's reports in the background so the first dashboard visit does not wait.
-        let warm = store.clone();
+        // The all-coaches figures take seconds to load from a large history; load them in
+        // the background so the first dashboard visit does not wait, and say ready only
+        // once they are (a load that fails is tried again by the first report).
+        let funnel_loaded = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (warm, loaded) = (store.clone(), funnel_loaded.clone());
         tokio::spawn(async move {
-            if let Err(e) = warm
+            /// Says loaded however the load ends, a panic included.
+            struct Loaded(Arc<std::sync::atomic::AtomicBool>);
+            impl Drop for Loaded {
+                fn drop(&mut self) {
+                    self.0.store(true, std::sync::atomic::Ordering::Release);
+                }
+            }
+            let _loaded = Loaded(loaded);
+            let started = std::time::Instant::now();
+            match warm
                 .funnel_data(None, chrono::Utc::now().date_naive())
                 .await
             {
-                tracing::warn!(error = %e, "could not warm the funnel figures");
+                Ok(data) => tracing::info!(
+                    events = data.events.len(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "funnel figures loaded"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not load the funnel figures"),
             }
         });
         let state = web::Data::new(AppState {
@@ -167,6 +183,7 @@ impl Application {
             ready_max_lag: settings.ready_max_lag,
             sessions: settings.sessions.clone(),
             writes_wait_for_index: settings.writes_wait_for_index,
+            funnel_loaded,
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;

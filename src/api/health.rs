@@ -90,6 +90,9 @@ pub struct ReadinessChecks {
     pub index: IndexCheck,
     /// The ranking model is loaded and usable with this build's features.
     pub model: ModelCheck,
+    /// The all-coaches funnel figures' rows are loaded: after a start they load in the
+    /// background (seconds at a million events), and a report asked for before would wait.
+    pub funnel: Check,
 }
 
 /// One check.
@@ -180,8 +183,8 @@ pub fn index_check(
 }
 
 /// Readiness: 200 when the database answers, the index reflects the change log to within
-/// `--ready-max-lag` changes, and the ranking model is usable; otherwise 503 saying which
-/// check failed.
+/// `--ready-max-lag` changes, the ranking model is usable and the funnel figures' rows are
+/// loaded; otherwise 503 saying which check failed.
 #[utoipa::path(get, path = "/ready", tag = "service", responses(
     (status = 200, description = "Ready to serve", body = Readiness),
     (status = 503, description = "Not ready: `error.message` names the first failed check, \
@@ -213,10 +216,25 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         version: model.version.clone(),
         message: model.usable().err(),
     };
+    let funnel = if state
+        .funnel_loaded
+        .load(std::sync::atomic::Ordering::Acquire)
+    {
+        Check {
+            ok: true,
+            message: None,
+        }
+    } else {
+        Check {
+            ok: false,
+            message: Some("the funnel figures are being loaded from the database".into()),
+        }
+    };
     let failed = [
         ("database", &database.message),
         ("index", &index.message),
         ("model", &model.message),
+        ("funnel", &funnel.message),
     ]
     .into_iter()
     .find_map(|(name, message)| message.as_ref().map(|m| format!("{name}: {m}")));
@@ -230,6 +248,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
             database,
             index,
             model,
+            funnel,
         },
         error: failed.clone().map(|message| ErrorDetail {
             code: "not_ready",

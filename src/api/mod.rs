@@ -75,6 +75,8 @@ pub struct AppState {
     pub sessions: crate::web::SessionConfig,
     /// Whether a write answers only once searches see it (see [`AppState::written`]).
     pub writes_wait_for_index: bool,
+    /// Whether the all-coaches funnel rows have been loaded since the start (`/ready`).
+    pub funnel_loaded: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {

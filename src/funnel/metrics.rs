@@ -10,6 +10,7 @@
 //! - an *employer contact* for rapid search is a face-to-face `employer_contact` event.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -52,8 +53,9 @@ pub struct EventFact {
     pub out_of_work_at_entry: Option<bool>,
     /// Employer (of the event, or of its vacancy or task).
     pub employer_id: Option<i64>,
-    /// Occupation code of the vacancy, when known (job-type diversity).
-    pub occupation: Option<String>,
+    /// Occupation code of the vacancy, when known (job-type diversity). Shared: rows are
+    /// copied for a report that ends earlier than the kept ones.
+    pub occupation: Option<Arc<str>>,
 }
 
 /// One logged employer contact.
@@ -76,6 +78,36 @@ pub struct FunnelData {
     pub events: Vec<EventFact>,
     /// Employer contacts.
     pub contacts: Vec<ContactFact>,
+}
+
+impl FunnelData {
+    /// The rows as reading them up to the end of `until` would give: the clients with intake
+    /// on or before that day, the events and contacts up to its last second. `None` when that
+    /// is every row (nothing to copy).
+    pub fn up_to(&self, until: NaiveDate) -> Option<FunnelData> {
+        let end = midnight(until) + DAY;
+        let every = self.clients.iter().all(|c| c.intake <= until)
+            && self.events.iter().all(|e| e.at < end)
+            && self.contacts.iter().all(|c| c.at < end);
+        if every {
+            return None;
+        }
+        Some(FunnelData {
+            clients: self
+                .clients
+                .iter()
+                .filter(|c| c.intake <= until)
+                .cloned()
+                .collect(),
+            events: self.events.iter().filter(|e| e.at < end).cloned().collect(),
+            contacts: self
+                .contacts
+                .iter()
+                .filter(|c| c.at < end)
+                .cloned()
+                .collect(),
+        })
+    }
 }
 
 /// The period a report covers, both days included.

@@ -172,19 +172,33 @@ impl Store {
             }
         }
         // On PostgreSQL the funnel rows follow the change log ([`super::Backend`]): log the
-        // copied events and contacts, as if each had just been written.
+        // copied events and contacts, as if each had just been written. They are numbered
+        // here, after the copied log: nothing else writes to the new database, and a million
+        // rows numbered later would leave as many dead rows and stale statistics behind.
         for (entity, table) in [
             ("client_event", "client_events"),
             ("employer_contact", "employer_contacts"),
         ] {
             sql(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO change_log (entity, entity_id, op, at) \
-                 SELECT '{entity}', id, 'create', now() FROM {table} ORDER BY id"
+                "INSERT INTO change_log (entity, entity_id, op, at, seq) \
+                 SELECT '{entity}', id, 'create', now(), \
+                        (SELECT COALESCE(MAX(seq), 0) FROM change_log) + row_number() OVER (ORDER BY id) \
+                 FROM {table} ORDER BY id"
             )))
             .execute(&mut tx)
             .await?;
         }
         tx.commit().await?;
+        // The planner's statistics of the filled tables (autovacuum would take its time). The
+        // copy is done whatever happens here.
+        for c in &copied {
+            let analyzed = sql(sqlx::AssertSqlSafe(format!("ANALYZE {}", c.table)))
+                .execute(&to.pool)
+                .await;
+            if let Err(e) = analyzed {
+                tracing::warn!(table = c.table, error = %e, "could not ANALYZE a copied table");
+            }
+        }
         Ok(copied)
     }
 }

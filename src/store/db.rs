@@ -37,20 +37,25 @@ impl Backend {
     /// `column` is their id: those added after state `lo` up to state `hi` (placeholders or
     /// literals). On SQLite a state is the largest id, ids being in commit order; on
     /// PostgreSQL it is a change-log number, and a row belongs to the state its log entry was
-    /// numbered in (`hi` = `i64::MAX`: every row there is).
+    /// numbered in. With `every`, the caller binds `lo` 0 and `hi` `i64::MAX` and wants every
+    /// row there is, numbered or not (the condition still names both placeholders).
     pub(crate) fn funnel_rows_between(
         self,
         column: &str,
         entity: &str,
-        lo: &str,
-        hi: &str,
+        (lo, hi): (&str, &str),
+        every: bool,
     ) -> String {
-        match self {
-            Backend::Sqlite => format!("{column} > {lo} AND {column} <= {hi}"),
-            Backend::Postgres => format!(
-                "({hi} = {max} OR {column} IN (SELECT entity_id FROM change_log \
-                 WHERE entity = '{entity}' AND seq > {lo} AND seq <= {hi}))",
-                max = i64::MAX
+        match (self, every) {
+            (Backend::Sqlite, _) => format!("{column} > {lo} AND {column} <= {hi}"),
+            // No `OR` around the subquery: PostgreSQL plans an `IN` only as a semi-join when
+            // it stands alone (inside an `OR` it scans the subquery's rows once per row).
+            (Backend::Postgres, true) => {
+                format!("CAST({lo} AS BIGINT) IS NOT NULL AND CAST({hi} AS BIGINT) IS NOT NULL")
+            }
+            (Backend::Postgres, false) => format!(
+                "{column} IN (SELECT entity_id FROM change_log \
+                 WHERE entity = '{entity}' AND seq > {lo} AND seq <= {hi})"
             ),
         }
     }

@@ -14,10 +14,19 @@ use crate::funnel::{ClientFacts, ContactFact, EventFact, FunnelData};
 /// everything the figures read.
 type FunnelVersion = (i64, i64, i64);
 
+/// The last day of the kept all-coaches rows: every row, whatever its date (a report's own
+/// last day is applied in memory, [`FunnelData::up_to`]).
+fn every_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")
+}
+
 /// Loaded all-coaches funnel rows by version and last day (a few periods at a time).
 #[derive(Debug, Default)]
 pub(super) struct FunnelCache {
     entries: Mutex<Vec<(FunnelVersion, NaiveDate, Arc<FunnelData>)>>,
+    /// Held while the rows of every day are loaded or extended: requests that come meanwhile
+    /// wait for that work instead of loading everything again.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl FunnelCache {
@@ -43,10 +52,19 @@ impl FunnelCache {
 
     fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        // Rows of an older version are never asked for again.
-        entries.retain(|(v, _, _)| *v == version);
+        // A slower request of an older version leaves the newer rows alone.
+        let newer = |v: &FunnelVersion| {
+            *v != version && v.0 >= version.0 && v.1 >= version.1 && v.2 >= version.2
+        };
+        if entries.iter().any(|(v, _, _)| newer(v)) {
+            return;
+        }
+        // Rows of an older version are never asked for again; the rows of every day are
+        // kept before any period's cut of them.
+        entries.retain(|(v, u, _)| *v == version && *u != until);
         if entries.len() >= Self::SIZE {
-            entries.remove(0);
+            let oldest_cut = entries.iter().position(|(_, u, _)| *u != every_day());
+            entries.remove(oldest_cut.unwrap_or(0));
         }
         entries.push((version, until, data));
     }
@@ -91,6 +109,10 @@ impl Store {
     /// after the largest was read: there events and contacts are logged in the change log too,
     /// and the version is the log's number, which follows commits
     /// ([`Backend::funnel_rows_between`]).
+    ///
+    /// The kept rows are every row, whatever its date; a report that ends on an earlier day
+    /// gets a copy without the later ones (milliseconds), so every period is answered from
+    /// the same rows.
     #[tracing::instrument(name = "store.funnel_data", skip(self))]
     pub async fn funnel_data(
         &self,
@@ -98,12 +120,37 @@ impl Store {
         until: NaiveDate,
     ) -> Result<Arc<FunnelData>> {
         let version = self.funnel_version().await?;
-        if let Some(all) = self.funnel_cache.get(version, until) {
+        if let Some(cut) = self.funnel_cache.get(version, until) {
             tracing::debug!("funnel rows from the cache");
-            return Ok(all);
+            return Ok(cut);
         }
-        if coach.is_some() {
+        // One coach's figures filter every coach's rows when they are kept, else read only
+        // that coach's from the database.
+        let kept = self.funnel_cache.get(version, every_day());
+        if coach.is_some() && kept.is_none() {
             return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
+        }
+        let all = match kept {
+            Some(all) => all,
+            None => self.all_funnel_data(version).await?,
+        };
+        Ok(match all.up_to(until) {
+            None => all,
+            Some(earlier) => {
+                let earlier = Arc::new(earlier);
+                self.funnel_cache.put(version, until, earlier.clone());
+                earlier
+            }
+        })
+    }
+
+    /// Every all-coaches row as of `version`, the database's current one (kept; see
+    /// [`Store::funnel_data`]).
+    async fn all_funnel_data(&self, version: FunnelVersion) -> Result<Arc<FunnelData>> {
+        let until = every_day();
+        let _loading = self.funnel_cache.loading.lock().await;
+        if let Some(all) = self.funnel_cache.get(version, until) {
+            return Ok(all);
         }
         let cached = self.funnel_cache.take_latest(until);
         // Since the rows were loaded, events and contacts were only added (both append-only),
@@ -226,14 +273,14 @@ impl Store {
             for e in &mut out.events {
                 if let Some((employer, occupation)) = now_of.get(&e.id) {
                     e.employer_id = *employer;
-                    e.occupation = occupation.clone();
+                    e.occupation = occupation.as_deref().map(Arc::from);
                 }
             }
         }
         let corrected: Vec<(i64,)> = sql(AssertSqlSafe(format!(
             "SELECT supersedes FROM client_events WHERE {} AND supersedes IS NOT NULL",
             self.backend()
-                .funnel_rows_between("id", "client_event", "?1", "?2")
+                .funnel_rows_between("id", "client_event", ("?1", "?2"), false)
         )))
         .bind(version.0)
         .bind(now.0)
@@ -335,8 +382,12 @@ impl Store {
         // Corrections are few: fetch the corrected ids once instead of a lookup per event.
         let superseded: Vec<(i64,)> = sql(AssertSqlSafe(format!(
             "SELECT supersedes FROM client_events WHERE supersedes IS NOT NULL AND {}",
-            self.backend()
-                .funnel_rows_between("id", "client_event", "0", "?1")
+            self.backend().funnel_rows_between(
+                "id",
+                "client_event",
+                ("0", "?1"),
+                version.0 == i64::MAX
+            )
         )))
         .bind(version.0)
         .fetch_all(&mut conn)
@@ -395,9 +446,12 @@ impl Store {
                                   'profiling', 'benefits_counselling') \
              ORDER BY e.client_id, e.at, e.id",
             at = self.backend().epoch("e.at"),
-            which = self
-                .backend()
-                .funnel_rows_between("e.id", "client_event", "?3", "?4"),
+            which = self.backend().funnel_rows_between(
+                "e.id",
+                "client_event",
+                ("?3", "?4"),
+                upto_event == i64::MAX
+            ),
         )))
         .bind(&until_at)
         .bind(coach)
@@ -430,16 +484,19 @@ impl Store {
                 face_to_face: f2f.unwrap_or(false),
                 out_of_work_at_entry: out_of_work,
                 employer_id: employer,
-                occupation,
+                occupation: occupation.as_deref().map(Arc::from),
             });
         }
         let contacts: Vec<(i64, i64, bool)> = sql(AssertSqlSafe(format!(
             "SELECT coach_id, {at}, face_to_face FROM employer_contacts \
              WHERE at <= ?1 AND (?2 IS NULL OR coach_id = ?2) AND {which}",
             at = self.backend().epoch("at"),
-            which = self
-                .backend()
-                .funnel_rows_between("id", "employer_contact", "?3", "?4"),
+            which = self.backend().funnel_rows_between(
+                "id",
+                "employer_contact",
+                ("?3", "?4"),
+                upto_contact == i64::MAX
+            ),
         )))
         .bind(&until_at)
         .bind(coach)

@@ -255,6 +255,8 @@ async fn a_node_started_later_or_killed_and_restarted_catches_up_by_itself() {
 
     // `reindex` of B's index (B stopped) rebuilds B's index and touches no other node.
     b.kill_9();
+    // A's own last writes are in its index once it has caught up (writes do not wait for it).
+    a.caught_up(&http).await;
     let a_before = in_index(&http, &a, &token).await;
     let out = kohtaamo_on(&url, &b_index)
         .arg("reindex")

@@ -42,6 +42,7 @@ async fn ready_answers_200_without_a_token_when_every_check_passes() {
     assert_eq!(checks["index"]["max_lag"], 1000);
     assert_eq!(checks["model"]["ok"], true);
     assert_eq!(checks["model"]["version"], "default");
+    assert_eq!(checks["funnel"]["ok"], true);
 }
 
 /// An import by another process lands in the database first; until the index follows it, a
