@@ -294,17 +294,12 @@ fn bench(c: &mut Criterion) {
         Some(server) => rt.block_on(async {
             let began = Instant::now();
             store.close().await;
-            common::copy_to_postgres(&url, &server, "kohtaamo_bench_funnel").await;
+            let target = common::copy_to_postgres(&url, &server, "kohtaamo_bench_funnel").await;
             eprintln!(
                 "copied into PostgreSQL in {:.1} s",
                 began.elapsed().as_secs_f64()
             );
-            Store::open(&format!(
-                "{}/kohtaamo_bench_funnel",
-                server.trim_end_matches('/')
-            ))
-            .await
-            .expect("PostgreSQL store")
+            Store::open(&target).await.expect("PostgreSQL store")
         }),
     };
     let period = Period {

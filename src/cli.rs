@@ -920,7 +920,7 @@ async fn models_on(store: &Store, command: ModelsCommand) -> anyhow::Result<()> 
             );
             for m in &models {
                 // A stored model this build cannot read is listed all the same, marked.
-                let parsed = RankerModel::parse(&m.model, &m.version);
+                let parsed = crate::startup::stored_model(m);
                 let ndcg = match &parsed {
                     Ok(model) => model
                         .held_out
@@ -962,15 +962,9 @@ async fn models_on(store: &Store, command: ModelsCommand) -> anyhow::Result<()> 
                     file.display()
                 );
             }
-            let stored = store
-                .models()
-                .await?
-                .into_iter()
-                .find(|m| m.version == model.version);
-            if let Some(stored) = stored {
+            if let Some(stored) = store.model(&model.version).await? {
                 // The same model stored before (a copy of it): activate that one.
-                let same =
-                    RankerModel::parse(&stored.model, &stored.version).is_ok_and(|s| s == model);
+                let same = crate::startup::stored_model(&stored).is_ok_and(|s| s == model);
                 if !same {
                     anyhow::bail!(
                         "another model of version {} is stored already: \
@@ -1002,18 +996,13 @@ async fn models_on(store: &Store, command: ModelsCommand) -> anyhow::Result<()> 
             version: Some(version),
             ..
         } => {
-            let Some(stored) = store
-                .models()
-                .await?
-                .into_iter()
-                .find(|m| m.version == version)
-            else {
+            let Some(stored) = store.model(&version).await? else {
                 anyhow::bail!(
                     "no model of version {version} is stored (`kohtaamo models list` lists them)"
                 );
             };
             // Every node would refuse it: say so here instead.
-            RankerModel::parse(&stored.model, &format!("the stored model {version}"))?;
+            crate::startup::stored_model(&stored)?;
             if !store.activate_model(Some(&version)).await? {
                 anyhow::bail!("no model of version {version} is stored");
             }

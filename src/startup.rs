@@ -295,11 +295,20 @@ fn database_model(stored: Option<crate::store::StoredModel>) -> RankerModel {
     let Some(stored) = stored else {
         return RankerModel::default_model();
     };
-    let name = format!("the database's model {}", stored.version);
-    RankerModel::parse(&stored.model, &name).unwrap_or_else(|e| {
+    stored_model(&stored).unwrap_or_else(|e| {
         tracing::error!(error = %e, "cannot rank with the active model; ranking with the shipped default");
         RankerModel::default_model()
     })
+}
+
+/// A model stored in the database, as this build ranks with it (or why it cannot).
+pub fn stored_model(
+    stored: &crate::store::StoredModel,
+) -> Result<RankerModel, crate::rank::ModelError> {
+    RankerModel::parse(
+        &stored.model,
+        &format!("the database's model {}", stored.version),
+    )
 }
 
 /// Before models were kept in the database, `train` activated one as `models/active.json`: a
@@ -380,9 +389,7 @@ impl ReferenceFollower {
             let stored = self.store.active_model().await?;
             let model = match stored {
                 None => Ok(RankerModel::default_model()),
-                Some(s) => {
-                    RankerModel::parse(&s.model, &format!("the database's model {}", s.version))
-                }
+                Some(s) => stored_model(&s),
             };
             match model {
                 Ok(model) => {

@@ -38,6 +38,7 @@ pub fn url(dir: &Path) -> String {
 pub fn postgres_server() -> Option<String> {
     std::env::var("KOHTAAMO_BENCH_POSTGRES")
         .ok()
+        .map(|s| s.trim_end_matches('/').to_string())
         .filter(|s| !s.is_empty())
 }
 
@@ -54,7 +55,7 @@ pub fn backend(rt: &tokio::runtime::Runtime, dir: &Path) -> (String, PathBuf) {
             .to_string_lossy()
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     );
-    let pg = format!("{}/{name}", server.trim_end_matches('/'));
+    let pg = format!("{server}/{name}");
     let index = dir.join("index-postgres");
     let done = dir.join("ready-postgres");
     // The marker names the server the copy went to.
@@ -70,14 +71,13 @@ pub fn backend(rt: &tokio::runtime::Runtime, dir: &Path) -> (String, PathBuf) {
     (pg, index)
 }
 
-/// Copies the SQLite database at `sqlite` into a new database `name` of `server` (dropped
-/// first if there).
-pub async fn copy_to_postgres(sqlite: &str, server: &str, name: &str) {
+/// Copies the SQLite database at `sqlite` into a new database `name` of `server` (as
+/// [`postgres_server`] gives it; dropped first if there), analyzed by the copy; returns its URL.
+pub async fn copy_to_postgres(sqlite: &str, server: &str, name: &str) -> String {
     use sqlx::Connection;
-    let mut admin =
-        sqlx::PgConnection::connect(&format!("{}/postgres", server.trim_end_matches('/')))
-            .await
-            .expect("PostgreSQL server");
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .expect("PostgreSQL server");
     for statement in [
         format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         format!("CREATE DATABASE {name}"),
@@ -89,20 +89,12 @@ pub async fn copy_to_postgres(sqlite: &str, server: &str, name: &str) {
     }
     admin.close().await.expect("close");
     let from = Store::open(sqlite).await.expect("source");
-    let to = Store::open(&format!("{}/{name}", server.trim_end_matches('/')))
-        .await
-        .expect("target");
+    let target = format!("{server}/{name}");
+    let to = Store::open(&target).await.expect("target");
     from.copy_into(&to, |_, _| {}).await.expect("copy");
-    sqlx::query("ANALYZE")
-        .execute(
-            &mut sqlx::PgConnection::connect(&format!("{}/{name}", server.trim_end_matches('/')))
-                .await
-                .expect("connect"),
-        )
-        .await
-        .expect("analyze");
     from.close().await;
     to.close().await;
+    target
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -110,12 +110,7 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.write_tx().await?;
         tx.lock_key("ranker_models").await?;
-        let known: Option<i64> =
-            sql("SELECT CAST(1 AS BIGINT) FROM ranker_models WHERE version = ?")
-                .bind(version)
-                .fetch_scalar(&mut tx)
-                .await?;
-        if known.is_some() {
+        if is_stored(&mut tx, version).await? {
             return Err(StoreError::Conflict(format!(
                 "a model of version {version} is stored already"
             )));
@@ -149,12 +144,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         tx.lock_key("ranker_models").await?;
         if let Some(version) = version {
-            let known: Option<i64> =
-                sql("SELECT CAST(1 AS BIGINT) FROM ranker_models WHERE version = ?")
-                    .bind(version)
-                    .fetch_scalar(&mut tx)
-                    .await?;
-            if known.is_none() {
+            if !is_stored(&mut tx, version).await? {
                 return Ok(false);
             }
         }
@@ -172,6 +162,17 @@ impl Store {
         .await?)
     }
 
+    /// The stored model of `version`.
+    pub async fn model(&self, version: &str) -> Result<Option<StoredModel>> {
+        Ok(sql(
+            "SELECT version, model, trained_at, active, activated_at FROM ranker_models \
+             WHERE version = ?",
+        )
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Every stored model, newest first.
     pub async fn models(&self) -> Result<Vec<StoredModel>> {
         Ok(sql(
@@ -181,6 +182,15 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// Whether a model of `version` is stored.
+async fn is_stored(tx: &mut Tx, version: &str) -> Result<bool> {
+    let known: Option<i64> = sql("SELECT CAST(1 AS BIGINT) FROM ranker_models WHERE version = ?")
+        .bind(version)
+        .fetch_scalar(tx)
+        .await?;
+    Ok(known.is_some())
 }
 
 /// Makes `version` the one active model (none with `None`), and bumps the model's version.

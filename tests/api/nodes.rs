@@ -13,7 +13,7 @@ use kohtaamo::store::Store;
 use serde_json::{json, Value};
 
 use crate::crash::{all_ids, kohtaamo_on, Server};
-use crate::helpers::{database_url_for, test_dir};
+use crate::helpers::{database_url_for, test_dir, TestDir};
 
 /// How long the concurrent writers write.
 const WRITING: Duration = Duration::from_secs(20);
@@ -98,17 +98,46 @@ async fn in_index(http: &reqwest::Client, node: &Server, token: &str) -> BTreeSe
     .await
 }
 
+/// Two `kohtaamo serve` nodes on the harness's database of `dir`, a coach's token and an
+/// employer.
+struct TwoNodes {
+    url: String,
+    token: String,
+    nodes: [Server; 2],
+    http: reqwest::Client,
+    employer: i64,
+}
+
+impl TwoNodes {
+    async fn start(dir: &TestDir) -> TwoNodes {
+        let url = database_url_for(dir.path());
+        let token = coach_token(&url).await;
+        let nodes = [
+            Server::start_on(&url, &dir.path().join("index-a")),
+            Server::start_on(&url, &dir.path().join("index-b")),
+        ];
+        let http = reqwest::Client::new();
+        let employer = create_employer(&http, &nodes[0], &token).await;
+        TwoNodes {
+            url,
+            token,
+            nodes,
+            http,
+            employer,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_writers_on_two_nodes_leave_both_indexes_holding_exactly_the_open_postings() {
     let dir = test_dir();
-    let url = database_url_for(dir.path());
-    let token = coach_token(&url).await;
-    let nodes = [
-        Server::start_on(&url, &dir.path().join("index-a")),
-        Server::start_on(&url, &dir.path().join("index-b")),
-    ];
-    let http = reqwest::Client::new();
-    let employer = create_employer(&http, &nodes[0], &token).await;
+    let TwoNodes {
+        token,
+        nodes,
+        http,
+        employer,
+        ..
+    } = TwoNodes::start(&dir).await;
 
     // Arrange: 8 writers, half on each node, create vacancies and close every third one
     // they made, for 20 seconds.
@@ -324,14 +353,13 @@ async fn matches_until(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reference_data_and_the_active_model_reach_running_nodes_without_a_restart() {
     let dir = test_dir();
-    let url = database_url_for(dir.path());
-    let token = coach_token(&url).await;
-    let nodes = [
-        Server::start_on(&url, &dir.path().join("index-a")),
-        Server::start_on(&url, &dir.path().join("index-b")),
-    ];
-    let http = reqwest::Client::new();
-    let employer = create_employer(&http, &nodes[0], &token).await;
+    let TwoNodes {
+        url,
+        token,
+        nodes,
+        http,
+        employer,
+    } = TwoNodes::start(&dir).await;
     let mut ids = Vec::new();
     for (title, place, code) in [
         ("Laitossiivooja", "Hollola", "9112.1"),
