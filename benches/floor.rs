@@ -5,7 +5,8 @@
 //! - **floor**: one field (title and description) with tantivy's own Finnish stemmer, every
 //!   query word required, `TopDocs` top 20 by BM25; no snippets, no total, no filters.
 //! - **service**: `SearchIndex::search` with `limit` 20, as `GET /api/v1/search` runs it
-//!   (analysis, filters, the count, snippets and stored fields), without HTTP.
+//!   (analysis, filters, the count, stored fields, and snippets cut from the hits'
+//!   descriptions read from the database), without HTTP.
 //!
 //! CPU per query is the process's CPU time (`/proc/self/stat`) over the whole timed loop
 //! divided by the queries run, never a timer inside. Both run on one thread, one query at a
@@ -110,16 +111,17 @@ fn main() {
         .build()
         .expect("runtime");
     let search = service_index(&rt, &service_dir, &corpus);
+    print_index_usage(&search.searcher());
+    print_database_usage(&service_dir.join("bench.db"));
     let service = run(secs, queries.len(), |i| {
-        search
-            .search(&SearchRequest {
-                q: queries[i].clone(),
-                limit: TOP,
-                ..Default::default()
-            })
-            .expect("service search")
-            .hits
-            .len()
+        rt.block_on(search.search(SearchRequest {
+            q: queries[i].clone(),
+            limit: TOP,
+            ..Default::default()
+        }))
+        .expect("service search")
+        .hits
+        .len()
     });
     service.print("service");
     service.breakdown("service", &queries);
@@ -242,6 +244,60 @@ fn service_index(rt: &tokio::runtime::Runtime, dir: &Path, corpus: &Path) -> Sea
         indexer.close().await;
         search
     })
+}
+
+/// Where the index's bytes go: by component, then the ten largest fields of each.
+fn print_index_usage(searcher: &tantivy::Searcher) {
+    let usage = searcher.space_usage().expect("space usage");
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let mut by: std::collections::BTreeMap<(&str, String), u64> = Default::default();
+    let mut store = 0u64;
+    for s in usage.segments() {
+        for (component, fields) in [
+            ("termdict", s.termdict()),
+            ("postings", s.postings()),
+            ("positions", s.positions()),
+            ("fast", s.fast_fields()),
+            ("fieldnorms", s.fieldnorms()),
+        ] {
+            for f in fields.fields() {
+                *by.entry((component, f.field_name().to_string()))
+                    .or_default() += f.total().get_bytes();
+            }
+        }
+        store += s.store().total().get_bytes();
+    }
+    println!(
+        "index {:.1} MiB: stored documents {:.1} MiB",
+        mib(usage.total().get_bytes()),
+        mib(store)
+    );
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    for ((component, field), bytes) in rows.iter().take(16) {
+        println!("  {component:<10} {field:<20} {:>8.1} MiB", mib(*bytes));
+    }
+}
+
+/// Where the database's bytes go, by table and index (SQLite's `dbstat`, when the library has
+/// it).
+fn print_database_usage(db: &Path) {
+    let out = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            println!("database by table and index:");
+            for line in String::from_utf8_lossy(&o.stdout).lines() {
+                if let Some((name, bytes)) = line.split_once('|') {
+                    let bytes: f64 = bytes.parse().unwrap_or(0.0);
+                    println!("  {name:<32} {:>8.1} MiB", bytes / (1024.0 * 1024.0));
+                }
+            }
+        }
+        _ => println!("database by table: no sqlite3 with dbstat here"),
+    }
 }
 
 struct Figures {

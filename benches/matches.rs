@@ -107,27 +107,35 @@ fn matches(c: &mut Criterion) {
         };
         let (search, indexer) =
             kohtaamo::search::SearchIndex::open(&settings.index_dir, store.clone()).expect("index");
-        let matcher = kohtaamo::matching::Matcher::new(
+        let matcher = std::sync::Arc::new(kohtaamo::matching::Matcher::new(
             search,
             kohtaamo::matching::Geo::new(store.municipality_coordinates().await.expect("geo")),
             kohtaamo::matching::Taxonomy::new(store.occupations().await.expect("taxonomy")),
             kohtaamo::rank::RankerModel::default_model(),
-        );
+        ));
         let req = kohtaamo::matching::MatchRequest {
             kind: None,
             limit: 20,
             lang: kohtaamo::matching::ReasonLang::Fi,
             now: chrono::Utc::now(),
         };
-        let hires = std::collections::HashMap::new();
+        let hires: kohtaamo::matching::Hires = Default::default();
+        // As the service runs it: chosen on a blocking thread, the chosen postings'
+        // descriptions read from the database, the reasons written.
         for c in &loaded {
-            matcher.suggest(c, &req, &hires).expect("warm");
+            matcher
+                .suggest(c.clone(), req.clone(), hires.clone())
+                .await
+                .expect("warm");
         }
         let mut times = Vec::new();
         for _ in 0..10 {
             for c in &loaded {
                 let start = Instant::now();
-                matcher.suggest(c, &req, &hires).expect("suggest");
+                matcher
+                    .suggest(c.clone(), req.clone(), hires.clone())
+                    .await
+                    .expect("suggest");
                 times.push(start.elapsed());
             }
         }

@@ -60,7 +60,8 @@ fn search(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let dir = prepare(&rt);
 
-    // Engine only.
+    // Engine only: the index, and the hits' descriptions read from the database for their
+    // snippets; no HTTP.
     let (index, indexer) = rt.block_on(async {
         let store = Store::open(&url(&dir)).await.expect("store");
         SearchIndex::open(&dir.join("index"), store).expect("index")
@@ -79,7 +80,7 @@ fn search(c: &mut Criterion) {
                     limit: 20,
                     ..Default::default()
                 };
-                index.search(&req).expect("search")
+                rt.block_on(index.search(req)).expect("search")
             })
         });
     }
@@ -92,7 +93,7 @@ fn search(c: &mut Criterion) {
                 limit: 20,
                 ..Default::default()
             };
-            index.search(&req).expect("search")
+            rt.block_on(index.search(req)).expect("search")
         })
     });
     group.finish();

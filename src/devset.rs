@@ -168,14 +168,15 @@ pub fn evaluate(
     for p in &set.profiles {
         let client = client_of(p, now.date_naive())?;
         let words = client.preferences.desired_work.clone().unwrap_or_default();
-        let hits = search.search(&SearchRequest {
+        // Ids only: the snippets (from the database) are not needed.
+        let hits = search.page(&SearchRequest {
             q: words,
             kind: Some(SearchKind::Vacancy),
             limit: DEPTH,
             ..SearchRequest::default()
         })?;
         let bm25_ids: Vec<String> = hits
-            .hits
+            .hits()
             .iter()
             .filter_map(|h| external.get(&h.id).cloned())
             .collect();
@@ -185,10 +186,12 @@ pub fn evaluate(
             lang: ReasonLang::Fi,
             now,
         };
+        // The order only: the reasons (from the descriptions) are not needed.
         let matcher_ids: Vec<String> = matcher
-            .suggest(&client, &req, &HashMap::new())?
+            .prepare(&client, &req, &HashMap::new())?
+            .keys()
             .iter()
-            .filter_map(|s| external.get(&s.id).cloned())
+            .filter_map(|(_, id)| external.get(id).cloned())
             .collect();
         out.push(ProfileResult {
             name: p.name.clone(),

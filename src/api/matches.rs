@@ -96,12 +96,9 @@ pub async fn suggestions(
         now,
     };
     let hires = state.hires.get(&state.store).await?;
-    let matcher = state.matcher.clone();
-    let model = matcher.model();
-    let span = tracing::Span::current();
+    let model = state.matcher.model();
     let client_id = client.id;
-    let suggestions =
-        web::block(move || span.in_scope(|| matcher.suggest(&client, &req, &hires))).await??;
+    let suggestions = state.matcher.suggest(client, req, hires).await?;
     matching::log_in_background(&state.store, client_id, &model.version, now, &suggestions);
     Ok((client_id, model.version.clone(), suggestions))
 }

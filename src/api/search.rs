@@ -94,8 +94,5 @@ pub async fn run(state: &AppState, caller: &Caller, p: SearchParams) -> ApiResul
         limit,
         offset,
     };
-    let index = state.search.clone();
-    let span = tracing::Span::current();
-    let results = web::block(move || span.in_scope(|| index.search(&req))).await??;
-    Ok(results)
+    Ok(state.search.search(req).await?)
 }

@@ -33,7 +33,10 @@ use reasons::Explainer;
 use crate::domain::Client;
 use crate::occupations::Occupations;
 use crate::rank::{Features, RankerModel};
-use crate::search::{Candidate, CandidateKind, CandidateSpec, SearchError, SearchIndex};
+use crate::search::{
+    Candidate, CandidateDoc, CandidateKind, CandidateSpec, SearchError, SearchIndex,
+};
+use crate::store::Entity;
 
 /// Candidates taken from each retrieval source.
 const PER_SOURCE: usize = 300;
@@ -49,6 +52,36 @@ pub struct MatchRequest {
     pub lang: ReasonLang,
     /// "Now", for freshness.
     pub now: DateTime<Utc>,
+}
+
+/// Suggestions chosen, their reasons not yet written: the reasons that name the client's
+/// words read the postings' descriptions, which only the database keeps.
+pub struct Prepared {
+    chosen: Vec<Scored>,
+    docs: Vec<CandidateDoc>,
+    open_vacancies: HashMap<i64, u64>,
+    profile: Profile,
+    model: Arc<RankerModel>,
+    reference: Arc<ReferenceData>,
+    req: MatchRequest,
+}
+
+impl Prepared {
+    /// The chosen postings, whose descriptions the reasons read.
+    pub fn postings(&self) -> Vec<(Entity, i64)> {
+        self.chosen
+            .iter()
+            .filter_map(|s| Some((s.candidate.kind.entity()?, s.candidate.id)))
+            .collect()
+    }
+
+    /// The kind and id of each suggestion, best first.
+    pub fn keys(&self) -> Vec<(&'static str, i64)> {
+        self.chosen
+            .iter()
+            .map(|s| (s.candidate.kind.as_str(), s.candidate.id))
+            .collect()
+    }
 }
 
 /// One suggestion.
@@ -207,21 +240,131 @@ impl Matcher {
         *self.model.write().expect("model lock") = Arc::new(model);
     }
 
-    /// Suggestions for `client`. `hires` counts hires through the service per employer id.
-    /// CPU-bound: call from a blocking thread.
-    pub fn suggest(
+    /// The suggestions for `client`, chosen, their reasons not yet written (see [`Prepared`]).
+    /// `hires` counts hires through the service per employer id. CPU-bound: call from a
+    /// blocking thread.
+    pub fn prepare(
         &self,
         client: &Client,
         req: &MatchRequest,
         hires: &HashMap<i64, u32>,
-    ) -> Result<Vec<Suggestion>, SearchError> {
+    ) -> Result<Prepared, SearchError> {
         let r = self.reference();
         let profile = Profile::new(client, &r.taxonomy, &r.occupations);
         // One searcher for the whole request: candidates, their documents, prospects' counts.
         let searcher = self.search.searcher();
         let model = self.model();
         let chosen = self.chosen(&searcher, client, &profile, req, hires, &model, &r)?;
-        self.present(&searcher, &profile, chosen, hires, req, &model, &r)
+        let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
+        let docs = self.search.candidate_docs(&searcher, &addresses)?;
+        let prospects: Vec<i64> = chosen
+            .iter()
+            .filter(|s| s.candidate.kind == CandidateKind::Employer)
+            .map(|s| s.candidate.id)
+            .collect();
+        let open_vacancies = self
+            .search
+            .open_vacancies_per_employer(&searcher, &prospects)?;
+        Ok(Prepared {
+            chosen,
+            docs,
+            open_vacancies,
+            profile,
+            model,
+            reference: r,
+            req: req.clone(),
+        })
+    }
+
+    /// The suggestions of `prepared` with their reasons, the postings' descriptions read from
+    /// `texts` (see [`Prepared::postings`]; a missing one reads as empty).
+    pub fn finish(
+        &self,
+        prepared: Prepared,
+        hires: &HashMap<i64, u32>,
+        texts: &HashMap<(Entity, i64), String>,
+    ) -> Vec<Suggestion> {
+        let Prepared {
+            chosen,
+            mut docs,
+            open_vacancies,
+            profile,
+            model,
+            reference: r,
+            req,
+        } = prepared;
+        for (s, doc) in chosen.iter().zip(docs.iter_mut()) {
+            if let Some(text) = s
+                .candidate
+                .kind
+                .entity()
+                .and_then(|e| texts.get(&(e, s.candidate.id)))
+            {
+                doc.description.clone_from(text);
+            }
+        }
+        let explainer = Explainer::new(
+            &profile.words,
+            &profile.refused,
+            &self.search,
+            &r.taxonomy,
+            &model,
+            req.lang,
+        );
+        chosen
+            .into_iter()
+            .zip(docs)
+            .map(|(s, doc)| {
+                let base = FeatureContext {
+                    profile: &profile,
+                    candidate: &s.candidate,
+                    geo: &r.geo,
+                    hires,
+                    now: req.now,
+                };
+                let open = match s.candidate.kind {
+                    CandidateKind::Employer => {
+                        open_vacancies.get(&s.candidate.id).copied().unwrap_or(0)
+                    }
+                    CandidateKind::Vacancy | CandidateKind::Task => 0,
+                };
+                let reasons = explainer.explain(&base, &doc, &s.features, open);
+                Suggestion {
+                    kind: s.candidate.kind.as_str(),
+                    id: s.candidate.id,
+                    external_id: doc.external_id,
+                    title: doc.title,
+                    employer: doc.employer,
+                    municipality: doc.municipality,
+                    score: (s.score * 1e4).round() / 1e4,
+                    reasons,
+                    features: s.features,
+                }
+            })
+            .collect()
+    }
+
+    /// Suggestions for `client` with their reasons: [`Matcher::prepare`] on a blocking
+    /// thread, the descriptions of the chosen postings from the database, [`Matcher::finish`].
+    pub async fn suggest(
+        self: &Arc<Self>,
+        client: Client,
+        req: MatchRequest,
+        hires: Hires,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        let matcher = self.clone();
+        let span = tracing::Span::current();
+        let h = hires.clone();
+        let prepared = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| matcher.prepare(&client, &req, &h))
+        })
+        .await
+        .map_err(|e| SearchError::Task(e.to_string()))??;
+        let texts = self.search.descriptions_or_none(&prepared.postings()).await;
+        let matcher = self.clone();
+        tokio::task::spawn_blocking(move || matcher.finish(prepared, &hires, &texts))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))
     }
 
     /// The kind and id of each of the best `limit` suggestions (default mix) of every client,
@@ -365,69 +508,6 @@ impl Matcher {
         let mut scored = score(client, profile, candidates, hires, req.now, model, &r.geo);
         scored.sort_by(Scored::order);
         Ok(choose(scored, req.kind, req.limit))
-    }
-
-    /// The chosen candidates as suggestions: their stored fields and their reasons.
-    #[allow(clippy::too_many_arguments)]
-    fn present(
-        &self,
-        searcher: &tantivy::Searcher,
-        profile: &Profile,
-        chosen: Vec<Scored>,
-        hires: &HashMap<i64, u32>,
-        req: &MatchRequest,
-        model: &RankerModel,
-        r: &ReferenceData,
-    ) -> Result<Vec<Suggestion>, SearchError> {
-        let addresses: Vec<_> = chosen.iter().map(|s| s.candidate.address).collect();
-        let docs = self.search.candidate_docs(searcher, &addresses)?;
-        let prospects: Vec<i64> = chosen
-            .iter()
-            .filter(|s| s.candidate.kind == CandidateKind::Employer)
-            .map(|s| s.candidate.id)
-            .collect();
-        let open_vacancies = self
-            .search
-            .open_vacancies_per_employer(searcher, &prospects)?;
-        let explainer = Explainer::new(
-            &profile.words,
-            &profile.refused,
-            &self.search,
-            &r.taxonomy,
-            model,
-            req.lang,
-        );
-        Ok(chosen
-            .into_iter()
-            .zip(docs)
-            .map(|(s, doc)| {
-                let base = FeatureContext {
-                    profile,
-                    candidate: &s.candidate,
-                    geo: &r.geo,
-                    hires,
-                    now: req.now,
-                };
-                let open = match s.candidate.kind {
-                    CandidateKind::Employer => {
-                        open_vacancies.get(&s.candidate.id).copied().unwrap_or(0)
-                    }
-                    CandidateKind::Vacancy | CandidateKind::Task => 0,
-                };
-                let reasons = explainer.explain(&base, &doc, &s.features, open);
-                Suggestion {
-                    kind: s.candidate.kind.as_str(),
-                    id: s.candidate.id,
-                    external_id: doc.external_id,
-                    title: doc.title,
-                    employer: doc.employer,
-                    municipality: doc.municipality,
-                    score: (s.score * 1e4).round() / 1e4,
-                    reasons,
-                    features: s.features,
-                }
-            })
-            .collect())
     }
 }
 

@@ -18,6 +18,7 @@ use super::collect::{kinds_mask, DocFilter, FilteredTopScore};
 use super::index::{expired, isco_digits, lang_of_code, KIND_EMPLOYER, KIND_TASK, KIND_VACANCY};
 use super::pruned::Pruned;
 use super::{Result, SearchIndex};
+use crate::store::Entity;
 
 /// Distinct words of the taxonomy's names used in retrieval.
 const EXTRA_WORDS: usize = 12;
@@ -62,6 +63,15 @@ impl CandidateKind {
             CandidateKind::Vacancy => "vacancy",
             CandidateKind::Task => "task",
             CandidateKind::Employer => "employer",
+        }
+    }
+
+    /// The kind of posting in the database (none for an employer prospect).
+    pub fn entity(self) -> Option<Entity> {
+        match self {
+            CandidateKind::Vacancy => Some(Entity::Vacancy),
+            CandidateKind::Task => Some(Entity::Task),
+            CandidateKind::Employer => None,
         }
     }
 }

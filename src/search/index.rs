@@ -14,7 +14,7 @@ use super::{Result, SearchError};
 use crate::store::{Entity, IndexableEmployer, IndexablePosting};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// An inferred occupation below this confidence is not indexed.
 const MIN_OCCUPATION_CONFIDENCE: f64 = 0.2;
@@ -123,6 +123,8 @@ pub fn schema() -> (Schema, Fields) {
     );
     let external_id = b.add_text_field("external_id", STORED);
     let title = b.add_text_field("title", STORED);
+    // An employer prospect's line of work and past titles (built here, not a stored text of
+    // the database). Postings leave it empty: their descriptions are in the database.
     let description = b.add_text_field("description", STORED);
     let municipality_key = b.add_text_field("municipality_key", STRING);
     let municipality = b.add_text_field("municipality", STORED);
@@ -336,7 +338,8 @@ pub fn document(fields: &Fields, p: &IndexablePosting) -> IndexDoc {
     d.add(fields.employer_id, p.employer_id as u64);
     d.add(fields.employer, p.employer.as_str());
     d.add(fields.title, p.title.as_str());
-    d.add(fields.description, p.description.as_str());
+    // No description: the database keeps it (compressed), and snippets and reasons read it
+    // for the hits they show.
     d.add(fields.lang, lang.code());
     d.add(fields.posted, p.date_posted.timestamp());
     d.add(fields.kind_code, kind_code);
@@ -508,4 +511,61 @@ pub fn expired(fields: &Fields, now: i64) -> Box<dyn tantivy::query::Query> {
         std::ops::Bound::Unbounded,
         std::ops::Bound::Excluded(Term::from_field_i64(fields.valid_through, now)),
     ))
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+
+    /// What a document keeps to be read back: the stored fields, by name.
+    fn stored_fields(doc: &IndexDoc, schema: &Schema) -> Vec<String> {
+        doc.0
+            .iter()
+            .filter(|(f, _)| schema.get_field_entry(*f).is_stored())
+            .map(|(f, _)| schema.get_field_name(*f).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_posting_keeps_no_text_of_its_description_to_read_back() {
+        let (schema, fields) = schema();
+        let description = "Laitoshuoltoa ja ikkunanpesua sairaalassa. ".repeat(10);
+        let posting = IndexablePosting {
+            kind: Entity::Vacancy,
+            id: 7,
+            external_id: Some("x-7".into()),
+            title: "Laitoshuoltaja".into(),
+            description: description.clone(),
+            employer_id: 3,
+            employer: "Puhtaus Oy".into(),
+            municipality: Some("Lahti".into()),
+            language: Some("fi".into()),
+            occupation_code: None,
+            date_posted: chrono::Utc::now(),
+            hours_min: None,
+            hours_max: None,
+            adjustments_offered: vec![],
+            occupations: vec![],
+            valid_through: None,
+            estimated_hours: None,
+        };
+        let doc = document(&fields, &posting);
+        let stored = stored_fields(&doc, &schema);
+        assert!(!stored.contains(&"description".to_string()), "{stored:?}");
+        assert!(stored.contains(&"title".to_string()), "{stored:?}");
+        // No stored value holds the text, under any field.
+        for (f, v) in &doc.0 {
+            if schema.get_field_entry(*f).is_stored() {
+                if let OwnedValue::Str(s) = v {
+                    assert!(!s.contains("ikkunanpesua"), "{}", schema.get_field_name(*f));
+                }
+            }
+        }
+        // It is still searchable: the body field is indexed from it.
+        let body = fields.of(Lang::Fi).body;
+        assert!(doc
+            .0
+            .iter()
+            .any(|(f, v)| *f == body && matches!(v, OwnedValue::Str(s) if *s == description)));
+    }
 }

@@ -27,7 +27,7 @@ pub use candidates::{Candidate, CandidateDoc, CandidateKind, CandidateSpec};
 pub use collect::COUNT_CAP;
 pub use follower::{spawn_follower, Indexer, DEFAULT_POLL};
 pub use index::{isco_code, isco_digits, place_key, Fields, SCHEMA_VERSION};
-pub use query::{Hit, SearchKind, SearchRequest, SearchResults, TotalRelation};
+pub use query::{Hit, SearchKind, SearchRequest, SearchResults, TotalRelation, UncutPage};
 
 /// What can go wrong in the index.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,9 @@ pub struct SearchIndex {
     /// Postings closed in the database but still in the committed index: searches leave them
     /// out until the follower's commit covers their close.
     hidden: std::sync::Arc<std::sync::Mutex<Hidden>>,
+    /// The database the index follows: it keeps the postings' descriptions, which snippets
+    /// and match reasons read for the hits they show.
+    store: crate::store::Store,
 }
 
 /// Postings closed since the index's last commit, each with the change-log sequence of its
@@ -149,9 +152,34 @@ impl SearchIndex {
             analyser,
             applied: std::sync::Arc::new(tokio::sync::watch::channel(-1).0),
             hidden: Default::default(),
+            store: store.clone(),
         };
         let indexer = Indexer::new(store, search.clone(), writer, created);
         Ok((search, indexer))
+    }
+
+    /// The descriptions of `postings` from the database ([`crate::store::Store::descriptions`]).
+    pub async fn descriptions(
+        &self,
+        postings: &[(Entity, i64)],
+    ) -> Result<std::collections::HashMap<(Entity, i64), String>> {
+        Ok(self.store.descriptions(postings).await?)
+    }
+
+    /// [`SearchIndex::descriptions`], or none when they cannot be read (logged): the hits
+    /// are still shown, with empty snippets and reasons from the rest of what is known, rather
+    /// than one unreadable row failing every page it is on.
+    pub async fn descriptions_or_none(
+        &self,
+        postings: &[(Entity, i64)],
+    ) -> std::collections::HashMap<(Entity, i64), String> {
+        match self.descriptions(postings).await {
+            Ok(texts) => texts,
+            Err(e) => {
+                tracing::error!(error = %e, "descriptions unreadable: hits shown without them");
+                Default::default()
+            }
+        }
     }
 
     /// The Finnish analyser this index was built with.

@@ -2,6 +2,8 @@
 //! match somewhere (in any language's stem, a compound piece or the employer's name), and when
 //! no posting has every word, postings with most of them are returned instead.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
@@ -24,7 +26,8 @@ use super::collect::{
 };
 use super::index::{KIND_TASK, KIND_VACANCY};
 use super::pruned::{Leaves, Pruned};
-use super::{Result, SearchIndex};
+use super::{Result, SearchError, SearchIndex};
+use crate::store::Entity;
 
 /// At most this many query words are used; the rest are ignored.
 const MAX_WORDS: usize = 32;
@@ -193,9 +196,88 @@ impl SearchResults {
     }
 }
 
+/// A page of hits without their snippets yet: a snippet is cut from the posting's
+/// description, which only the database keeps. [`UncutPage::postings`] says which to read,
+/// [`UncutPage::cut`] cuts them ([`SearchIndex::search`] does both).
+pub struct UncutPage {
+    results: SearchResults,
+    /// Per hit, the language its snippet is cut in.
+    langs: Vec<Lang>,
+    /// One snippet generator per language met (none when listing without words).
+    generators: Vec<(Lang, SnippetGenerator)>,
+}
+
+impl UncutPage {
+    /// The hits, their snippets still empty.
+    pub fn hits(&self) -> &[Hit] {
+        &self.results.hits
+    }
+
+    /// The postings of the page, in order: whose descriptions the snippets need.
+    pub fn postings(&self) -> Vec<(Entity, i64)> {
+        self.results
+            .hits
+            .iter()
+            .filter_map(|h| Some((hit_entity(&h.kind)?, h.id)))
+            .collect()
+    }
+
+    /// The results, each hit's snippet cut from its description in `texts` (a passage around
+    /// the matched words, or the description's start). A hit whose description is missing
+    /// (the posting is gone since the index was read) gets an empty snippet.
+    pub fn cut(self, texts: &HashMap<(Entity, i64), String>) -> SearchResults {
+        let UncutPage {
+            mut results,
+            langs,
+            generators,
+        } = self;
+        for (hit, lang) in results.hits.iter_mut().zip(langs) {
+            let description = hit_entity(&hit.kind)
+                .and_then(|e| texts.get(&(e, hit.id)))
+                .map(String::as_str)
+                .unwrap_or_default();
+            if let Some((_, g)) = generators.iter().find(|(l, _)| *l == lang) {
+                let s = g.snippet(description);
+                if !s.fragment().is_empty() {
+                    hit.snippet = s.fragment().to_string();
+                    hit.snippet_html = s.to_html();
+                    continue;
+                }
+            }
+            let lead = lead(description, SNIPPET_CHARS);
+            hit.snippet_html = html_escape(&lead);
+            hit.snippet = lead;
+        }
+        results
+    }
+}
+
+/// The posting kind of a hit's `kind`.
+fn hit_entity(kind: &str) -> Option<Entity> {
+    match kind {
+        "vacancy" => Some(Entity::Vacancy),
+        "task" => Some(Entity::Task),
+        _ => None,
+    }
+}
+
 impl SearchIndex {
-    /// Runs a search. CPU-bound: call it from a blocking thread.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+    /// Runs a search: the page from the index on a blocking thread, the descriptions of its
+    /// hits from the database, their snippets cut on a blocking thread.
+    pub async fn search(&self, req: SearchRequest) -> Result<SearchResults> {
+        let index = self.clone();
+        let span = tracing::Span::current();
+        let page = tokio::task::spawn_blocking(move || span.in_scope(|| index.page(&req)))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))??;
+        let texts = self.descriptions_or_none(&page.postings()).await;
+        tokio::task::spawn_blocking(move || page.cut(&texts))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))
+    }
+
+    /// A search's page, its snippets not cut yet. CPU-bound: call it from a blocking thread.
+    pub fn page(&self, req: &SearchRequest) -> Result<UncutPage> {
         let searcher = self.searcher();
         let (filter, required) = self.filters(req);
         let narrowing = Narrowing {
@@ -213,8 +295,12 @@ impl SearchIndex {
             let filtered = with_filters(query.box_clone(), self.filter_clauses(req));
             let docs = searcher.search(&filtered, &top)?;
             let (total, more) = count_up_to(&searcher, query.as_ref(), filter, COUNT_CAP)?;
-            let hits = self.hits(&searcher, None, docs.into_iter().map(|(_, d)| (0.0, d)))?;
-            return Ok(SearchResults::new(total, more, hits));
+            return self.uncut(
+                &searcher,
+                None,
+                docs.into_iter().map(|(_, d)| (0.0, d)),
+                (total, more),
+            );
         };
         let top = FilteredTopScore {
             limit,
@@ -246,8 +332,7 @@ impl SearchIndex {
             (docs, total, more) = page(&loose)?;
             used = loose;
         }
-        let hits = self.hits(&searcher, Some(&used), docs.into_iter())?;
-        Ok(SearchResults::new(total, more, hits))
+        self.uncut(&searcher, Some(&used), docs.into_iter(), (total, more))
     }
 
     /// Finnish stems of the words of `text` (stop words dropped).
@@ -481,15 +566,19 @@ impl SearchIndex {
         Ok(g)
     }
 
-    fn hits(
+    /// The page of `docs`, `query` being what matched them (none: a listing), `(total,
+    /// more)` the count.
+    fn uncut(
         &self,
         searcher: &Searcher,
         query: Option<&dyn Query>,
         docs: impl Iterator<Item = (f32, DocAddress)>,
-    ) -> Result<Vec<Hit>> {
+        (total, more): (usize, bool),
+    ) -> Result<UncutPage> {
         let f = &self.fields;
         let mut generators: Vec<(Lang, SnippetGenerator)> = Vec::new();
         let mut hits = Vec::new();
+        let mut langs = Vec::new();
         for (score, address) in docs {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field| {
@@ -497,31 +586,17 @@ impl SearchIndex {
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
             };
-            let description = text(f.description).unwrap_or_default();
             let lang = text(f.lang)
                 .as_deref()
                 .and_then(Lang::from_code)
                 .unwrap_or(Lang::Fi);
-            let mut snippet = (String::new(), String::new());
             if let Some(query) = query {
                 if !generators.iter().any(|(l, _)| *l == lang) {
                     let g = self.snippet_generator(searcher, query, lang)?;
                     generators.push((lang, g));
                 }
-                let g = &generators
-                    .iter()
-                    .find(|(l, _)| *l == lang)
-                    .expect("just added")
-                    .1;
-                let s = g.snippet(&description);
-                if !s.fragment().is_empty() {
-                    snippet = (s.fragment().to_string(), s.to_html());
-                }
             }
-            if snippet.0.is_empty() {
-                let lead = lead(&description, SNIPPET_CHARS);
-                snippet = (lead.clone(), html_escape(&lead));
-            }
+            langs.push(lang);
             hits.push(Hit {
                 kind: text(f.kind).unwrap_or_default(),
                 id: doc
@@ -533,11 +608,15 @@ impl SearchIndex {
                 employer: text(f.employer).unwrap_or_default(),
                 municipality: text(f.municipality),
                 score,
-                snippet: snippet.0,
-                snippet_html: snippet.1,
+                snippet: String::new(),
+                snippet_html: String::new(),
             });
         }
-        Ok(hits)
+        Ok(UncutPage {
+            results: SearchResults::new(total, more, hits),
+            langs,
+            generators,
+        })
     }
 }
 

@@ -5,6 +5,7 @@ use futures_util::TryStreamExt;
 use sqlx::{Column, Row};
 
 use super::db::{Arg, Exec};
+use super::text::StoredText;
 use super::{sql, Backend, Pool, Result, Store, StoreError};
 
 /// Every table, parents before the tables that refer to them. A table the target has and this
@@ -79,7 +80,8 @@ impl Kind {
         Ok(match self {
             Kind::Int => Arg::Int(row.try_get(i)?),
             Kind::Float => Arg::Float(row.try_get(i)?),
-            Kind::Text => Arg::Text(row.try_get(i)?),
+            // A description may be a compressed frame on SQLite: copied as its text.
+            Kind::Text => Arg::Text(row.try_get::<Option<StoredText>, _>(i)?.map(String::from)),
             Kind::Bool => Arg::Bool(row.try_get(i)?),
             Kind::Time => Arg::Time(row.try_get(i)?),
             Kind::Date => Arg::Date(row.try_get(i)?),

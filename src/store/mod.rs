@@ -22,6 +22,7 @@ mod models;
 mod postings;
 mod reference;
 mod sessions;
+mod text;
 mod users;
 
 use std::str::FromStr;
@@ -100,6 +101,8 @@ pub struct Store {
     writer: Pool,
     /// Funnel rows already loaded, reused while the database has not changed.
     funnel_cache: std::sync::Arc<funnel_rows::FunnelCache>,
+    /// How descriptions are compressed ([`text`]).
+    texts: std::sync::Arc<text::Compressor>,
 }
 
 /// Default SQLite database in the working directory.
@@ -139,11 +142,14 @@ impl Store {
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options)
             .await?;
-        Ok(Self {
+        let store = Self {
             pool: Pool::Sqlite(pool),
             writer: Pool::Sqlite(writer),
             funnel_cache: Default::default(),
-        })
+            texts: Default::default(),
+        };
+        store.load_dictionaries().await?;
+        Ok(store)
     }
 
     /// Opens a PostgreSQL database and applies migrations (under the server's migration lock,
@@ -161,6 +167,7 @@ impl Store {
             writer: pool.clone(),
             pool,
             funnel_cache: Default::default(),
+            texts: Default::default(),
         })
     }
 

@@ -7,8 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::changelog::{append, Entity};
-use super::db::Sql;
+use super::db::{Arg, Sql};
 use super::employers::employer_id_by_name;
+use super::text::{Compressor, StoredText};
 use super::{now, sql, Backend, Result, Store, StoreError, Tx};
 use crate::domain::{
     HoursRange, OccupationGuess, PostingStatus, Task, TaskDraft, Vacancy, VacancyDraft,
@@ -127,7 +128,7 @@ struct VacancyRow {
     employer: String,
     external_id: Option<String>,
     title: String,
-    description: String,
+    description: StoredText,
     location: Option<String>,
     municipality: Option<String>,
     occupation_code: Option<String>,
@@ -173,7 +174,7 @@ impl TryFrom<VacancyRow> for Vacancy {
             employer: r.employer,
             external_id: r.external_id,
             title: r.title,
-            description: r.description,
+            description: r.description.into(),
             location: r.location,
             municipality: r.municipality,
             occupation_code: r.occupation_code,
@@ -199,7 +200,7 @@ struct TaskRow {
     employer_id: i64,
     employer: String,
     title: String,
-    description: String,
+    description: StoredText,
     location: Option<String>,
     municipality: Option<String>,
     site: Option<String>,
@@ -221,7 +222,7 @@ impl From<TaskRow> for Task {
             employer_id: r.employer_id,
             employer: r.employer,
             title: r.title,
-            description: r.description,
+            description: r.description.into(),
             location: r.location,
             municipality: r.municipality,
             site: r.site,
@@ -258,10 +259,16 @@ fn unique_external_id(e: sqlx::Error, external_id: Option<&str>) -> StoreError {
     }
 }
 
-async fn insert_vacancy(conn: &mut Tx, d: &VacancyDraft, created_by: Option<i64>) -> Result<i64> {
+async fn insert_vacancy(
+    conn: &mut Tx,
+    d: &VacancyDraft,
+    created_by: Option<i64>,
+    texts: &Compressor,
+) -> Result<i64> {
     let at = now();
     let text = format!("{NEW_VACANCY} {NEW_VACANCY_ROW} RETURNING id");
-    let (id,): (i64,) = bind_new_vacancy(sql(AssertSqlSafe(text)), d, created_by, at)
+    let description = texts.stored(conn.backend(), &d.description);
+    let (id,): (i64,) = bind_new_vacancy(sql(AssertSqlSafe(text)), d, description, created_by, at)
         .fetch_one(&mut *conn)
         .await
         .map_err(|e| unique_external_id(e, d.external_id.as_deref()))?;
@@ -278,12 +285,19 @@ const NEW_VACANCY: &str = "INSERT INTO vacancies (employer_id, external_id, titl
 const NEW_VACANCY_ROW: &str =
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)";
 
-/// Binds one [`NEW_VACANCY_ROW`]: the draft `d`, created by `created_by` at `at`.
-fn bind_new_vacancy(q: Sql, d: &VacancyDraft, created_by: Option<i64>, at: DateTime<Utc>) -> Sql {
+/// Binds one [`NEW_VACANCY_ROW`]: the draft `d` with its description as stored, created by
+/// `created_by` at `at`.
+fn bind_new_vacancy(
+    q: Sql,
+    d: &VacancyDraft,
+    description: Arg,
+    created_by: Option<i64>,
+    at: DateTime<Utc>,
+) -> Sql {
     q.bind(d.employer_id)
         .bind(&d.external_id)
         .bind(&d.title)
-        .bind(&d.description)
+        .bind_arg(description)
         .bind(&d.location)
         .bind(&d.municipality)
         .bind(d.occupation_code.as_ref().map(|c| c.as_str()))
@@ -303,8 +317,15 @@ fn bind_new_vacancy(q: Sql, d: &VacancyDraft, created_by: Option<i64>, at: DateT
 }
 
 /// Overwrites every field of vacancy `id` from `d` (the draft is the merged, validated whole).
-async fn update_vacancy_row(conn: &mut Tx, id: i64, d: &VacancyDraft, reopen: bool) -> Result<()> {
+async fn update_vacancy_row(
+    conn: &mut Tx,
+    id: i64,
+    d: &VacancyDraft,
+    reopen: bool,
+    texts: &Compressor,
+) -> Result<()> {
     let at = now();
+    let description = texts.stored(conn.backend(), &d.description);
     let adjustments = serde_json::to_string(&d.adjustments_offered).expect("strings serialize");
     let done = sql(
         "UPDATE vacancies SET employer_id = ?, external_id = ?, title = ?, description = ?, \
@@ -318,7 +339,7 @@ async fn update_vacancy_row(conn: &mut Tx, id: i64, d: &VacancyDraft, reopen: bo
     .bind(d.employer_id)
     .bind(&d.external_id)
     .bind(&d.title)
-    .bind(&d.description)
+    .bind_arg(description)
     .bind(&d.location)
     .bind(&d.municipality)
     .bind(d.occupation_code.as_ref().map(|c| c.as_str()))
@@ -367,6 +388,7 @@ async fn insert_vacancies(
     which: &[usize],
     rows: &mut [Option<ImportedVacancy>],
     at: DateTime<Utc>,
+    texts: &Compressor,
 ) -> Result<()> {
     if which.is_empty() {
         return Ok(());
@@ -377,7 +399,8 @@ async fn insert_vacancies(
     );
     let mut q = sql(AssertSqlSafe(text));
     for &i in which {
-        q = bind_new_vacancy(q, &batch[i].1, None, at);
+        let d = &batch[i].1;
+        q = bind_new_vacancy(q, d, texts.stored(conn.backend(), &d.description), None, at);
     }
     let mut ids: Vec<i64> = q
         .fetch_all(&mut *conn)
@@ -473,18 +496,23 @@ impl Store {
     ) -> Result<Vacancy> {
         let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
-        let id = insert_vacancy(&mut tx, d, created_by).await?;
+        let id = insert_vacancy(&mut tx, d, created_by, &self.texts).await?;
         tx.commit().await?;
         self.vacancy(id).await
     }
 
     /// One vacancy, open or closed.
     pub async fn vacancy(&self, id: i64) -> Result<Vacancy> {
-        let row: Option<VacancyRow> =
-            sql(AssertSqlSafe(format!("{VACANCY_SELECT} WHERE v.id = ?")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<VacancyRow> = self
+            .reading_texts(|| async {
+                Ok(
+                    sql(AssertSqlSafe(format!("{VACANCY_SELECT} WHERE v.id = ?")))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                )
+            })
+            .await?;
         row.ok_or(StoreError::NotFound {
             entity: "vacancy",
             id,
@@ -497,7 +525,7 @@ impl Store {
     pub async fn update_vacancy(&self, id: i64, d: &VacancyDraft) -> Result<Vacancy> {
         let mut tx = self.write_tx().await?;
         check_employer(&mut tx, d.employer_id).await?;
-        update_vacancy_row(&mut tx, id, d, false).await?;
+        update_vacancy_row(&mut tx, id, d, false, &self.texts).await?;
         tx.commit().await?;
         self.vacancy(id).await
     }
@@ -588,15 +616,19 @@ impl Store {
         .bind(status)
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<VacancyRow> = sql(AssertSqlSafe(format!(
-            "{VACANCY_SELECT} WHERE {filter} ORDER BY v.id DESC LIMIT ?3 OFFSET ?4"
-        )))
-        .bind(employer_id)
-        .bind(status)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<VacancyRow> = self
+            .reading_texts(|| async {
+                Ok(sql(AssertSqlSafe(format!(
+                    "{VACANCY_SELECT} WHERE {filter} ORDER BY v.id DESC LIMIT ?3 OFFSET ?4"
+                )))
+                .bind(employer_id)
+                .bind(status)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?)
+            })
+            .await?;
         Ok(Page {
             total,
             items: rows
@@ -648,7 +680,7 @@ impl Store {
                     .any(|&q| batch[q].1.external_id == batch[i].1.external_id);
             if queued_twice {
                 // The same identifier twice in a batch: the later line updates the earlier.
-                insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
+                insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
                 for &q in &queued {
                     if let (Some(ext), Some(r)) = (&batch[q].1.external_id, &rows[q]) {
                         existing.insert(ext.clone(), r.id);
@@ -665,7 +697,7 @@ impl Store {
             {
                 Some(id) => {
                     // A re-imported ad is live again at its source: reopen it.
-                    update_vacancy_row(&mut tx, id, draft, true).await?;
+                    update_vacancy_row(&mut tx, id, draft, true, &self.texts).await?;
                     rows[i] = Some(ImportedVacancy {
                         id,
                         outcome: ImportOutcome::Updated,
@@ -674,15 +706,16 @@ impl Store {
                 None => queued.push(i),
             }
             if queued.len() >= INSERT_ROWS {
-                insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
+                insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
                 queued.clear();
             }
         }
-        insert_vacancies(&mut tx, batch, &queued, &mut rows, at).await?;
+        insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
         let (after,): (i64,) = sql("SELECT COALESCE(MAX(seq), 0) FROM change_log")
             .fetch_one(&mut tx)
             .await?;
         tx.commit().await?;
+        self.train_dictionary_when_due().await;
         Ok(ImportedBatch {
             rows: rows
                 .into_iter()
@@ -708,7 +741,7 @@ impl Store {
         )
         .bind(d.employer_id)
         .bind(&d.title)
-        .bind(&d.description)
+        .bind_arg(self.stored_text(&d.description))
         .bind(&d.location)
         .bind(&d.municipality)
         .bind(d.site.map(|s| s.as_str()))
@@ -729,9 +762,13 @@ impl Store {
 
     /// One task.
     pub async fn task(&self, id: i64) -> Result<Task> {
-        let row: Option<TaskRow> = sql(AssertSqlSafe(format!("{TASK_SELECT} WHERE t.id = ?")))
-            .bind(id)
-            .fetch_optional(&self.pool)
+        let row: Option<TaskRow> = self
+            .reading_texts(|| async {
+                Ok(sql(AssertSqlSafe(format!("{TASK_SELECT} WHERE t.id = ?")))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            })
             .await?;
         row.map(Task::from)
             .ok_or(StoreError::NotFound { entity: "task", id })
@@ -750,7 +787,7 @@ impl Store {
         )
         .bind(d.employer_id)
         .bind(&d.title)
-        .bind(&d.description)
+        .bind_arg(self.stored_text(&d.description))
         .bind(&d.location)
         .bind(&d.municipality)
         .bind(d.site.map(|s| s.as_str()))
@@ -794,15 +831,19 @@ impl Store {
         .bind(status)
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<TaskRow> = sql(AssertSqlSafe(format!(
-            "{TASK_SELECT} WHERE {filter} ORDER BY t.id DESC LIMIT ?3 OFFSET ?4"
-        )))
-        .bind(employer_id)
-        .bind(status)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<TaskRow> = self
+            .reading_texts(|| async {
+                Ok(sql(AssertSqlSafe(format!(
+                    "{TASK_SELECT} WHERE {filter} ORDER BY t.id DESC LIMIT ?3 OFFSET ?4"
+                )))
+                .bind(employer_id)
+                .bind(status)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?)
+            })
+            .await?;
         Ok(Page {
             total,
             items: rows.into_iter().map(Task::from).collect(),
@@ -838,11 +879,15 @@ impl Store {
             ),
             Entity::Employer | Entity::Client | Entity::Event | Entity::Contact => return Ok(Vec::new()),
         };
-        let mut q = sql(AssertSqlSafe(text));
-        for id in ids {
-            q = q.bind(id);
-        }
-        let rows: Vec<IndexRow> = q.fetch_all(&self.pool).await?;
+        let rows: Vec<IndexRow> = self
+            .reading_texts(|| async {
+                let mut q = sql(AssertSqlSafe(text.clone()));
+                for id in ids {
+                    q = q.bind(id);
+                }
+                Ok(q.fetch_all(&self.pool).await?)
+            })
+            .await?;
         Ok(rows.into_iter().map(|r| r.into_posting(kind)).collect())
     }
 
@@ -914,11 +959,54 @@ impl Store {
                 return Ok(Vec::new())
             }
         };
-        Ok(sql(text)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?)
+        let rows: Vec<(i64, String, StoredText, Option<String>)> = self
+            .reading_texts(|| async {
+                Ok(sql(text)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, text, code)| (id, title, text.into(), code))
+            .collect())
+    }
+
+    /// The descriptions of `postings` (vacancies and tasks, open or closed), which only the
+    /// database keeps: what snippets and match reasons read for the hits they show. A posting
+    /// that is gone is absent.
+    pub async fn descriptions(
+        &self,
+        postings: &[(Entity, i64)],
+    ) -> Result<HashMap<(Entity, i64), String>> {
+        let mut out = HashMap::with_capacity(postings.len());
+        for (kind, table) in [(Entity::Vacancy, "vacancies"), (Entity::Task, "tasks")] {
+            let ids: Vec<i64> = postings
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| *id)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let text = format!(
+                "SELECT id, description FROM {table} WHERE id IN ({})",
+                placeholders(ids.len())
+            );
+            let rows: Vec<(i64, StoredText)> = self
+                .reading_texts(|| async {
+                    let mut q = sql(AssertSqlSafe(text.clone()));
+                    for id in &ids {
+                        q = q.bind(id);
+                    }
+                    Ok(q.fetch_all(&self.pool).await?)
+                })
+                .await?;
+            out.extend(rows.into_iter().map(|(id, t)| ((kind, id), t.into())));
+        }
+        Ok(out)
     }
 
     /// Replaces the occupations of postings of `kind` (after a new taxonomy), each change
@@ -992,7 +1080,7 @@ struct IndexRow {
     id: i64,
     external_id: Option<String>,
     title: String,
-    description: String,
+    description: StoredText,
     employer_id: i64,
     employer: String,
     municipality: Option<String>,
@@ -1014,7 +1102,7 @@ impl IndexRow {
             id: self.id,
             external_id: self.external_id,
             title: self.title,
-            description: self.description,
+            description: self.description.into(),
             employer_id: self.employer_id,
             employer: self.employer,
             municipality: self.municipality,

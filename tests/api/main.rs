@@ -9,6 +9,7 @@ mod cli;
 mod clients;
 mod crash;
 mod dates;
+mod descriptions;
 mod devset;
 mod funnel;
 mod funnel_access;

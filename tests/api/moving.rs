@@ -45,9 +45,19 @@ async fn a_sqlite_database_moves_to_postgresql_with_its_ids_history_and_audit_tr
     store.close().await;
     let employer = app.employer(&coach, "Muutto Oy").await;
     let mut vacancies = Vec::new();
-    for title in ["Varastotyöntekijä", "Siivooja", "Kokki"] {
+    // The last description is long enough to be kept compressed in the SQLite file: the move
+    // writes its text.
+    let long = "Aamuvuoroja keittiössä, ruoanvalmistusta ja tiskausta. "
+        .repeat(8)
+        .trim_end()
+        .to_string();
+    for (title, description) in [
+        ("Varastotyöntekijä", "Aamuvuoroja."),
+        ("Siivooja", "Aamuvuoroja."),
+        ("Kokki", long.as_str()),
+    ] {
         let v = app
-            .vacancy(&coach, employer, title, "Aamuvuoroja.", "Lahti")
+            .vacancy(&coach, employer, title, description, "Lahti")
             .await;
         vacancies.push(v["id"].as_i64().unwrap());
     }
@@ -127,6 +137,12 @@ async fn a_sqlite_database_moves_to_postgresql_with_its_ids_history_and_audit_tr
             .await
             .unwrap();
         assert_eq!(v["id"], id);
+        let description = if id == vacancies[2] {
+            long.as_str()
+        } else {
+            "Aamuvuoroja."
+        };
+        assert_eq!(v["description"], description, "{v}");
         let status = if id == closed { "closed" } else { "open" };
         assert_eq!(v["status"], status, "{v}");
     }
