@@ -398,9 +398,12 @@ async fn insert_vacancies(
         vec![NEW_VACANCY_ROW; which.len()].join(", ")
     );
     let mut q = sql(AssertSqlSafe(text));
-    for &i in which {
-        let d = &batch[i].1;
-        q = bind_new_vacancy(q, d, texts.stored(conn.backend(), &d.description), None, at);
+    let descriptions = texts.stored_all(
+        conn.backend(),
+        which.iter().map(|&i| batch[i].1.description.as_str()),
+    );
+    for (&i, description) in which.iter().zip(descriptions) {
+        q = bind_new_vacancy(q, &batch[i].1, description, None, at);
     }
     let mut ids: Vec<i64> = q
         .fetch_all(&mut *conn)

@@ -125,26 +125,45 @@ impl Compressor {
 
     /// `text` as the value to store: a frame on SQLite (when long enough), text elsewhere.
     pub(crate) fn stored(&self, backend: Backend, text: &str) -> Arg {
-        if backend != Backend::Sqlite || text.len() < SHORTEST_COMPRESSED {
-            return Arg::Text(Some(text.to_string()));
+        self.stored_all(backend, [text])
+            .pop()
+            .expect("one text, one value")
+    }
+
+    /// [`Compressor::stored`] of each text, with one compression context for them all (making
+    /// one costs about as much as compressing a description).
+    pub(crate) fn stored_all<'t>(
+        &self,
+        backend: Backend,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) -> Vec<Arg> {
+        let plain = |t: &str| Arg::Text(Some(t.to_string()));
+        if backend != Backend::Sqlite {
+            return texts.into_iter().map(plain).collect();
         }
         let dictionary = self
             .dictionary
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let compressed = match &dictionary {
+        let mut context = match &dictionary {
             Some(d) => zstd::bulk::Compressor::with_prepared_dictionary(d),
             None => zstd::bulk::Compressor::new(LEVEL),
         }
-        .and_then(|mut c| {
-            c.include_checksum(true)?;
-            c.compress(text.as_bytes())
-        });
-        match compressed {
-            Ok(frame) if frame.len() < text.len() => Arg::Bytes(Some(frame)),
-            _ => Arg::Text(Some(text.to_string())),
-        }
+        .and_then(|mut c| c.include_checksum(true).map(|_| c))
+        .ok();
+        texts
+            .into_iter()
+            .map(|text| {
+                if text.len() < SHORTEST_COMPRESSED {
+                    return plain(text);
+                }
+                match context.as_mut().map(|c| c.compress(text.as_bytes())) {
+                    Some(Ok(frame)) if frame.len() < text.len() => Arg::Bytes(Some(frame)),
+                    _ => plain(text),
+                }
+            })
+            .collect()
     }
 }
 
