@@ -158,22 +158,15 @@ impl SearchIndex {
         Ok((search, indexer))
     }
 
-    /// The descriptions of `postings` from the database ([`crate::store::Store::descriptions`]).
-    pub async fn descriptions(
-        &self,
-        postings: &[(Entity, i64)],
-    ) -> Result<std::collections::HashMap<(Entity, i64), String>> {
-        Ok(self.store.descriptions(postings).await?)
-    }
-
-    /// [`SearchIndex::descriptions`], or none when they cannot be read (logged): the hits
-    /// are still shown, with empty snippets and reasons from the rest of what is known, rather
-    /// than one unreadable row failing every page it is on.
+    /// The descriptions of `postings` from the database ([`crate::store::Store::descriptions`]),
+    /// or none when they cannot be read (logged): the hits are still shown, with empty snippets
+    /// and reasons from the rest of what is known, rather than one unreadable row failing every
+    /// page it is on.
     pub async fn descriptions_or_none(
         &self,
         postings: &[(Entity, i64)],
     ) -> std::collections::HashMap<(Entity, i64), String> {
-        match self.descriptions(postings).await {
+        match self.store.descriptions(postings).await {
             Ok(texts) => texts,
             Err(e) => {
                 tracing::error!(error = %e, "descriptions unreadable: hits shown without them");

@@ -48,7 +48,7 @@ const LONGEST_TEXT: usize = 16 * 1024 * 1024;
 const LEVEL: i32 = 3;
 
 /// A dictionary is trained once the database holds this many vacancies.
-pub(crate) const TRAIN_AFTER: i64 = 1_000;
+const TRAIN_AFTER: i64 = 1_000;
 
 /// The newest descriptions a dictionary is trained on.
 const TRAINING_SAMPLES: i64 = 2_000;
