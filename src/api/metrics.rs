@@ -16,7 +16,7 @@ use prometheus::{
 
 use super::health::index_status;
 use super::AppState;
-use crate::store::ImportTotals;
+use crate::store::{FunnelLoads, ImportTotals};
 
 /// Route label of a request that matched no route (its path is not a label: it is the
 /// caller's to choose).
@@ -45,8 +45,9 @@ pub struct Metrics {
     import_lines: IntCounterVec,
     import_last_started: IntGaugeVec,
     import_last_finished: IntGaugeVec,
-    /// Held while the import counters are brought up to the database (two scrapes at once
-    /// would both add what was missing).
+    funnel_loads: IntCounterVec,
+    /// Held while the import and funnel counters are brought up to their totals (two scrapes
+    /// at once would both add what was missing).
     import_sync: std::sync::Mutex<()>,
 }
 
@@ -154,6 +155,17 @@ impl Metrics {
             &["kind"],
         )
         .expect("valid metric");
+        let funnel_loads = IntCounterVec::new(
+            Opts::new(
+                "kohtaamo_funnel_loads_total",
+                "How the all-coaches funnel rows were brought up to date, by where it began: \
+                 database (every row read: seconds at county scale), kept (the rows kept in the \
+                 database, then what changed since: a start) or memory (the rows in memory, \
+                 then what changed since).",
+            ),
+            &["from"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -169,6 +181,7 @@ impl Metrics {
             Box::new(import_lines.clone()),
             Box::new(import_last_started.clone()),
             Box::new(import_last_finished.clone()),
+            Box::new(funnel_loads.clone()),
         ] {
             registry.register(metric).expect("metric names are unique");
         }
@@ -188,6 +201,7 @@ impl Metrics {
             import_lines,
             import_last_started,
             import_last_finished,
+            funnel_loads,
             import_sync: std::sync::Mutex::new(()),
         }
     }
@@ -224,6 +238,21 @@ impl Metrics {
             }
             if let Some(at) = t.last_finished {
                 self.import_last_finished.with_label_values(&[kind]).set(at);
+            }
+        }
+    }
+
+    /// Brings the funnel load counters to the store's totals (which only grow).
+    fn set_funnel_loads(&self, loads: FunnelLoads) {
+        let _turn = self.import_sync.lock().unwrap_or_else(|e| e.into_inner());
+        for (from, total) in [
+            ("database", loads.database),
+            ("kept", loads.kept),
+            ("memory", loads.memory),
+        ] {
+            let c = self.funnel_loads.with_label_values(&[from]);
+            if total > c.get() {
+                c.inc_by(total - c.get());
             }
         }
     }
@@ -282,7 +311,8 @@ fn method_label(method: &Method) -> &'static str {
         `kohtaamo_rate_limited_total` by limit, `kohtaamo_ranker_model_info` by version; \
         `kohtaamo_import_runs_total` by kind and state, `kohtaamo_import_lines_total` by kind and \
         result, `kohtaamo_import_last_started_timestamp_seconds` and \
-        `kohtaamo_import_last_finished_timestamp_seconds` by kind.",
+        `kohtaamo_import_last_finished_timestamp_seconds` by kind; `kohtaamo_funnel_loads_total` \
+        by where the funnel rows were brought up to date from.",
         content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let m = &state.metrics;
@@ -300,6 +330,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         Ok(totals) => m.set_imports(&totals),
         Err(e) => tracing::warn!(error = %e, "could not read the import runs for /metrics"),
     }
+    m.set_funnel_loads(state.store.funnel_loads());
     m.index_documents
         .set(i64::try_from(state.search.num_docs()).unwrap_or(i64::MAX));
     m.model.reset();

@@ -3,6 +3,7 @@
 
 pub mod caseload;
 mod metrics;
+pub mod snapshot;
 mod stages;
 
 pub use metrics::*;

@@ -34,6 +34,9 @@ const TABLES: &[&str] = &[
     "reference_versions",
 ];
 
+/// Tables of derived data, which the target builds again itself: not copied.
+const DERIVED: &[&str] = &["funnel_snapshots"];
+
 /// Values per INSERT statement (PostgreSQL takes at most 65,535 parameters).
 const VALUES_PER_STATEMENT: usize = 20_000;
 
@@ -116,7 +119,10 @@ impl Store {
                AND table_name <> '_sqlx_migrations' ORDER BY table_name")
         .fetch_all(&to.pool)
         .await?;
-        if let Some((unknown,)) = tables.iter().find(|(t,)| !TABLES.contains(&t.as_str())) {
+        if let Some((unknown,)) = tables
+            .iter()
+            .find(|(t,)| !TABLES.contains(&t.as_str()) && !DERIVED.contains(&t.as_str()))
+        {
             return Err(StoreError::Unsupported(format!(
                 "the target has a table {unknown} that the copy does not know"
             )));

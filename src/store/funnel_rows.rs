@@ -1,6 +1,7 @@
 //! The compact rows the funnel and fidelity figures are computed from, and their cache.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -27,6 +28,24 @@ pub(super) struct FunnelCache {
     /// Held while the rows of every day are loaded or extended: requests that come meanwhile
     /// wait for that work instead of loading everything again.
     loading: tokio::sync::Mutex<()>,
+    /// The version and the number of rows of the all-coaches rows kept in the database
+    /// (`funnel_snapshots`), as this process last read or wrote them.
+    kept_in_db: Mutex<Option<(FunnelVersion, usize)>>,
+    /// Set while this process writes them.
+    writing: std::sync::atomic::AtomicBool,
+    /// How the all-coaches rows were brought up to date, by [`FunnelLoads`]'s fields.
+    loads: [AtomicU64; 3],
+}
+
+/// How often this process brought the all-coaches funnel rows up to date, by where it began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FunnelLoads {
+    /// Every row read from the database (a start with no usable kept rows).
+    pub database: u64,
+    /// From the rows kept in the database, then what changed since (a start).
+    pub kept: u64,
+    /// From the rows in memory, then what changed since.
+    pub memory: u64,
 }
 
 impl FunnelCache {
@@ -70,15 +89,14 @@ impl FunnelCache {
     }
 }
 
-/// Postings edited since the kept rows were loaded (see [`Store::edited_postings`]).
-#[derive(Debug, Default)]
-struct EditedPostings {
-    vacancies: Vec<i64>,
-    tasks: Vec<i64>,
-}
+/// The rows kept in the database are written again once the rows in memory have this many
+/// more events and contacts than they hold: a node that starts then reads at most about this
+/// many rows besides them.
+const SNAPSHOT_REWRITE_AFTER: usize = 10_000;
 
-/// Most edited postings whose events are patched in the kept rows; beyond, all is read again.
-const EDITED_POSTINGS_PATCHED: usize = 500;
+/// What [`Store::load_facts`] selects and how [`crate::funnel::snapshot`] writes it: a build
+/// that changes either must raise this, and rows kept by another format are not read.
+const SNAPSHOT_FORMAT: i64 = 1;
 
 type FactRow = (
     i64,
@@ -152,83 +170,211 @@ impl Store {
         if let Some(all) = self.funnel_cache.get(version, until) {
             return Ok(all);
         }
-        let cached = self.funnel_cache.take_latest(until);
+        let mut cached = self.funnel_cache.take_latest(until);
+        let mut began = 2;
+        if cached.is_none() {
+            // A process that starts: the rows some process kept in the database, then only
+            // what changed since (below), instead of every event.
+            cached = self.read_funnel_snapshot(version).await;
+            began = 1;
+        }
         // Since the rows were loaded, events and contacts were only added (both append-only),
         // clients added or edited, postings added, closed or edited: read the changed clients,
         // the new rows and the events of edited postings (an edit can change what earlier
         // events mean: their employer, their occupation) instead of everything.
-        let edited = match &cached {
-            Some((cached, _)) if cached.0 <= version.0 && cached.1 <= version.1 => {
-                self.edited_postings(cached.2, version.2).await?
-            }
-            _ => None,
-        };
-        let all = match (cached, edited) {
-            (Some((cached, data)), Some(edited)) => {
+        let (all, read_all) = match cached {
+            Some((cached, data))
+                if cached.0 <= version.0 && cached.1 <= version.1 && cached.2 <= version.2 =>
+            {
                 let data = Arc::unwrap_or_clone(data);
-                Arc::new(
-                    self.extend_funnel_data(data, cached, version, until, edited)
-                        .await?,
-                )
+                let data = self
+                    .extend_funnel_data(data, cached, version, until)
+                    .await?;
+                (Arc::new(data), false)
             }
-            _ => Arc::new(self.load_funnel_data_upto(None, until, version).await?),
+            _ => (
+                Arc::new(self.load_funnel_data_upto(None, until, version).await?),
+                true,
+            ),
         };
         self.funnel_cache.put(version, until, all.clone());
+        self.funnel_cache.loads[if read_all { 0 } else { began }].fetch_add(1, Ordering::Relaxed);
+        self.keep_funnel_snapshot(version, &all, read_all);
         Ok(all)
     }
 
-    /// The vacancies and the tasks edited after change `seq` up to `upto`: the only changes
-    /// that can change what an already loaded event means (its employer, its occupation).
-    /// `None` when there are so many that reading everything again is cheaper.
-    async fn edited_postings(&self, seq: i64, upto: i64) -> Result<Option<EditedPostings>> {
-        let rows: Vec<(String, i64)> = sql("SELECT DISTINCT entity, entity_id FROM change_log \
-             WHERE seq > ? AND seq <= ? AND entity IN ('vacancy', 'task') AND op = 'update' \
-             LIMIT ?")
-        .bind(seq)
-        .bind(upto)
-        .bind(EDITED_POSTINGS_PATCHED as i64 + 1)
-        .fetch_all(&self.pool)
-        .await?;
-        if rows.len() > EDITED_POSTINGS_PATCHED {
-            return Ok(None);
+    /// How often this process brought the all-coaches funnel rows up to date, by where it
+    /// began (`/metrics`).
+    pub fn funnel_loads(&self) -> FunnelLoads {
+        let [database, kept, memory] = &self.funnel_cache.loads;
+        FunnelLoads {
+            database: database.load(Ordering::Relaxed),
+            kept: kept.load(Ordering::Relaxed),
+            memory: memory.load(Ordering::Relaxed),
         }
-        let mut edited = EditedPostings::default();
-        for (entity, id) in rows {
-            match entity.as_str() {
-                "vacancy" => edited.vacancies.push(id),
-                _ => edited.tasks.push(id),
-            }
-        }
-        Ok(Some(edited))
     }
 
-    /// The employer and occupation, as they are now, of the events that name one of the
-    /// `edited` postings: event id → (employer, occupation).
-    async fn events_of_postings(
+    /// The all-coaches rows kept in the database, if there are rows of this build's format
+    /// and of a state no later than `now` (a state is later when any of its parts is). Rows
+    /// that cannot be read are logged and left for the next write to replace.
+    async fn read_funnel_snapshot(
+        &self,
+        now: FunnelVersion,
+    ) -> Option<(FunnelVersion, Arc<FunnelData>)> {
+        let started = std::time::Instant::now();
+        let row: Option<(i64, i64, i64, i64, Vec<u8>)> = match sql(
+            "SELECT format, events_version, contacts_version, changes_version, data \
+             FROM funnel_snapshots WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        {
+            Ok(row) => row,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the kept funnel rows");
+                return None;
+            }
+        };
+        let (format, events, contacts, changes, bytes) = row?;
+        let version = (events, contacts, changes);
+        if format != SNAPSHOT_FORMAT || version.0 > now.0 || version.1 > now.1 || version.2 > now.2
+        {
+            tracing::info!(format, ?version, ?now, "kept funnel rows not used");
+            return None;
+        }
+        let size = bytes.len();
+        let decoded =
+            tokio::task::spawn_blocking(move || crate::funnel::snapshot::decode(&bytes)).await;
+        match decoded {
+            Ok(Ok(data)) => {
+                let rows = data.events.len() + data.contacts.len();
+                *self
+                    .funnel_cache
+                    .kept_in_db
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some((version, rows));
+                tracing::info!(
+                    ?version,
+                    events = data.events.len(),
+                    bytes = size,
+                    ms = started.elapsed().as_millis() as u64,
+                    "funnel rows read from the kept ones"
+                );
+                Some((version, Arc::new(data)))
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "kept funnel rows not used");
+                None
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "kept funnel rows not used");
+                None
+            }
+        }
+    }
+
+    /// Writes `data`, the all-coaches rows as of `version`, into the database in the
+    /// background when the kept ones are missing or behind: after every read of all rows, and
+    /// once the rows have grown by [`SNAPSHOT_REWRITE_AFTER`]. One write at a time.
+    fn keep_funnel_snapshot(&self, version: FunnelVersion, data: &Arc<FunnelData>, read_all: bool) {
+        let rows = data.events.len() + data.contacts.len();
+        let due = match *self
+            .funnel_cache
+            .kept_in_db
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            None => true,
+            Some((kept, kept_rows)) => {
+                kept != version && (read_all || rows.abs_diff(kept_rows) >= SNAPSHOT_REWRITE_AFTER)
+            }
+        };
+        if !due || self.funnel_cache.writing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (store, data) = (self.clone(), data.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let result = store.write_funnel_snapshot(version, data).await;
+            store.funnel_cache.writing.store(false, Ordering::Release);
+            match result {
+                Ok(bytes) => tracing::info!(
+                    ?version,
+                    bytes,
+                    ms = started.elapsed().as_millis() as u64,
+                    "funnel rows kept in the database"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not keep the funnel rows"),
+            }
+        });
+    }
+
+    /// Writes the kept all-coaches rows (see [`Store::keep_funnel_snapshot`]) unless the
+    /// database already keeps rows of a later state; returns the size written.
+    async fn write_funnel_snapshot(
+        &self,
+        version: FunnelVersion,
+        data: Arc<FunnelData>,
+    ) -> Result<usize> {
+        let rows = data.events.len() + data.contacts.len();
+        let bytes = tokio::task::spawn_blocking(move || crate::funnel::snapshot::encode(&data))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("encoding the funnel rows: {e}")))?;
+        let size = bytes.len();
+        // One statement, not a transaction: SQLite's write lock is taken and let go within
+        // it, however long this task then waits to be polled again.
+        sql("INSERT INTO funnel_snapshots \
+             (id, format, events_version, contacts_version, changes_version, data, written_at) \
+             VALUES (1, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET format = excluded.format, \
+               events_version = excluded.events_version, \
+               contacts_version = excluded.contacts_version, \
+               changes_version = excluded.changes_version, \
+               data = excluded.data, written_at = excluded.written_at \
+             WHERE funnel_snapshots.format <> excluded.format \
+                OR (funnel_snapshots.events_version <= excluded.events_version \
+                    AND funnel_snapshots.contacts_version <= excluded.contacts_version \
+                    AND funnel_snapshots.changes_version <= excluded.changes_version)")
+        .bind(SNAPSHOT_FORMAT)
+        .bind(version.0)
+        .bind(version.1)
+        .bind(version.2)
+        .bind(bytes)
+        .bind(super::now())
+        .execute(&self.writer)
+        .await?;
+        *self
+            .funnel_cache
+            .kept_in_db
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some((version, rows));
+        Ok(size)
+    }
+
+    /// The employer and occupation, as they are now, of the events that name a vacancy or a
+    /// task edited after change `seq` up to `upto` (an edit is the only change that can change
+    /// what an already loaded event means): event id → (employer, occupation). Each edited
+    /// posting's events are found by index, however many postings were edited.
+    async fn events_of_edited_postings(
         &self,
         conn: &mut Tx,
-        edited: &EditedPostings,
+        seq: i64,
+        upto: i64,
     ) -> Result<HashMap<i64, (Option<i64>, Option<String>)>> {
         let mut out = HashMap::new();
-        for (column, ids) in [
-            ("e.vacancy_id", &edited.vacancies),
-            ("e.task_id", &edited.tasks),
-        ] {
-            if ids.is_empty() {
-                continue;
-            }
-            let marks = vec!["?"; ids.len()].join(", ");
-            let mut query = sql(AssertSqlSafe(format!(
+        for (column, entity) in [("e.vacancy_id", "vacancy"), ("e.task_id", "task")] {
+            let rows: Vec<(i64, Option<i64>, Option<String>)> = sql(AssertSqlSafe(format!(
                 "SELECT e.id, COALESCE(e.employer_id, v.employer_id, t.employer_id), \
                  v.occupation_code FROM client_events e \
                  LEFT JOIN vacancies v ON v.id = e.vacancy_id \
                  LEFT JOIN tasks t ON t.id = e.task_id \
-                 WHERE {column} IN ({marks})"
-            )));
-            for id in ids {
-                query = query.bind(*id);
-            }
-            let rows: Vec<(i64, Option<i64>, Option<String>)> = query.fetch_all(&mut *conn).await?;
+                 WHERE {column} IN (SELECT entity_id FROM change_log \
+                   WHERE seq > ?1 AND seq <= ?2 AND entity = '{entity}' AND op = 'update')"
+            )))
+            .bind(seq)
+            .bind(upto)
+            .fetch_all(&mut *conn)
+            .await?;
             out.extend(rows.into_iter().map(|(id, e, o)| (id, (e, o))));
         }
         Ok(out)
@@ -265,11 +411,12 @@ impl Store {
         version: FunnelVersion,
         now: FunnelVersion,
         until: NaiveDate,
-        edited: EditedPostings,
     ) -> Result<FunnelData> {
         let mut conn = self.read_tx().await?;
-        if !edited.vacancies.is_empty() || !edited.tasks.is_empty() {
-            let now_of = self.events_of_postings(&mut conn, &edited).await?;
+        if now.2 != version.2 {
+            let now_of = self
+                .events_of_edited_postings(&mut conn, version.2, now.2)
+                .await?;
             for e in &mut out.events {
                 if let Some((employer, occupation)) = now_of.get(&e.id) {
                     e.employer_id = *employer;

@@ -33,6 +33,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use db::{numbered_placeholders, Backend};
 pub(crate) use db::{sql, Pool, Tx};
+pub use funnel_rows::FunnelLoads;
 
 pub use access::{Access, AccessQuery};
 pub use caseload::CASELOAD_OVERVIEW;

@@ -5,7 +5,7 @@ use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
 use crate::funnel::{client, ok_event};
-use crate::helpers::{spawn_app_in, TestApp};
+use crate::helpers::{spawn_app_in, RawDb, TestApp};
 
 async fn figures(app: &TestApp, token: &str) -> (Value, Value) {
     let q = "from=2025-01-01&to=2025-12-31";
@@ -22,6 +22,16 @@ async fn figures(app: &TestApp, token: &str) -> (Value, Value) {
         .await
         .unwrap();
     (funnel, fidelity)
+}
+
+/// The raw figure of the fidelity item on the diversity of job types.
+fn diversity(f: &(Value, Value)) -> Option<Value> {
+    f.1["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == "diversity_of_job_types")
+        .map(|i| i["raw"].clone())
 }
 
 /// A new cook's vacancy (occupation 5120) of `employer`.
@@ -128,14 +138,6 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
         .await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     let edited = figures(&app, &coordinator).await;
-    let diversity = |f: &(Value, Value)| {
-        f.1["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["item"] == "diversity_of_job_types")
-            .map(|i| i["raw"].clone())
-    };
     assert_ne!(
         diversity(&edited),
         diversity(&same_occupation),
@@ -202,4 +204,279 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
     let fresh_app = spawn_app_in(dir).await;
     let fresh = figures(&fresh_app, &coordinator).await;
     assert_eq!(updated, fresh);
+}
+
+/// Stops `app`, starts a node again on its database and index, and waits until it is ready
+/// (the all-coaches rows are loaded in the background at a start).
+async fn restart(app: TestApp) -> TestApp {
+    let app = spawn_app_in(app.stop().await).await;
+    crate::readiness::until_ready(&app).await;
+    app
+}
+
+/// How this node brought the all-coaches rows up to date, from `/metrics`: every row read from
+/// the database, and the rows kept in the database read.
+async fn loads(app: &TestApp) -> (u64, u64) {
+    let text = crate::metrics::metrics(app).await;
+    let count = |from: &str| {
+        let series = format!("kohtaamo_funnel_loads_total{{from=\"{from}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(series.as_str()))
+            .unwrap_or_else(|| panic!("no {series}in /metrics"))
+            .parse::<u64>()
+            .unwrap()
+    };
+    (count("database"), count("kept"))
+}
+
+/// The event version of the rows kept in the database, once there are rows of a state with
+/// events (they are written in the background after a node has read every row).
+async fn kept_rows_with_events(db: &RawDb) -> i64 {
+    let began = std::time::Instant::now();
+    loop {
+        let kept: Vec<(i64,)> = db
+            .fetch_all(
+                "SELECT events_version FROM funnel_snapshots WHERE events_version > 0",
+                &[],
+            )
+            .await;
+        if let Some((version,)) = kept.first() {
+            return *version;
+        }
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(20),
+            "the rows read at the start were not kept in the database"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_node_that_starts_reads_the_kept_rows_and_then_only_what_changed() {
+    let app = crate::helpers::spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let employer = app.employer(&coach, "Kahvila Oy").await;
+    let a = client(&app, &coach, "A", "2025-01-10").await;
+    let b = client(&app, &coach, "B", "2025-02-01").await;
+    let v = cook_vacancy(&app, &coach, employer).await;
+    for c in [a, b] {
+        ok_event(
+            &app,
+            &coach,
+            c,
+            json!({"type": "engaged", "at": "2025-02-02", "out_of_work_at_entry": c == a}),
+        )
+        .await;
+        ok_event(
+            &app,
+            &coach,
+            c,
+            json!({"type": "job_search", "at": "2025-02-03"}),
+        )
+        .await;
+        ok_event(&app, &coach, c, json!({"type": "employer_contact", "at": "2025-02-04T10:00:00Z", "employer_id": employer, "face_to_face": true})).await;
+    }
+    ok_event(&app, &coach, a, json!({"type": "employed", "at": "2025-03-01", "placement_type": "competitive", "hours_per_week": 22.5, "vacancy_id": v})).await;
+    let v2 = cook_vacancy(&app, &coach, employer).await;
+    ok_event(&app, &coach, b, json!({"type": "employed", "at": "2025-03-05", "placement_type": "competitive", "hours_per_week": 30, "vacancy_id": v2})).await;
+    let r = app
+        .post(
+            "/api/v1/employer-contacts",
+            &coach,
+            &json!({"employer_id": employer, "at": "2025-02-10T10:00:00Z", "face_to_face": true}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    // The rows kept at the first start are of an empty database; without them, the next
+    // start reads every row and keeps them.
+    let db = RawDb::connect(&app.database_url()).await;
+    db.execute("DELETE FROM funnel_snapshots", &[])
+        .await
+        .unwrap();
+    let before = figures(&app, &coordinator).await;
+
+    let app = restart(app).await;
+    assert_eq!(loads(&app).await, (1, 0), "no kept rows: every row is read");
+    kept_rows_with_events(&db).await;
+    assert_eq!(figures(&app, &coordinator).await, before);
+
+    let app = restart(app).await;
+    assert_eq!(
+        loads(&app).await,
+        (0, 1),
+        "the kept rows are read, not every row"
+    );
+    assert_eq!(figures(&app, &coordinator).await, before);
+
+    // Changes the kept rows lack: a correction, a new event, a contact, a new client, and an
+    // edited posting (B's and A's jobs were of one occupation, now of two).
+    let wrong = ok_event(
+        &app,
+        &coach,
+        b,
+        json!({"type": "interview", "at": "2025-02-20", "employer_id": employer}),
+    )
+    .await;
+    ok_event(&app, &coach, b, json!({"type": "interview", "at": "2025-02-21", "employer_id": employer, "supersedes": wrong})).await;
+    ok_event(
+        &app,
+        &coach,
+        a,
+        json!({"type": "job_ended", "at": "2025-06-30"}),
+    )
+    .await;
+    let r = app
+        .post(
+            "/api/v1/employer-contacts",
+            &coach,
+            &json!({"employer_id": employer, "at": "2025-06-01T09:00:00Z", "face_to_face": false}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let c = client(&app, &coach, "C", "2025-04-01").await;
+    ok_event(
+        &app,
+        &coach,
+        c,
+        json!({"type": "engaged", "at": "2025-04-01"}),
+    )
+    .await;
+    let r = app
+        .patch(
+            &format!("/api/v1/vacancies/{v2}"),
+            &coach,
+            &json!({"occupation_code": "9112"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    let changed = figures(&app, &coordinator).await;
+    assert_ne!(changed, before);
+
+    let app = restart(app).await;
+    assert_eq!(
+        loads(&app).await,
+        (0, 1),
+        "the kept rows, then what changed since"
+    );
+    assert_eq!(figures(&app, &coordinator).await, changed);
+    // The rows in memory are those of reading every row, at every cut.
+    let store = kohtaamo::store::Store::open(&app.database_url())
+        .await
+        .unwrap();
+    for until in ["2025-02-03", "2025-03-01", "2025-04-01", "2026-01-01"] {
+        let until = until.parse().unwrap();
+        let kept = store.funnel_data(None, until).await.unwrap();
+        let read = store.load_funnel_data(None, until).await.unwrap();
+        assert_eq!(kept.clients, read.clients, "{until}");
+        assert_eq!(kept.events, read.events, "{until}");
+        assert_eq!(kept.contacts.len(), read.contacts.len(), "{until}");
+    }
+    store.close().await;
+
+    // Kept rows that cannot be read are not used: every row is read again, and kept anew.
+    db.execute(
+        "UPDATE funnel_snapshots SET data = substr(data, 1, 20)",
+        &[],
+    )
+    .await
+    .unwrap();
+    let app = restart(app).await;
+    assert_eq!(
+        loads(&app).await,
+        (1, 0),
+        "damaged kept rows: every row is read"
+    );
+    assert_eq!(figures(&app, &coordinator).await, changed);
+    db.close().await;
+    app.stop().await;
+}
+
+/// `count` postings of one employer as `kohtaamo import vacancies` reads them, the `i`th of
+/// occupation `occupation(i)`.
+fn feed(count: usize, occupation: impl Fn(usize) -> &'static str) -> String {
+    (0..count)
+        .map(|i| {
+            json!({"@type": "JobPosting", "identifier": format!("v-{i}"), "title": "Kokki",
+                   "description": "Keittiötyötä.", "hiringOrganization": {"name": "Tuonti Oy"},
+                   "occupationalCategory": occupation(i)})
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn a_feed_that_edits_hundreds_of_postings_is_patched_in_not_read_again() {
+    let app = crate::helpers::spawn_app().await;
+    crate::readiness::until_ready(&app).await;
+    let coach = app.token(Role::Coach, None).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let path = app.dir.path().join("feed.jsonl");
+    std::fs::write(&path, feed(600, |_| "5120")).unwrap();
+    crate::cli::import_vacancies(&app.database_url(), &app.index_dir(), &path);
+    let list: Value = app
+        .get("/api/v1/vacancies?limit=100", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id_of = |parity: usize| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| {
+                let n: usize = v["external_id"].as_str().unwrap()[2..].parse().unwrap();
+                n % 2 == parity
+            })
+            .map(|v| v["id"].as_i64().unwrap())
+            .unwrap()
+    };
+    let (even, odd) = (id_of(0), id_of(1));
+    for (name, vacancy) in [("A", even), ("B", odd)] {
+        let c = client(&app, &coach, name, "2025-01-10").await;
+        ok_event(
+            &app,
+            &coach,
+            c,
+            json!({"type": "job_search", "at": "2025-02-03"}),
+        )
+        .await;
+        ok_event(&app, &coach, c, json!({"type": "employed", "at": "2025-03-01", "placement_type": "competitive", "hours_per_week": 25, "vacancy_id": vacancy})).await;
+    }
+    let one_occupation = figures(&app, &coordinator).await;
+    let (read_all, _) = loads(&app).await;
+
+    // The same feed again with every odd posting of another occupation: 600 edits, and the
+    // two jobs are now of two occupations.
+    std::fs::write(
+        &path,
+        feed(600, |i| if i % 2 == 0 { "5120" } else { "9112" }),
+    )
+    .unwrap();
+    let summary = crate::cli::import_vacancies(&app.database_url(), &app.index_dir(), &path);
+    assert!(summary.contains("updated 600"), "{summary}");
+    let two_occupations = figures(&app, &coordinator).await;
+    assert_eq!(
+        loads(&app).await.0,
+        read_all,
+        "600 edited postings: their events are patched in, no row is read again"
+    );
+    assert_ne!(
+        diversity(&two_occupations),
+        diversity(&one_occupation),
+        "{:?}",
+        diversity(&two_occupations)
+    );
+    // The same figures as a node that reads every row.
+    let db = RawDb::connect(&app.database_url()).await;
+    db.execute("DELETE FROM funnel_snapshots", &[])
+        .await
+        .unwrap();
+    db.close().await;
+    let app = restart(app).await;
+    assert_eq!(loads(&app).await, (1, 0));
+    assert_eq!(figures(&app, &coordinator).await, two_occupations);
+    app.stop().await;
 }

@@ -15,7 +15,7 @@ async fn ready(app: &TestApp) -> (u16, Value) {
 }
 
 /// Asks `/ready` until it is 200 (the index is built in the background at start).
-async fn until_ready(app: &TestApp) -> Value {
+pub async fn until_ready(app: &TestApp) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let (status, body) = ready(app).await;

@@ -1,0 +1,13 @@
+-- The all-coaches funnel rows as of one state of the database (src/funnel/snapshot.rs), so that
+-- a node that starts reads them at once and then only what changed since, instead of every
+-- event. Derived data: one row, rewritten as the rows grow, never copied by `migrate --from`,
+-- and safe to delete (the next report reads the events again).
+CREATE TABLE funnel_snapshots (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    format           INTEGER NOT NULL,
+    events_version   INTEGER NOT NULL,
+    contacts_version INTEGER NOT NULL,
+    changes_version  INTEGER NOT NULL,
+    data             BLOB NOT NULL,
+    written_at       TEXT NOT NULL
+);
