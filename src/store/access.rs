@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use sqlx::AssertSqlSafe;
 
-use super::{now, sql, Page, Result, Store, StoreError, Tx};
-use crate::domain::{format_timestamp, AccessAction, AccessEntry, AccessTarget, DenialReason};
+use super::{now, sql, Page, Result, Stamp, Store, StoreError, Tx};
+use crate::domain::{AccessAction, AccessEntry, AccessTarget, DenialReason};
 
 /// One access to log.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +71,7 @@ pub(super) async fn write_access(conn: &mut Tx, a: &Access<'_>) -> Result<()> {
         "INSERT INTO access_log (at, user_id, action, client_id, list, outcome, reason) \
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(format_timestamp(now()))
+    .bind(Stamp::of(now()))
     .bind(a.user_id)
     .bind(a.action.as_str())
     .bind(client_id)
@@ -104,7 +104,7 @@ pub(super) async fn write_access(conn: &mut Tx, a: &Access<'_>) -> Result<()> {
 #[derive(sqlx::FromRow)]
 struct EntryRow {
     id: i64,
-    at: String,
+    at: Stamp,
     user_id: i64,
     user_name: String,
     user_role: String,
@@ -121,9 +121,7 @@ impl TryFrom<EntryRow> for AccessEntry {
     fn try_from(r: EntryRow) -> Result<Self> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("access log row {}: {what}", r.id));
         Ok(AccessEntry {
-            at: DateTime::parse_from_rfc3339(&r.at)
-                .map_err(|_| corrupt("time"))?
-                .with_timezone(&Utc),
+            at: r.at.0,
             user_role: r.user_role.parse().map_err(|_| corrupt("role"))?,
             action: AccessAction::parse(&r.action).ok_or_else(|| corrupt("action"))?,
             clients: match &r.clients {
@@ -175,15 +173,15 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<AccessEntry>> {
-        let from = q.from.map(format_timestamp);
-        let to = q.to.map(format_timestamp);
+        let from = q.from.map(Stamp::of);
+        let to = q.to.map(Stamp::of);
         let (total,): (i64,) = sql(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM access_log a {ACCESS_WHERE}"
         )))
         .bind(q.client_id)
         .bind(q.user_id)
-        .bind(&from)
-        .bind(&to)
+        .bind(from)
+        .bind(to)
         .fetch_one(&self.pool)
         .await?;
         let rows: Vec<EntryRow> = sql(AssertSqlSafe(format!(
@@ -197,8 +195,8 @@ impl Store {
         )))
         .bind(q.client_id)
         .bind(q.user_id)
-        .bind(&from)
-        .bind(&to)
+        .bind(from)
+        .bind(to)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)

@@ -7,8 +7,8 @@ use sqlx::AssertSqlSafe;
 
 use super::access::Access;
 use super::clients::{ClientRow, CLIENT_SELECT};
-use super::events::{stored_kind, stored_placement, stored_time};
-use super::{sql, Result, Store};
+use super::events::{stored_kind, stored_placement};
+use super::{sql, Result, Stamp, Store};
 use crate::domain::{AccessAction, AccessTarget, Client};
 use crate::funnel::caseload::CaseEvent;
 
@@ -16,7 +16,7 @@ use crate::funnel::caseload::CaseEvent;
 pub const CASELOAD_OVERVIEW: &str = "caseload";
 
 /// client, type, time, face to face, placement type.
-type CaseEventRow = (i64, String, String, Option<bool>, Option<String>);
+type CaseEventRow = (i64, String, Stamp, Option<bool>, Option<String>);
 
 impl Store {
     /// Every client of `coach_id` (erased ones left out), newest intake first, each with its
@@ -49,7 +49,7 @@ impl Store {
         for (client_id, kind, at, face_to_face, placement) in event_rows {
             events.entry(client_id).or_default().push(CaseEvent {
                 kind: stored_kind(&kind)?,
-                at: stored_time("event time", &at)?,
+                at: at.0,
                 face_to_face: face_to_face.unwrap_or(false),
                 placement: stored_placement(placement.as_deref())?,
             });

@@ -3,11 +3,10 @@
 use super::access::{write_access, Access};
 use super::changelog::{append_funnel_row, Entity};
 use super::clients::caseload_check;
-use super::events::{append_event, exists, stored_time};
-use super::{now, sql, Result, Store, StoreError};
+use super::events::{append_event, exists};
+use super::{now, sql, Result, Stamp, Store, StoreError};
 use crate::domain::{
-    format_timestamp, AccessAction, AccessTarget, ContactDraft, EmployerContact, EventDraft,
-    EventType,
+    AccessAction, AccessTarget, ContactDraft, EmployerContact, EventDraft, EventType,
 };
 
 #[derive(sqlx::FromRow)]
@@ -16,7 +15,7 @@ struct ContactRow {
     employer_id: i64,
     coach_id: i64,
     coach_name: String,
-    at: String,
+    at: Stamp,
     face_to_face: bool,
     client_id: Option<i64>,
     purpose: Option<String>,
@@ -27,7 +26,7 @@ impl ContactRow {
     /// The contact; the client it was about is named only with `show_client`.
     fn into_contact(self, show_client: bool) -> Result<EmployerContact> {
         Ok(EmployerContact {
-            at: stored_time("contact time", &self.at)?,
+            at: self.at.0,
             with_client: self.client_id.is_some(),
             client_id: self.client_id.filter(|_| show_client),
             id: self.id,
@@ -88,12 +87,12 @@ impl Store {
         )
         .bind(coach_id)
         .bind(d.employer_id)
-        .bind(format_timestamp(d.at))
+        .bind(Stamp::of(d.at))
         .bind(d.face_to_face)
         .bind(d.client_id)
         .bind(&d.purpose)
         .bind(&d.outcome)
-        .bind(format_timestamp(now()))
+        .bind(Stamp::of(now()))
         .fetch_one(&mut tx)
         .await?;
         append_funnel_row(&mut tx, Entity::Contact, id).await?;

@@ -8,6 +8,8 @@
 //! `#[derive(sqlx::FromRow)]` structs). What the dialects do differently is in [`Backend`].
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::format_timestamp;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, PgPool, Postgres, SqlSafeStr, SqlStr, Sqlite, SqlitePool, Transaction};
@@ -163,6 +165,64 @@ pub(crate) enum Arg {
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
     Bytes(Option<Vec<u8>>),
+    /// A [`Stamp`]: text on SQLite, `timestamptz` on PostgreSQL.
+    Stamp(Option<DateTime<Utc>>),
+}
+
+/// A moment kept to the second: `timestamptz` on PostgreSQL, and on SQLite text in one form,
+/// `%Y-%m-%dT%H:%M:%SZ` ([`format_timestamp`]), whose text order is time order. The times of
+/// client events, employer contacts, feedback forms and the access log (SQL compares and sorts
+/// them, so both backends must keep them in an order-preserving form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Stamp(pub DateTime<Utc>);
+
+impl Stamp {
+    /// `t` to the whole second (as SQLite's text keeps it).
+    pub(crate) fn of(t: DateTime<Utc>) -> Self {
+        Stamp(chrono::SubsecRound::trunc_subsecs(t, 0))
+    }
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_timestamp(self.0))
+    }
+}
+
+impl sqlx::Type<Sqlite> for Stamp {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <String as sqlx::Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Sqlite> for Stamp {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let raw = <&str as sqlx::Decode<Sqlite>>::decode(value)?;
+        let t = DateTime::parse_from_rfc3339(raw).map_err(|e| format!("a time '{raw}': {e}"))?;
+        Ok(Stamp(t.with_timezone(&Utc)))
+    }
+}
+
+impl sqlx::Type<Postgres> for Stamp {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <DateTime<Utc> as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <DateTime<Utc> as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Postgres> for Stamp {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Stamp(<DateTime<Utc> as sqlx::Decode<Postgres>>::decode(
+            value,
+        )?))
+    }
 }
 
 /// A value that can be bound to a statement.
@@ -204,6 +264,7 @@ into_arg!(Text: String => |v| v, &str => str::to_string, &String => |v: &String|
 into_arg!(Time: DateTime<Utc> => |v| v, &DateTime<Utc> => |v: &DateTime<Utc>| *v);
 into_arg!(Date: NaiveDate => |v| v, &NaiveDate => |v: &NaiveDate| *v);
 into_arg!(Bytes: Vec<u8> => |v| v, &[u8] => <[u8]>::to_vec);
+into_arg!(Stamp: Stamp => |v: Stamp| Stamp::of(v.0).0, &Stamp => |v: &Stamp| Stamp::of(v.0).0);
 
 impl<'a, T> IntoArg for &'a Option<T>
 where
@@ -256,7 +317,13 @@ pub(crate) fn sql(sql: impl SqlSafeStr) -> Sql {
 }
 
 macro_rules! bound {
-    ($q:expr, $args:expr) => {{
+    (@stamp sqlite, $q:expr, $v:expr) => {
+        $q.bind($v.map(format_timestamp))
+    };
+    (@stamp postgres, $q:expr, $v:expr) => {
+        $q.bind($v)
+    };
+    ($q:expr, $args:expr, $dialect:ident) => {{
         let mut q = $q;
         for a in $args {
             q = match a {
@@ -267,6 +334,7 @@ macro_rules! bound {
                 Arg::Time(v) => q.bind(v),
                 Arg::Date(v) => q.bind(v),
                 Arg::Bytes(v) => q.bind(v),
+                Arg::Stamp(v) => bound!(@stamp $dialect, q, v),
             };
         }
         q
@@ -283,25 +351,28 @@ macro_rules! run {
         match $ex.into() {
             Exec::Pool(Pool::Sqlite(p)) => {
                 type $db = Sqlite;
-                bound!($make(sql), args).$method(p).await.map(|$r| $post)
+                bound!($make(sql), args, sqlite)
+                    .$method(p)
+                    .await
+                    .map(|$r| $post)
             }
             Exec::Pool(Pool::Postgres(p)) => {
                 type $db = Postgres;
-                bound!($make(numbered(sql)), args)
+                bound!($make(numbered(sql)), args, postgres)
                     .$method(p)
                     .await
                     .map(|$r| $post)
             }
             Exec::Tx(Tx::Sqlite(t)) => {
                 type $db = Sqlite;
-                bound!($make(sql), args)
+                bound!($make(sql), args, sqlite)
                     .$method(&mut **t)
                     .await
                     .map(|$r| $post)
             }
             Exec::Tx(Tx::Postgres(t)) => {
                 type $db = Postgres;
-                bound!($make(numbered(sql)), args)
+                bound!($make(numbered(sql)), args, postgres)
                     .$method(&mut **t)
                     .await
                     .map(|$r| $post)

@@ -2,16 +2,14 @@
 //! the client's whole history before one is appended. Also the labels the ranker learns from,
 //! which are events.
 
-use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::access::{write_access, Access};
 use super::changelog::{append_funnel_row, Entity};
 use super::clients::caseload_check;
-use super::{now, sql, Result, Store, StoreError, Tx};
+use super::{now, sql, Result, Stamp, Store, StoreError, Tx};
 use crate::domain::{
-    format_timestamp, AccessAction, AccessTarget, ClientEvent, EventDraft, EventType,
-    MatchFeedback, PlacementType,
+    AccessAction, AccessTarget, ClientEvent, EventDraft, EventType, MatchFeedback, PlacementType,
 };
 use crate::funnel::check_insertion;
 
@@ -27,7 +25,7 @@ struct EventRow {
     recorded_by: i64,
     #[sqlx(rename = "type")]
     kind: String,
-    at: String,
+    at: Stamp,
     vacancy_id: Option<i64>,
     task_id: Option<i64>,
     employer_id: Option<i64>,
@@ -39,13 +37,7 @@ struct EventRow {
     superseded_by: Option<i64>,
     out_of_work_at_entry: Option<bool>,
     client_choice: Option<bool>,
-    created_at: String,
-}
-
-pub(super) fn stored_time(what: &str, raw: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("{what} '{raw}': {e}")))
+    created_at: Stamp,
 }
 
 pub(super) fn stored_kind(raw: &str) -> Result<EventType> {
@@ -64,9 +56,9 @@ impl TryFrom<EventRow> for ClientEvent {
     fn try_from(r: EventRow) -> Result<Self> {
         Ok(ClientEvent {
             kind: stored_kind(&r.kind)?,
-            at: stored_time("event time", &r.at)?,
+            at: r.at.0,
             placement_type: stored_placement(r.placement_type.as_deref())?,
-            created_at: stored_time("event created_at", &r.created_at)?,
+            created_at: r.created_at.0,
             id: r.id,
             client_id: r.client_id,
             recorded_by: r.recorded_by,
@@ -144,10 +136,10 @@ pub(super) async fn append_event(
             }
         }
     }
-    let at = format_timestamp(d.at);
+    let at = Stamp::of(d.at);
     // The whole effective history with the new event in its place: it must fit the rules at
     // its time, and must not break any later step (a back-dated `closed`, say).
-    let history: Vec<(String, Option<String>, String)> = sql(
+    let history: Vec<(String, Option<String>, Stamp)> = sql(
         "SELECT e.type, e.placement_type, e.at FROM client_events e \
          WHERE e.client_id = ? AND e.id IS DISTINCT FROM ? \
            AND NOT EXISTS (SELECT 1 FROM client_events s WHERE s.supersedes = e.id) \
@@ -166,7 +158,7 @@ pub(super) async fn append_event(
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    if let Err(message) = check_insertion(history, (d.kind, d.placement_type), at.clone()) {
+    if let Err(message) = check_insertion(history, (d.kind, d.placement_type), at) {
         return Err(StoreError::InvalidReference {
             field: "type",
             message,
@@ -181,7 +173,7 @@ pub(super) async fn append_event(
     .bind(client_id)
     .bind(recorded_by)
     .bind(d.kind.as_str())
-    .bind(&at)
+    .bind(at)
     .bind(d.vacancy_id)
     .bind(d.task_id)
     .bind(d.employer_id)
@@ -192,7 +184,7 @@ pub(super) async fn append_event(
     .bind(d.supersedes)
     .bind(d.out_of_work_at_entry)
     .bind(d.client_choice)
-    .bind(format_timestamp(now()))
+    .bind(Stamp::of(now()))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| match &e {
@@ -206,7 +198,7 @@ pub(super) async fn append_event(
 }
 
 /// client, vacancy, task, signal, time.
-type LabelRow = (i64, Option<i64>, Option<i64>, String, String);
+type LabelRow = (i64, Option<i64>, Option<i64>, String, Stamp);
 
 impl Store {
     /// Appends an event to a client of `coach_id` after checking the stage rules against the
@@ -299,7 +291,7 @@ impl Store {
                         "employer_would_hire" => "employer_would_hire",
                         _ => "employer_would_not_hire",
                     },
-                    at: stored_time("label time", &at)?,
+                    at: at.0,
                 })
             })
             .collect()

@@ -2,9 +2,9 @@
 
 use sqlx::AssertSqlSafe;
 
-use super::events::{stored_placement, stored_time};
-use super::{now, sql, Result, Store, StoreError};
-use crate::domain::{format_timestamp, FeedbackAnswers, FeedbackForm, SupportNeeded};
+use super::events::stored_placement;
+use super::{now, sql, Result, Stamp, Store, StoreError};
+use crate::domain::{FeedbackAnswers, FeedbackForm, SupportNeeded};
 
 #[derive(sqlx::FromRow)]
 struct FormRow {
@@ -13,12 +13,12 @@ struct FormRow {
     placement_event_id: i64,
     employer_id: i64,
     placement_type: String,
-    placement_at: String,
+    placement_at: Stamp,
     vacancy_id: Option<i64>,
     task_id: Option<i64>,
     posting_title: Option<String>,
-    created_at: String,
-    submitted_at: Option<String>,
+    created_at: Stamp,
+    submitted_at: Option<Stamp>,
     tasks_managed: Option<i64>,
     support_needed: Option<String>,
     would_hire: Option<bool>,
@@ -52,21 +52,17 @@ impl FormRow {
             id: self.id,
             employer_id: self.employer_id,
             placement_type: stored_placement(Some(&self.placement_type))?.expect("placement given"),
-            placement_started_on: stored_time("placement at", &self.placement_at)?.date_naive(),
+            placement_started_on: self.placement_at.0.date_naive(),
             vacancy_id: self.vacancy_id,
             task_id: self.task_id,
             posting_title: self.posting_title,
-            created_at: stored_time("form created_at", &self.created_at)?,
+            created_at: self.created_at.0,
             status: if answers.is_some() {
                 "submitted"
             } else {
                 "pending"
             },
-            submitted_at: self
-                .submitted_at
-                .as_deref()
-                .map(|t| stored_time("form submitted_at", t))
-                .transpose()?,
+            submitted_at: self.submitted_at.map(|t| t.0),
             answers,
             client_id: with_client.then_some(self.client_id),
             placement_event_id: with_client.then_some(self.placement_event_id),
@@ -126,7 +122,7 @@ impl Store {
         .bind(employer_id)
         .bind(&placement)
         .bind(coach_id)
-        .bind(format_timestamp(now()))
+        .bind(Stamp::of(now()))
         .fetch_one(&mut tx)
         .await?;
         tx.commit().await?;
@@ -192,7 +188,7 @@ impl Store {
              WHERE id = ? AND employer_id = ? AND submitted_at IS NULL",
         )
         .bind(user_id)
-        .bind(format_timestamp(now()))
+        .bind(Stamp::of(now()))
         .bind(a.tasks_managed)
         .bind(a.support_needed.as_str())
         .bind(a.would_hire)

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
-use super::{sql, Backend, Result, Store, StoreError, Tx};
+use super::{sql, Backend, Result, Stamp, Store, StoreError, Tx};
 use crate::domain::{EventType, PlacementType};
 use crate::funnel::{ClientFacts, ContactFact, EventFact, FunnelData};
 
@@ -561,7 +561,12 @@ impl Store {
         (after_event, after_contact): (i64, i64),
         (upto_event, upto_contact): (i64, i64),
     ) -> Result<(Vec<EventFact>, Vec<ContactFact>)> {
-        let until_at = format!("{until}T23:59:59Z");
+        let until_at = Stamp::of(
+            until
+                .and_hms_opt(23, 59, 59)
+                .expect("the day's last second")
+                .and_utc(),
+        );
         // Profiling, match answers and benefits counselling move no figure: left in the table.
         let scope = if coach.is_some() {
             "e.client_id IN (SELECT id FROM clients WHERE coach_id = ?2)"
@@ -600,7 +605,7 @@ impl Store {
                 upto_event == i64::MAX
             ),
         )))
-        .bind(&until_at)
+        .bind(until_at)
         .bind(coach)
         .bind(after_event)
         .bind(upto_event)
@@ -645,7 +650,7 @@ impl Store {
                 upto_contact == i64::MAX
             ),
         )))
-        .bind(&until_at)
+        .bind(until_at)
         .bind(coach)
         .bind(after_contact)
         .bind(upto_contact)

@@ -125,6 +125,28 @@ async fn a_sqlite_database_moves_to_postgresql_with_its_ids_history_and_audit_tr
     assert!(stdout.contains("vacancies: 3 rows"), "{stdout}");
     assert!(stdout.contains("client_events: 2 rows"), "{stdout}");
     assert!(stdout.contains("every table's count checked"), "{stdout}");
+    // Moments are native there: no time column is text (SQLite keeps some as text).
+    let db = crate::helpers::RawDb::connect(&target).await;
+    let text_times: Vec<(String, String)> = db
+        .fetch_all(
+            "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND data_type = 'text' \
+               AND (column_name = 'at' OR column_name LIKE '%\\_at' ESCAPE '\\')",
+            &[],
+        )
+        .await;
+    assert_eq!(text_times, Vec::<(String, String)>::new());
+    let (events_at,): (String,) = db
+        .fetch_one(
+            "SELECT CAST(data_type AS TEXT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = 'client_events' \
+               AND column_name = 'at'",
+            &[],
+        )
+        .await;
+    assert_eq!(events_at, "timestamp with time zone");
+    db.close().await;
     let mut s = settings(dir.path());
     s.index_dir = dir.path().join("index-postgres");
     assert_eq!(s.database_url, target);
