@@ -9,6 +9,9 @@ CREATE TABLE funnel_snapshots (
     events_version   BIGINT NOT NULL,
     contacts_version BIGINT NOT NULL,
     changes_version  BIGINT NOT NULL,
+    -- When the read of every row that these rows descend from was made (seconds since 1970):
+    -- rows older than a day are checked by a new read.
+    full_read_at     BIGINT NOT NULL,
     data             BYTEA NOT NULL,
     written_at       TIMESTAMPTZ NOT NULL
 );

@@ -8,6 +8,9 @@ CREATE TABLE funnel_snapshots (
     events_version   INTEGER NOT NULL,
     contacts_version INTEGER NOT NULL,
     changes_version  INTEGER NOT NULL,
+    -- When the read of every row that these rows descend from was made (seconds since 1970):
+    -- rows older than a day are checked by a new read.
+    full_read_at     INTEGER NOT NULL,
     data             BLOB NOT NULL,
     written_at       TEXT NOT NULL
 );

@@ -17,6 +17,9 @@ use crate::domain::{EventType, PlacementType};
 
 const MAGIC: &[u8; 4] = b"KFR1";
 
+/// The most a value may hold uncompressed (about 60 million events): more is not read.
+const LARGEST: u64 = 1 << 30;
+
 /// Why a kept value could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("funnel rows kept in the database cannot be read: {0}")]
@@ -104,7 +107,13 @@ pub fn encode(data: &FunnelData) -> Vec<u8> {
 
 /// The rows of a value [`encode`] made.
 pub fn decode(bytes: &[u8]) -> Result<FunnelData, SnapshotError> {
-    let raw = zstd::stream::decode_all(bytes).map_err(|e| corrupt(format!("zstd: {e}")))?;
+    let mut raw = Vec::new();
+    let decoder = zstd::stream::Decoder::new(bytes).map_err(|e| corrupt(format!("zstd: {e}")))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(decoder, LARGEST + 1), &mut raw)
+        .map_err(|e| corrupt(format!("zstd: {e}")))?;
+    if raw.len() as u64 > LARGEST {
+        return Err(corrupt(format!("more than {LARGEST} bytes")));
+    }
     let mut r = Reader { bytes: &raw, at: 0 };
     if r.take(4)? != MAGIC {
         return Err(corrupt("not a funnel rows value"));

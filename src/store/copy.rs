@@ -141,6 +141,12 @@ impl Store {
                 )));
             }
         }
+        // Derived rows the target may hold from a node started on it before: built again.
+        for table in DERIVED {
+            sql(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut tx)
+                .await?;
+        }
         // One read transaction on the source: every table as of one moment, even if the
         // service still writes (it should be stopped; then this changes nothing).
         let mut snapshot = source.begin().await?;

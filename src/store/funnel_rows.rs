@@ -1,6 +1,6 @@
 //! The compact rows the funnel and fidelity figures are computed from, and their cache.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -10,6 +10,25 @@ use sqlx::AssertSqlSafe;
 use super::{sql, Backend, Result, Stamp, Store, StoreError, Tx};
 use crate::domain::{EventType, PlacementType};
 use crate::funnel::{ClientFacts, ContactFact, EventFact, FunnelData};
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether two sets of rows are the same rows (contacts in any order: an extension appends
+/// them, a read returns them in the table's order).
+fn same_rows(a: &FunnelData, b: &FunnelData) -> bool {
+    let contacts = |d: &FunnelData| {
+        let mut c: Vec<_> = d
+            .contacts
+            .iter()
+            .map(|c| (c.coach_id, c.at, c.face_to_face))
+            .collect();
+        c.sort_unstable();
+        c
+    };
+    a.clients == b.clients && a.events == b.events && contacts(a) == contacts(b)
+}
 
 /// Largest event id, contact id and change-log sequence: together they name one state of
 /// everything the figures read.
@@ -28,13 +47,28 @@ pub(super) struct FunnelCache {
     /// Held while the rows of every day are loaded or extended: requests that come meanwhile
     /// wait for that work instead of loading everything again.
     loading: tokio::sync::Mutex<()>,
-    /// The version and the number of rows of the all-coaches rows kept in the database
-    /// (`funnel_snapshots`), as this process last read or wrote them.
-    kept_in_db: Mutex<Option<(FunnelVersion, usize)>>,
-    /// Set while this process writes them.
+    /// The all-coaches rows kept in the database (`funnel_snapshots`) as this process last
+    /// read or wrote them.
+    kept_in_db: Mutex<Option<Kept>>,
+    /// When the newest all-coaches rows in memory were last read whole from the database
+    /// (seconds since 1970): rows extended since descend from that read.
+    full_read_at: Mutex<Option<i64>>,
+    /// Set while this process writes the kept rows.
     writing: std::sync::atomic::AtomicBool,
+    /// Set while this process reads every row again to check the rows in memory.
+    verifying: std::sync::atomic::AtomicBool,
     /// How the all-coaches rows were brought up to date, by [`FunnelLoads`]'s fields.
     loads: [AtomicU64; 3],
+}
+
+/// What the database keeps of the all-coaches rows (see [`FunnelCache::kept_in_db`]).
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    version: FunnelVersion,
+    /// Events and contacts.
+    rows: usize,
+    /// When the read of every row that they descend from was made.
+    full_read_at: i64,
 }
 
 /// How often this process brought the all-coaches funnel rows up to date, by where it began.
@@ -95,8 +129,19 @@ impl FunnelCache {
 const SNAPSHOT_REWRITE_AFTER: usize = 10_000;
 
 /// What [`Store::load_facts`] selects and how [`crate::funnel::snapshot`] writes it: a build
-/// that changes either must raise this, and rows kept by another format are not read.
+/// that changes either must raise this. Rows kept by another format are not read, and a build
+/// never replaces rows of a newer format than its own.
 const SNAPSHOT_FORMAT: i64 = 1;
+
+/// Rows brought up to date by extension descend from a read of every row; once that read is
+/// older than this (seconds), every row is read again in the background and the rows in memory
+/// are checked against it and replaced, so that a difference (a change made to the database
+/// outside the service, say) cannot outlive a day in the kept rows.
+const FULL_READ_EVERY: i64 = 86_400;
+
+fn now_seconds() -> i64 {
+    super::now().timestamp()
+}
 
 type FactRow = (
     i64,
@@ -178,6 +223,18 @@ impl Store {
             cached = self.read_funnel_snapshot(version).await;
             began = 1;
         }
+        self.bring_up_to_date(cached, version, until, began).await
+    }
+
+    /// `cached` (rows of every day as of its version, if any) extended to `version`, or every
+    /// row read when there are none; kept in memory and, when due, in the database.
+    async fn bring_up_to_date(
+        &self,
+        cached: Option<(FunnelVersion, Arc<FunnelData>)>,
+        version: FunnelVersion,
+        until: NaiveDate,
+        began: usize,
+    ) -> Result<Arc<FunnelData>> {
         // Since the rows were loaded, events and contacts were only added (both append-only),
         // clients added or edited, postings added, closed or edited: read the changed clients,
         // the new rows and the events of edited postings (an edit can change what earlier
@@ -199,8 +256,70 @@ impl Store {
         };
         self.funnel_cache.put(version, until, all.clone());
         self.funnel_cache.loads[if read_all { 0 } else { began }].fetch_add(1, Ordering::Relaxed);
-        self.keep_funnel_snapshot(version, &all, read_all);
+        if read_all {
+            *lock(&self.funnel_cache.full_read_at) = Some(now_seconds());
+        }
+        self.keep_funnel_snapshot(version, &all);
+        if !read_all {
+            self.check_by_full_read_when_due(version, &all);
+        }
         Ok(all)
+    }
+
+    /// Reads every row again in the background once the rows in memory descend from a read
+    /// older than [`FULL_READ_EVERY`]: a difference from `all` (the rows as of `version`) is
+    /// logged, and the rows read replace them (brought up to the newest version first).
+    fn check_by_full_read_when_due(&self, version: FunnelVersion, all: &Arc<FunnelData>) {
+        let due = lock(&self.funnel_cache.full_read_at)
+            .is_none_or(|at| now_seconds() - at >= FULL_READ_EVERY);
+        if !due || self.funnel_cache.verifying.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (store, all) = (self.clone(), all.clone());
+        tokio::spawn(async move {
+            let result = store.check_by_full_read(version, all).await;
+            store.funnel_cache.verifying.store(false, Ordering::Release);
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "could not check the funnel rows by reading them all");
+            }
+        });
+    }
+
+    async fn check_by_full_read(&self, version: FunnelVersion, all: Arc<FunnelData>) -> Result<()> {
+        let until = every_day();
+        let started = now_seconds();
+        let read = self.load_funnel_data_upto(None, until, version).await?;
+        self.funnel_cache.loads[0].fetch_add(1, Ordering::Relaxed);
+        if !same_rows(&read, &all) {
+            tracing::warn!(
+                ?version,
+                events_read = read.events.len(),
+                events_kept = all.events.len(),
+                contacts_read = read.contacts.len(),
+                contacts_kept = all.contacts.len(),
+                clients_read = read.clients.len(),
+                clients_kept = all.clients.len(),
+                "the funnel rows in memory differed from a read of every row: replaced"
+            );
+        }
+        let _loading = self.funnel_cache.loading.lock().await;
+        let read = match self.funnel_cache.take_latest(until) {
+            Some((newest, kept)) if newest != version => {
+                if !(version.0 <= newest.0 && version.1 <= newest.1 && version.2 <= newest.2) {
+                    self.funnel_cache.put(newest, until, kept);
+                    return Ok(());
+                }
+                let read = self
+                    .extend_funnel_data(read, version, newest, until)
+                    .await?;
+                (newest, Arc::new(read))
+            }
+            _ => (version, Arc::new(read)),
+        };
+        self.funnel_cache.put(read.0, until, read.1.clone());
+        *lock(&self.funnel_cache.full_read_at) = Some(started);
+        self.keep_funnel_snapshot(read.0, &read.1);
+        Ok(())
     }
 
     /// How often this process brought the all-coaches funnel rows up to date, by where it
@@ -222,9 +341,9 @@ impl Store {
         now: FunnelVersion,
     ) -> Option<(FunnelVersion, Arc<FunnelData>)> {
         let started = std::time::Instant::now();
-        let row: Option<(i64, i64, i64, i64, Vec<u8>)> = match sql(
-            "SELECT format, events_version, contacts_version, changes_version, data \
-             FROM funnel_snapshots WHERE id = 1",
+        let row: Option<(i64, i64, i64, i64, i64, Vec<u8>)> = match sql(
+            "SELECT format, events_version, contacts_version, changes_version, full_read_at, \
+             data FROM funnel_snapshots WHERE id = 1",
         )
         .fetch_optional(&self.pool)
         .await
@@ -235,7 +354,7 @@ impl Store {
                 return None;
             }
         };
-        let (format, events, contacts, changes, bytes) = row?;
+        let (format, events, contacts, changes, full_read_at, bytes) = row?;
         let version = (events, contacts, changes);
         if format != SNAPSHOT_FORMAT || version.0 > now.0 || version.1 > now.1 || version.2 > now.2
         {
@@ -248,11 +367,12 @@ impl Store {
         match decoded {
             Ok(Ok(data)) => {
                 let rows = data.events.len() + data.contacts.len();
-                *self
-                    .funnel_cache
-                    .kept_in_db
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner()) = Some((version, rows));
+                *lock(&self.funnel_cache.kept_in_db) = Some(Kept {
+                    version,
+                    rows,
+                    full_read_at,
+                });
+                *lock(&self.funnel_cache.full_read_at) = Some(full_read_at);
                 tracing::info!(
                     ?version,
                     events = data.events.len(),
@@ -274,35 +394,47 @@ impl Store {
     }
 
     /// Writes `data`, the all-coaches rows as of `version`, into the database in the
-    /// background when the kept ones are missing or behind: after every read of all rows, and
-    /// once the rows have grown by [`SNAPSHOT_REWRITE_AFTER`]. One write at a time.
-    fn keep_funnel_snapshot(&self, version: FunnelVersion, data: &Arc<FunnelData>, read_all: bool) {
+    /// background when the kept ones are missing or behind: rows of a newer read of every row,
+    /// or rows grown by [`SNAPSHOT_REWRITE_AFTER`] events and contacts, or as many changes in
+    /// the change log (edits a start would otherwise patch in one by one). One write at a
+    /// time; a write that is due while another runs is made by a later call.
+    fn keep_funnel_snapshot(&self, version: FunnelVersion, data: &Arc<FunnelData>) {
         let rows = data.events.len() + data.contacts.len();
-        let due = match *self
-            .funnel_cache
-            .kept_in_db
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-        {
+        let Some(full_read_at) = *lock(&self.funnel_cache.full_read_at) else {
+            return;
+        };
+        let due = match *lock(&self.funnel_cache.kept_in_db) {
             None => true,
-            Some((kept, kept_rows)) => {
-                kept != version && (read_all || rows.abs_diff(kept_rows) >= SNAPSHOT_REWRITE_AFTER)
+            Some(kept) => {
+                full_read_at > kept.full_read_at
+                    || (kept.version != version
+                        && (rows.abs_diff(kept.rows) >= SNAPSHOT_REWRITE_AFTER
+                            || version.2 - kept.version.2 >= SNAPSHOT_REWRITE_AFTER as i64))
             }
         };
         if !due || self.funnel_cache.writing.swap(true, Ordering::AcqRel) {
             return;
         }
+        let kept = Kept {
+            version,
+            rows,
+            full_read_at,
+        };
         let (store, data) = (self.clone(), data.clone());
         tokio::spawn(async move {
             let started = std::time::Instant::now();
-            let result = store.write_funnel_snapshot(version, data).await;
+            let result = store.write_funnel_snapshot(kept, data).await;
             store.funnel_cache.writing.store(false, Ordering::Release);
             match result {
-                Ok(bytes) => tracing::info!(
+                Ok(Some(bytes)) => tracing::info!(
                     ?version,
                     bytes,
                     ms = started.elapsed().as_millis() as u64,
                     "funnel rows kept in the database"
+                ),
+                Ok(None) => tracing::info!(
+                    ?version,
+                    "the database keeps funnel rows of a later state or format: left alone"
                 ),
                 Err(e) => tracing::warn!(error = %e, "could not keep the funnel rows"),
             }
@@ -310,58 +442,61 @@ impl Store {
     }
 
     /// Writes the kept all-coaches rows (see [`Store::keep_funnel_snapshot`]) unless the
-    /// database already keeps rows of a later state; returns the size written.
+    /// database already keeps rows of a later state or a newer format; returns the size
+    /// written, `None` when nothing was.
     async fn write_funnel_snapshot(
         &self,
-        version: FunnelVersion,
+        kept: Kept,
         data: Arc<FunnelData>,
-    ) -> Result<usize> {
-        let rows = data.events.len() + data.contacts.len();
+    ) -> Result<Option<usize>> {
+        let version = kept.version;
         let bytes = tokio::task::spawn_blocking(move || crate::funnel::snapshot::encode(&data))
             .await
             .map_err(|e| StoreError::Corrupt(format!("encoding the funnel rows: {e}")))?;
         let size = bytes.len();
         // One statement, not a transaction: SQLite's write lock is taken and let go within
         // it, however long this task then waits to be polled again.
-        sql("INSERT INTO funnel_snapshots \
-             (id, format, events_version, contacts_version, changes_version, data, written_at) \
-             VALUES (1, ?, ?, ?, ?, ?, ?) \
+        let written = sql("INSERT INTO funnel_snapshots (id, format, events_version, \
+             contacts_version, changes_version, full_read_at, data, written_at) \
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET format = excluded.format, \
                events_version = excluded.events_version, \
                contacts_version = excluded.contacts_version, \
                changes_version = excluded.changes_version, \
+               full_read_at = excluded.full_read_at, \
                data = excluded.data, written_at = excluded.written_at \
-             WHERE funnel_snapshots.format <> excluded.format \
-                OR (funnel_snapshots.events_version <= excluded.events_version \
+             WHERE funnel_snapshots.format < excluded.format \
+                OR (funnel_snapshots.format = excluded.format \
+                    AND funnel_snapshots.events_version <= excluded.events_version \
                     AND funnel_snapshots.contacts_version <= excluded.contacts_version \
                     AND funnel_snapshots.changes_version <= excluded.changes_version)")
         .bind(SNAPSHOT_FORMAT)
         .bind(version.0)
         .bind(version.1)
         .bind(version.2)
+        .bind(kept.full_read_at)
         .bind(bytes)
         .bind(super::now())
         .execute(&self.writer)
         .await?;
-        *self
-            .funnel_cache
-            .kept_in_db
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some((version, rows));
-        Ok(size)
+        if written.rows_affected() == 0 {
+            return Ok(None);
+        }
+        *lock(&self.funnel_cache.kept_in_db) = Some(kept);
+        Ok(Some(size))
     }
 
     /// The employer and occupation, as they are now, of the events that name a vacancy or a
     /// task edited after change `seq` up to `upto` (an edit is the only change that can change
-    /// what an already loaded event means): event id → (employer, occupation). Each edited
+    /// what an already loaded event means): (event id, employer, occupation) by event id. Each edited
     /// posting's events are found by index, however many postings were edited.
     async fn events_of_edited_postings(
         &self,
         conn: &mut Tx,
         seq: i64,
         upto: i64,
-    ) -> Result<HashMap<i64, (Option<i64>, Option<String>)>> {
-        let mut out = HashMap::new();
+    ) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
+        let mut out = Vec::new();
         for (column, entity) in [("e.vacancy_id", "vacancy"), ("e.task_id", "task")] {
             let rows: Vec<(i64, Option<i64>, Option<String>)> = sql(AssertSqlSafe(format!(
                 "SELECT e.id, COALESCE(e.employer_id, v.employer_id, t.employer_id), \
@@ -375,8 +510,9 @@ impl Store {
             .bind(upto)
             .fetch_all(&mut *conn)
             .await?;
-            out.extend(rows.into_iter().map(|(id, e, o)| (id, (e, o))));
+            out.extend(rows);
         }
+        out.sort_unstable_by_key(|r| r.0);
         Ok(out)
     }
 
@@ -417,10 +553,13 @@ impl Store {
             let now_of = self
                 .events_of_edited_postings(&mut conn, version.2, now.2)
                 .await?;
-            for e in &mut out.events {
-                if let Some((employer, occupation)) = now_of.get(&e.id) {
-                    e.employer_id = *employer;
-                    e.occupation = occupation.as_deref().map(Arc::from);
+            if !now_of.is_empty() {
+                for e in &mut out.events {
+                    if let Ok(at) = now_of.binary_search_by_key(&e.id, |r| r.0) {
+                        let (_, employer, occupation) = &now_of[at];
+                        e.employer_id = *employer;
+                        e.occupation = occupation.as_deref().map(Arc::from);
+                    }
                 }
             }
         }
@@ -433,7 +572,9 @@ impl Store {
         .bind(now.0)
         .fetch_all(&mut conn)
         .await?;
-        let corrected: HashSet<i64> = corrected.into_iter().map(|r| r.0).collect();
+        let mut corrected: Vec<i64> = corrected.into_iter().map(|r| r.0).collect();
+        corrected.sort_unstable();
+        let is_corrected = |id: &i64| corrected.binary_search(id).is_ok();
         let (events, contacts) = self
             .load_facts(
                 &mut conn,
@@ -445,39 +586,42 @@ impl Store {
             .await?;
         if now.2 != version.2 {
             // Only the clients the change log names since: re-read them in place.
-            let changed: Vec<(i64,)> = sql("SELECT DISTINCT entity_id FROM change_log \
+            let changed: Vec<(i64, i64, NaiveDate)> = sql(
+                "SELECT id, coach_id, intake_date FROM clients WHERE intake_date <= ?3 \
+                 AND id IN (SELECT entity_id FROM change_log \
+                   WHERE seq > ?1 AND seq <= ?2 AND entity = 'client')",
+            )
+            .bind(version.2)
+            .bind(now.2)
+            .bind(until)
+            .fetch_all(&mut conn)
+            .await?;
+            let names: Vec<(i64,)> = sql("SELECT DISTINCT entity_id FROM change_log \
                  WHERE seq > ? AND seq <= ? AND entity = 'client'")
             .bind(version.2)
             .bind(now.2)
             .fetch_all(&mut conn)
             .await?;
-            let changed: HashSet<i64> = changed.into_iter().map(|r| r.0).collect();
-            if changed.len() > 1_000 {
-                out.clients = self.client_facts(&mut conn, None, until).await?;
-            } else {
-                out.clients.retain(|c| !changed.contains(&c.id));
-                for id in changed {
-                    let row: Option<(i64, i64, NaiveDate)> =
-                        sql("SELECT id, coach_id, intake_date FROM clients \
-                         WHERE id = ? AND intake_date <= ?")
-                        .bind(id)
-                        .bind(until)
-                        .fetch_optional(&mut conn)
-                        .await?;
-                    if let Some((id, coach_id, intake)) = row {
-                        out.clients.push(ClientFacts {
+            if !names.is_empty() {
+                let names: HashSet<i64> = names.into_iter().map(|r| r.0).collect();
+                out.clients.retain(|c| !names.contains(&c.id));
+                out.clients.extend(
+                    changed
+                        .into_iter()
+                        .map(|(id, coach_id, intake)| ClientFacts {
                             id,
                             coach_id,
                             intake,
-                        });
-                    }
-                }
+                        }),
+                );
                 out.clients.sort_by_key(|c| c.id);
             }
         }
-        out.events.retain(|e| !corrected.contains(&e.id));
+        if !corrected.is_empty() {
+            out.events.retain(|e| !is_corrected(&e.id));
+        }
         out.events
-            .extend(events.into_iter().filter(|e| !corrected.contains(&e.id)));
+            .extend(events.into_iter().filter(|e| !is_corrected(&e.id)));
         // Mostly sorted already: the new rows go to their place by client, time and id.
         out.events.sort_by_key(|e| (e.client_id, e.at, e.id));
         out.contacts.extend(contacts);
