@@ -122,7 +122,7 @@ impl Store {
             .execute(&mut tx)
             .await?;
         // A statement of its own after the lock: its snapshot sees the last numberer's work.
-        sql(
+        let numbered = sql(
             "WITH base AS (SELECT COALESCE(MAX(seq), 0) AS b FROM change_log), \
              todo AS (SELECT id, row_number() OVER (ORDER BY xid, id) AS n FROM change_log \
                       WHERE seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())) \
@@ -130,6 +130,15 @@ impl Store {
         )
         .execute(&mut tx)
         .await?;
+        if numbered.rows_affected() > 0 {
+            // The writes' own notices may have come while their changes could not be numbered
+            // yet (an older transaction was still open): say again that there are new ones,
+            // so that every follower reads them now rather than at its next poll.
+            sql("SELECT pg_notify(?, '')")
+                .bind(CHANGES_CHANNEL)
+                .execute(&mut tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -650,6 +650,11 @@ impl Store {
     ) -> Result<ImportedBatch> {
         let at = now();
         let mut tx = self.write_tx().await?;
+        // Two imports of one feed at once (on two nodes of one PostgreSQL) would both find a
+        // new identifier missing and both insert it, and the second batch would fail on the
+        // unique key: their batches take turns instead, and the second updates what the first
+        // inserted. On SQLite the write transaction already excludes every other writer.
+        tx.lock_key("vacancy import").await?;
         // On SQLite nobody else writes while this transaction holds the write lock: the
         // change-log rows after `before` are this batch's. On PostgreSQL a change gets its
         // number only once its transaction is over ([`Store::changes_since`]): the index reads

@@ -236,6 +236,67 @@ async fn an_identifier_twice_in_a_file_is_one_vacancy_that_the_later_line_update
     assert_eq!(list["total"], 4);
 }
 
+/// Two nodes import the same postings at once (each its own process and index, one database):
+/// each posting is stored once, and both imports succeed (the later batch updates what the
+/// earlier one inserted instead of failing on the identifier).
+#[tokio::test]
+async fn two_imports_of_the_same_postings_at_once_store_each_once() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let db = app.database_url();
+    let dir = app.stop().await;
+    // The same postings from two sources that name their employers differently (so the
+    // imports do not already wait for each other on an employer's name).
+    let feed = |source: &str| {
+        let path = dir.path().join(format!("feed-{source}.jsonl"));
+        let lines: Vec<String> = (0..400)
+            .map(|i| {
+                json!({"@type": "JobPosting", "identifier": format!("feed-{i}"), "title": "Siivooja",
+                       "description": "Työtä tarjolla.",
+                       "hiringOrganization": {"name": format!("Tuonti {source} {}", i % 7)}})
+                .to_string()
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        path
+    };
+    let import = |source: &str| {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_kohtaamo"))
+            .args(["import", "vacancies", feed(source).to_str().unwrap()])
+            .env("KOHTAAMO_DATABASE_URL", &db)
+            .env(
+                "KOHTAAMO_INDEX_DIR",
+                dir.path().join(format!("index-{source}")),
+            )
+            .env_remove("KOHTAAMO_MODEL")
+            .env("RUST_LOG", "warn")
+            .output()
+    };
+    let (a, b) = tokio::join!(import("a"), import("b"));
+    let mut summaries = Vec::new();
+    for out in [a.unwrap(), b.unwrap()] {
+        assert!(out.status.success(), "{}", stderr(&out));
+        summaries.push(stdout(&out).lines().last().unwrap_or_default().to_string());
+    }
+    let imported: usize = summaries
+        .iter()
+        .map(|s| {
+            s["imported ".len()..s.find(',').unwrap()]
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(imported, 400, "{summaries:?}");
+    let app = spawn_app_in(dir).await;
+    let list: Value = app
+        .get("/api/v1/vacancies?limit=1", &coach)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 400, "{summaries:?}");
+}
+
 /// A compressed file that breaks off: the lines before the break go in (and into the index
 /// the import builds), and the break is reported once, by line number.
 #[tokio::test]
