@@ -211,11 +211,7 @@ impl Metrics {
     fn set_imports(&self, totals: &[ImportTotals]) {
         let _turn = self.import_sync.lock().unwrap_or_else(|e| e.into_inner());
         let follow = |counter: &IntCounterVec, labels: &[&str], total: i64| {
-            let c = counter.with_label_values(labels);
-            let total = u64::try_from(total).unwrap_or(0);
-            if total > c.get() {
-                c.inc_by(total - c.get());
-            }
+            follow(counter, labels, u64::try_from(total).unwrap_or(0));
         };
         for t in totals {
             let kind = t.kind.as_str();
@@ -250,10 +246,7 @@ impl Metrics {
             ("kept", loads.kept),
             ("memory", loads.memory),
         ] {
-            let c = self.funnel_loads.with_label_values(&[from]);
-            if total > c.get() {
-                c.inc_by(total - c.get());
-            }
+            follow(&self.funnel_loads, &[from], total);
         }
     }
 
@@ -284,6 +277,14 @@ impl Metrics {
             .encode(&self.registry.gather(), &mut out)
             .expect("text encoding of valid metrics");
         String::from_utf8(out).expect("the text format is UTF-8")
+    }
+}
+
+/// Advances the counter of `labels` to `total`, a total kept elsewhere that only grows.
+fn follow(counter: &IntCounterVec, labels: &[&str], total: u64) {
+    let c = counter.with_label_values(labels);
+    if total > c.get() {
+        c.inc_by(total - c.get());
     }
 }
 

@@ -57,7 +57,7 @@ pub(super) struct FunnelCache {
     writing: std::sync::atomic::AtomicBool,
     /// Set while this process reads every row again to check the rows in memory.
     verifying: std::sync::atomic::AtomicBool,
-    /// How the all-coaches rows were brought up to date, by [`FunnelLoads`]'s fields.
+    /// How the all-coaches rows were brought up to date, by [`Began`].
     loads: [AtomicU64; 3],
 }
 
@@ -69,6 +69,14 @@ struct Kept {
     rows: usize,
     /// When the read of every row that they descend from was made.
     full_read_at: i64,
+}
+
+/// Where bringing the all-coaches rows up to date began (an index into `FunnelCache::loads`).
+#[derive(Debug, Clone, Copy)]
+enum Began {
+    Database = 0,
+    Kept = 1,
+    Memory = 2,
 }
 
 /// How often this process brought the all-coaches funnel rows up to date, by where it began.
@@ -101,6 +109,10 @@ impl FunnelCache {
         let at = entries.iter().rposition(|(_, u, _)| *u == until)?;
         let (v, _, d) = entries.remove(at);
         Some((v, d))
+    }
+
+    fn count(&self, began: Began) {
+        self.loads[began as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
@@ -216,12 +228,12 @@ impl Store {
             return Ok(all);
         }
         let mut cached = self.funnel_cache.take_latest(until);
-        let mut began = 2;
+        let mut began = Began::Memory;
         if cached.is_none() {
             // A process that starts: the rows some process kept in the database, then only
             // what changed since (below), instead of every event.
             cached = self.read_funnel_snapshot(version).await;
-            began = 1;
+            began = Began::Kept;
         }
         self.bring_up_to_date(cached, version, until, began).await
     }
@@ -233,7 +245,7 @@ impl Store {
         cached: Option<(FunnelVersion, Arc<FunnelData>)>,
         version: FunnelVersion,
         until: NaiveDate,
-        began: usize,
+        began: Began,
     ) -> Result<Arc<FunnelData>> {
         // Since the rows were loaded, events and contacts were only added (both append-only),
         // clients added or edited, postings added, closed or edited: read the changed clients,
@@ -255,7 +267,8 @@ impl Store {
             ),
         };
         self.funnel_cache.put(version, until, all.clone());
-        self.funnel_cache.loads[if read_all { 0 } else { began }].fetch_add(1, Ordering::Relaxed);
+        self.funnel_cache
+            .count(if read_all { Began::Database } else { began });
         if read_all {
             *lock(&self.funnel_cache.full_read_at) = Some(now_seconds());
         }
@@ -289,7 +302,7 @@ impl Store {
         let until = every_day();
         let started = now_seconds();
         let read = self.load_funnel_data_upto(None, until, version).await?;
-        self.funnel_cache.loads[0].fetch_add(1, Ordering::Relaxed);
+        self.funnel_cache.count(Began::Database);
         if !same_rows(&read, &all) {
             tracing::warn!(
                 ?version,
@@ -362,10 +375,12 @@ impl Store {
             return None;
         }
         let size = bytes.len();
-        let decoded =
-            tokio::task::spawn_blocking(move || crate::funnel::snapshot::decode(&bytes)).await;
+        let decoded = tokio::task::spawn_blocking(move || crate::funnel::snapshot::decode(&bytes))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
         match decoded {
-            Ok(Ok(data)) => {
+            Ok(data) => {
                 let rows = data.events.len() + data.contacts.len();
                 *lock(&self.funnel_cache.kept_in_db) = Some(Kept {
                     version,
@@ -381,10 +396,6 @@ impl Store {
                     "funnel rows read from the kept ones"
                 );
                 Some((version, Arc::new(data)))
-            }
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "kept funnel rows not used");
-                None
             }
             Err(e) => {
                 tracing::warn!(error = %e, "kept funnel rows not used");
@@ -585,35 +596,29 @@ impl Store {
             )
             .await?;
         if now.2 != version.2 {
-            // Only the clients the change log names since: re-read them in place.
-            let changed: Vec<(i64, i64, NaiveDate)> = sql(
-                "SELECT id, coach_id, intake_date FROM clients WHERE intake_date <= ?3 \
-                 AND id IN (SELECT entity_id FROM change_log \
-                   WHERE seq > ?1 AND seq <= ?2 AND entity = 'client')",
-            )
-            .bind(version.2)
-            .bind(now.2)
-            .bind(until)
-            .fetch_all(&mut conn)
-            .await?;
-            let names: Vec<(i64,)> = sql("SELECT DISTINCT entity_id FROM change_log \
-                 WHERE seq > ? AND seq <= ? AND entity = 'client'")
-            .bind(version.2)
-            .bind(now.2)
-            .fetch_all(&mut conn)
-            .await?;
-            if !names.is_empty() {
-                let names: HashSet<i64> = names.into_iter().map(|r| r.0).collect();
+            // Only the clients the change log names since: re-read them in place (a client
+            // whose intake now falls after `until` leaves the rows).
+            let changed: Vec<(i64, Option<i64>, Option<NaiveDate>)> =
+                sql("SELECT l.entity_id, c.coach_id, c.intake_date \
+                 FROM (SELECT DISTINCT entity_id FROM change_log \
+                       WHERE seq > ?1 AND seq <= ?2 AND entity = 'client') l \
+                 LEFT JOIN clients c ON c.id = l.entity_id AND c.intake_date <= ?3")
+                .bind(version.2)
+                .bind(now.2)
+                .bind(until)
+                .fetch_all(&mut conn)
+                .await?;
+            if !changed.is_empty() {
+                let names: HashSet<i64> = changed.iter().map(|r| r.0).collect();
                 out.clients.retain(|c| !names.contains(&c.id));
-                out.clients.extend(
-                    changed
-                        .into_iter()
-                        .map(|(id, coach_id, intake)| ClientFacts {
+                out.clients
+                    .extend(changed.into_iter().filter_map(|(id, coach, intake)| {
+                        Some(ClientFacts {
                             id,
-                            coach_id,
-                            intake,
-                        }),
-                );
+                            coach_id: coach?,
+                            intake: intake?,
+                        })
+                    }));
                 out.clients.sort_by_key(|c| c.id);
             }
         }

@@ -166,15 +166,7 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
             let read = store.load_funnel_data(None, until).await.unwrap();
             assert_eq!(kept.clients, read.clients, "{until}");
             assert_eq!(kept.events, read.events, "{until}");
-            let by_time = |c: &Vec<kohtaamo::funnel::ContactFact>| {
-                let mut c: Vec<_> = c
-                    .iter()
-                    .map(|c| (c.at, c.coach_id, c.face_to_face))
-                    .collect();
-                c.sort();
-                c
-            };
-            assert_eq!(by_time(&kept.contacts), by_time(&read.contacts), "{until}");
+            assert_eq!(contacts(&kept), contacts(&read), "{until}");
         }
         store
     };
@@ -229,23 +221,19 @@ async fn loads(app: &TestApp) -> (u64, u64) {
     (count("database"), count("kept"))
 }
 
-/// The event version of the rows kept in the database, once there are rows of a state with
-/// events (they are written in the background after a node has read every row).
-async fn kept_rows_with_events(db: &RawDb) -> i64 {
+/// Waits until the database keeps rows that meet `condition` (SQL on `funnel_snapshots`):
+/// they are written in the background.
+async fn until_kept(db: &RawDb, condition: &str, failure: &str) {
     let began = std::time::Instant::now();
+    let query = format!("SELECT CAST(1 AS BIGINT) FROM funnel_snapshots WHERE {condition}");
     loop {
-        let kept: Vec<(i64,)> = db
-            .fetch_all(
-                "SELECT events_version FROM funnel_snapshots WHERE events_version > 0",
-                &[],
-            )
-            .await;
-        if let Some((version,)) = kept.first() {
-            return *version;
+        let kept: Vec<(i64,)> = db.fetch_all(&query, &[]).await;
+        if !kept.is_empty() {
+            return;
         }
         assert!(
             began.elapsed() < std::time::Duration::from_secs(20),
-            "the rows read at the start were not kept in the database"
+            "{failure}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -298,7 +286,12 @@ async fn a_node_that_starts_reads_the_kept_rows_and_then_only_what_changed() {
 
     let app = restart(app).await;
     assert_eq!(loads(&app).await, (1, 0), "no kept rows: every row is read");
-    kept_rows_with_events(&db).await;
+    until_kept(
+        &db,
+        "events_version > 0",
+        "the rows read at the start were not kept in the database",
+    )
+    .await;
     assert_eq!(figures(&app, &coordinator).await, before);
 
     let app = restart(app).await;
@@ -529,7 +522,12 @@ async fn rows_that_descend_from_a_read_older_than_a_day_are_read_again_and_mende
         .await
         .unwrap();
     let app = restart(app).await;
-    kept_rows_with_events(&db).await;
+    until_kept(
+        &db,
+        "events_version > 0",
+        "the rows read at the start were not kept in the database",
+    )
+    .await;
     let before = figures(&app, &coordinator).await;
 
     // A change made beneath the service (no change-log entry): B's intake moves into the
@@ -569,20 +567,7 @@ async fn rows_that_descend_from_a_read_older_than_a_day_are_read_again_and_mende
         .any(|c| c.id == b && c.intake.to_string() == "2026-01-05"));
     store.close().await;
     // And the kept rows are those read, written anew with the time of that read.
-    let began = std::time::Instant::now();
-    loop {
-        let (at,): (i64,) = db
-            .fetch_one("SELECT full_read_at FROM funnel_snapshots", &[])
-            .await;
-        if at > 0 {
-            break;
-        }
-        assert!(
-            began.elapsed() < std::time::Duration::from_secs(20),
-            "the rows read were not kept"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until_kept(&db, "full_read_at > 0", "the rows read were not kept").await;
     let app = restart(app).await;
     assert_eq!(loads(&app).await, (0, 1));
     assert_eq!(figures(&app, &coordinator).await, mended);
