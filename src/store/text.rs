@@ -60,6 +60,13 @@ const DICTIONARY_BYTES: usize = 64 * 1024;
 static DECODERS: LazyLock<RwLock<HashMap<u32, Arc<DecoderDictionary<'static>>>>> =
     LazyLock::new(Default::default);
 
+thread_local! {
+    /// One decompression context per thread, reused by every description it reads: making
+    /// one costs more than decompressing a description (measured: 7 % of a search's CPU).
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::zstd_safe::DCtx<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// A frame compressed with a dictionary this process has not read.
 #[derive(Debug, thiserror::Error)]
 #[error("a description was compressed with dictionary {0}, which this process has not read")]
@@ -197,19 +204,27 @@ fn text_of(bytes: &[u8]) -> Result<String, BoxDynError> {
         .flatten()
         .filter(|n| *n <= LONGEST_TEXT as u64)
         .ok_or("a description's frame does not say how long its text is")? as usize;
-    let plain = match zstd::zstd_safe::get_dict_id_from_frame(bytes) {
-        None => zstd::bulk::decompress(bytes, size)?,
-        Some(id) => {
-            let dictionary = DECODERS
+    let dictionary = match zstd::zstd_safe::get_dict_id_from_frame(bytes) {
+        None => None,
+        Some(id) => Some(
+            DECODERS
                 .read()
                 .unwrap_or_else(|e| e.into_inner())
                 .get(&id.get())
                 .cloned()
-                .ok_or(UnknownDictionary(id.get()))?;
-            let mut decompressor = zstd::bulk::Decompressor::with_prepared_dictionary(&dictionary)?;
-            decompressor.decompress(bytes, size)?
-        }
+                .ok_or(UnknownDictionary(id.get()))?,
+        ),
     };
+    let mut plain = Vec::with_capacity(size);
+    DECOMPRESSOR.with(|cell| {
+        let mut dctx = cell.borrow_mut();
+        let dctx = dctx.get_or_insert_with(zstd::zstd_safe::DCtx::create);
+        match &dictionary {
+            None => dctx.decompress(&mut plain, bytes),
+            Some(d) => dctx.decompress_using_ddict(&mut plain, bytes, d.as_ddict()),
+        }
+        .map_err(|code| std::io::Error::other(zstd::zstd_safe::get_error_name(code).to_string()))
+    })?;
     Ok(String::from_utf8(plain)?)
 }
 
