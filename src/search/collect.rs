@@ -12,6 +12,8 @@ use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
+use super::taat::WordsWeight;
+
 /// Matches are counted exactly up to this many; beyond it the count is a lower bound.
 pub const COUNT_CAP: usize = 10_000;
 
@@ -181,6 +183,31 @@ impl Collector for FilteredTopScoreAndCount {
         })?;
         Ok((top.into_docs(segment_ord), count))
     }
+}
+
+/// [`FilteredTopScoreAndCount`] for several words that must all match, scored term at a time
+/// ([`super::taat`]): the same page and count.
+pub(super) fn top_and_count_words(
+    searcher: &Searcher,
+    weight: &WordsWeight,
+    top: FilteredTopScore,
+) -> tantivy::Result<(Vec<(Score, DocAddress)>, usize)> {
+    let mut all = Vec::new();
+    let mut count = 0usize;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let filter = top.filter.columns(reader)?;
+        let mut heap = TopHeap::new(top.limit + top.offset);
+        weight.for_each_match(reader, &mut |doc, score| {
+            if filter.keeps(doc) {
+                count += 1;
+                if score > heap.threshold() {
+                    heap.push(score, doc);
+                }
+            }
+        })?;
+        all.extend(heap.into_docs(ord as SegmentOrdinal));
+    }
+    Ok((top.page(all), count))
 }
 
 /// How many documents the filter keeps among those `query` matches, exactly up to `cap`;
@@ -400,6 +427,109 @@ mod tests {
             .unwrap();
         assert_eq!(same, docs);
         assert_eq!(n, 8);
+    }
+
+    /// Scoring several words term at a time gives the page (scores to the last bit) and the
+    /// count that walking their intersection gives: over segments, deleted and filtered
+    /// documents, required and excluded queries, and leaves of constant score.
+    #[test]
+    fn words_scored_term_at_a_time_equal_the_intersection() {
+        use super::super::pruned::{Leaves, Pruned};
+        use tantivy::query::{ConstScoreQuery, TermQuery};
+        use tantivy::schema::{IndexRecordOption, Schema, FAST, INDEXED, STRING, TEXT};
+        use tantivy::{doc, Term};
+        let mut b = Schema::builder();
+        let title = b.add_text_field("title", TEXT);
+        let body = b.add_text_field("body", TEXT);
+        let place = b.add_text_field("place", STRING);
+        let id = b.add_u64_field("id", INDEXED);
+        let kind = b.add_u64_field("kind_code", FAST);
+        let valid = b.add_i64_field("valid_through", FAST);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let words = ["siivooja", "kokki", "myyjä", "hoitaja", "kuljettaja", "ja"];
+        let mut x: u64 = 11;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) % n as u64) as usize
+        };
+        for i in 0..4000u64 {
+            let t: Vec<&str> = (0..1 + next(2)).map(|_| words[next(words.len())]).collect();
+            let bd: Vec<&str> = (0..2 + next(12))
+                .map(|_| words[next(words.len())])
+                .collect();
+            w.add_document(doc!(
+                title => t.join(" "),
+                body => bd.join(" "),
+                place => ["espoo", "oulu", "turku"][next(3)],
+                id => i,
+                kind => i % 2,
+                valid => if i % 9 == 0 { 100 } else { i64::MAX },
+            ))
+            .unwrap();
+            if i % 900 == 899 {
+                w.commit().unwrap();
+            }
+        }
+        for i in (0..4000u64).step_by(41) {
+            w.delete_term(Term::from_field_u64(id, i));
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let pair = |f, t: &str, boost| (Term::from_field_text(f, t), boost);
+        let word = |t: &str| Leaves {
+            terms: vec![
+                pair(title, t, 3.0),
+                pair(body, t, 1.0),
+                pair(title, "puuttuu", 2.0),
+            ],
+            constant: Vec::new(),
+        };
+        let query = |f, t: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, t),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let cases: Vec<Pruned> = vec![
+            Pruned::all(vec![word("siivooja"), word("kokki")]),
+            Pruned::all(vec![word("myyjä"), word("hoitaja"), word("kuljettaja")]),
+            {
+                let mut p = Pruned::all(vec![word("kokki"), word("ja")]);
+                p.require(query(place, "oulu"));
+                p.exclude(query(title, "hoitaja"));
+                p
+            },
+            {
+                let mut kokki = word("kokki");
+                kokki
+                    .constant
+                    .push(Box::new(ConstScoreQuery::new(query(body, "hoitaja"), 0.7)));
+                Pruned::all(vec![kokki, word("myyjä").boosted(0.5)])
+            },
+            Pruned::all(vec![word("ja"), word("puuttuu")]),
+        ];
+        for (i, p) in cases.iter().enumerate() {
+            for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1])] {
+                let top = FilteredTopScore {
+                    limit,
+                    offset,
+                    filter: DocFilter {
+                        kinds: kinds_mask(&kinds),
+                        now: 1000,
+                    },
+                };
+                let walked = searcher.search(p, &FilteredTopScoreAndCount(top)).unwrap();
+                let weight = p.words_weight(&searcher).unwrap().expect("several words");
+                let summed = top_and_count_words(&searcher, &weight, top).unwrap();
+                assert_eq!(summed, walked, "case {i}, page of {limit} from {offset}");
+                if i < 4 {
+                    assert!(!walked.0.is_empty(), "case {i} has matches");
+                }
+            }
+        }
     }
 
     #[test]

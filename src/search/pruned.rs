@@ -23,16 +23,20 @@
 //! query, so the paths cannot disagree on which documents match.
 
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, Scorer,
+    TermQuery, Weight,
 };
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
-/// One word of a query: the term queries that find it, scored by BM25, and the queries of
-/// constant score (prefix look-ups).
+use super::taat::{WordsWeight, MAX_TAAT_WORDS};
+
+/// One word of a query: the terms that find it, each scored by BM25 times its boost, and the
+/// queries of constant score (prefix look-ups).
 #[derive(Debug, Default)]
 pub(super) struct Leaves {
-    /// Term queries on fields with frequencies, boosted.
-    pub(super) terms: Vec<Box<dyn Query>>,
+    /// Terms of fields with frequencies, each with its boost.
+    pub(super) terms: Vec<(Term, Score)>,
     /// Queries whose every match scores the same.
     pub(super) constant: Vec<Box<dyn Query>>,
 }
@@ -40,16 +44,29 @@ pub(super) struct Leaves {
 impl Clone for Leaves {
     fn clone(&self) -> Self {
         Leaves {
-            terms: clone_all(&self.terms),
+            terms: self.terms.clone(),
             constant: clone_all(&self.constant),
         }
     }
 }
 
+/// A term scored by BM25 times `boost`, as a query.
+fn term_query(term: &Term, boost: Score) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(
+        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+        boost,
+    ))
+}
+
 impl Leaves {
+    /// The term leaves as queries.
+    fn term_queries(&self) -> Vec<Box<dyn Query>> {
+        self.terms.iter().map(|(t, b)| term_query(t, *b)).collect()
+    }
+
     /// Every query of both kinds.
     fn all(&self) -> Vec<Box<dyn Query>> {
-        clone_all(&self.terms)
+        self.term_queries()
             .into_iter()
             .chain(clone_all(&self.constant))
             .collect()
@@ -57,14 +74,17 @@ impl Leaves {
 
     /// The same leaves with their scores multiplied by `boost`.
     pub(super) fn boosted(self, boost: Score) -> Leaves {
-        let b = |qs: Vec<Box<dyn Query>>| -> Vec<Box<dyn Query>> {
-            qs.into_iter()
-                .map(|q| Box::new(tantivy::query::BoostQuery::new(q, boost)) as Box<dyn Query>)
-                .collect()
-        };
         Leaves {
-            terms: b(self.terms),
-            constant: b(self.constant),
+            terms: self
+                .terms
+                .into_iter()
+                .map(|(t, b)| (t, b * boost))
+                .collect(),
+            constant: self
+                .constant
+                .into_iter()
+                .map(|q| Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>)
+                .collect(),
         }
     }
 
@@ -91,6 +111,8 @@ pub(super) struct Pruned {
     leaves: Leaves,
     /// When several words must all match: the leaves of each.
     words: Vec<Vec<Box<dyn Query>>>,
+    /// The same words as leaves, for scoring them term at a time ([`super::taat`]).
+    word_leaves: Vec<Leaves>,
     /// Each of these must match too; they add nothing to the score.
     required: Vec<Box<dyn Query>>,
     /// No document that one of these matches is kept.
@@ -102,6 +124,7 @@ impl Clone for Pruned {
         Pruned {
             leaves: self.leaves.clone(),
             words: self.words.iter().map(|g| clone_all(g)).collect(),
+            word_leaves: self.word_leaves.clone(),
             required: clone_all(&self.required),
             excluded: clone_all(&self.excluded),
         }
@@ -114,6 +137,7 @@ impl Pruned {
         Pruned {
             leaves,
             words: Vec::new(),
+            word_leaves: Vec::new(),
             required: Vec::new(),
             excluded: Vec::new(),
         }
@@ -133,6 +157,7 @@ impl Pruned {
             } else {
                 Vec::new()
             },
+            word_leaves: if words.len() > 1 { words } else { Vec::new() },
             required: Vec::new(),
             excluded: Vec::new(),
         }
@@ -142,6 +167,33 @@ impl Pruned {
     /// must all match: the intersection is scored whole).
     pub(super) fn visits_all(&self) -> bool {
         !self.words.is_empty()
+    }
+
+    /// The words weighed to be scored term at a time ([`super::taat`]), when several words
+    /// must all match (at most [`MAX_TAAT_WORDS`]).
+    pub(super) fn words_weight(&self, searcher: &Searcher) -> tantivy::Result<Option<WordsWeight>> {
+        if self.word_leaves.is_empty() || self.word_leaves.len() > MAX_TAAT_WORDS {
+            return Ok(None);
+        }
+        let scored = EnableScoring::enabled_from_searcher(searcher);
+        let unscored = EnableScoring::disabled_from_searcher(searcher);
+        let weights = |qs: &[Box<dyn Query>], e: EnableScoring<'_>| {
+            qs.iter()
+                .map(|q| q.weight(e))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
+        let words = self
+            .word_leaves
+            .iter()
+            .map(|w| Ok((w.terms.clone(), weights(&w.constant, scored)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        WordsWeight::new(
+            searcher,
+            words,
+            weights(&self.required, unscored)?,
+            weights(&self.excluded, unscored)?,
+        )
+        .map(Some)
     }
 
     /// Only documents that `query` matches (unscored).
@@ -205,12 +257,12 @@ impl Query for Pruned {
         }
         let constant = weights(&self.leaves.constant, scoring)?;
         Ok(Box::new(PrunedWeight {
-            terms: BooleanQuery::union(clone_all(&self.leaves.terms)).weight(scoring)?,
+            terms: BooleanQuery::union(self.leaves.term_queries()).weight(scoring)?,
             // Only the second pass over constant leaves asks which documents they hold.
             terms_present: if constant.is_empty() {
                 Vec::new()
             } else {
-                weights(&self.leaves.terms, unscored)?
+                weights(&self.leaves.term_queries(), unscored)?
             },
             constant,
             words: Vec::new(),
@@ -221,7 +273,10 @@ impl Query for Pruned {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for q in self.leaves.terms.iter().chain(&self.leaves.constant) {
+        for (t, _) in &self.leaves.terms {
+            visitor(t, false);
+        }
+        for q in &self.leaves.constant {
             q.query_terms(visitor);
         }
     }
@@ -590,6 +645,10 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, Schema, STRING, TEXT};
     use tantivy::{doc, Index};
 
+    fn pair(field: tantivy::schema::Field, text: &str, boost: f32) -> (Term, Score) {
+        (Term::from_field_text(field, text), boost)
+    }
+
     fn term(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
         Box::new(BoostQuery::new(
             Box::new(TermQuery::new(
@@ -651,7 +710,7 @@ mod tests {
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let word = |w: &str| Leaves {
-            terms: vec![term(title, w, 3.0), term(body, w, 1.0)],
+            terms: vec![pair(title, w, 3.0), pair(body, w, 1.0)],
             constant: Vec::new(),
         };
         // A constant leaf, as a prefix look-up is: every match scores `score`.
@@ -694,12 +753,12 @@ mod tests {
                 Pruned::all(vec![kokki, word("myyjä")])
             },
             Pruned::any(Leaves {
-                terms: vec![term(title, "kokki", 1.0)],
+                terms: vec![pair(title, "kokki", 1.0)],
                 constant: vec![constant("hoitaja", 5.0), constant("myyjä", 2.5)],
             }),
             {
                 let mut p = Pruned::any(Leaves {
-                    terms: vec![term(title, "kokki", 1.0)],
+                    terms: vec![pair(title, "kokki", 1.0)],
                     constant: vec![constant("hoitaja", 0.5)],
                 });
                 p.require(in_oulu());
@@ -708,7 +767,7 @@ mod tests {
             // A rare term barely weighed: most of the page is documents only the constant
             // leaf matches.
             Pruned::any(Leaves {
-                terms: vec![term(title, "harvinainen", 0.01)],
+                terms: vec![pair(title, "harvinainen", 0.01)],
                 constant: vec![constant("hoitaja", 0.8)],
             }),
             // The first pass ends with a full page below what the constant leaves can add:
@@ -716,7 +775,7 @@ mod tests {
             // one excluded query).
             {
                 let mut p = Pruned::any(Leaves {
-                    terms: vec![term(title, "kokki", 0.05)],
+                    terms: vec![pair(title, "kokki", 0.05)],
                     constant: vec![constant("hoitaja", 3.0), constant("satunnainen", 5.0)],
                 });
                 p.exclude(term(title, "myyjä", 1.0));
@@ -724,7 +783,7 @@ mod tests {
             },
             // A prefix look-up, as search builds it where there is no Voikko.
             Pruned::any(Leaves {
-                terms: vec![term(title, "siivooja", 1.0)],
+                terms: vec![pair(title, "siivooja", 1.0)],
                 constant: vec![Box::new(tantivy::query::BoostQuery::new(
                     Box::new(tantivy::query::InvertedIndexRangeQuery::new(
                         std::ops::Bound::Included(Term::from_field_text(body, "kul")),

@@ -22,7 +22,8 @@ use super::analysis::{
     Lang, NAME_ANALYZER,
 };
 use super::collect::{
-    count_up_to, kinds_mask, DocFilter, FilteredTopScore, FilteredTopScoreAndCount, COUNT_CAP,
+    count_up_to, kinds_mask, top_and_count_words, DocFilter, FilteredTopScore,
+    FilteredTopScoreAndCount, COUNT_CAP,
 };
 use super::index::{KIND_TASK, KIND_VACANCY};
 use super::pruned::{Leaves, Pruned};
@@ -312,7 +313,11 @@ impl SearchIndex {
         // words that must all match visit every match anyway: counted on the way.
         let page = |q: &Pruned| -> Result<Page> {
             if q.visits_all() {
-                let (docs, n) = searcher.search(q, &FilteredTopScoreAndCount(top))?;
+                let (docs, n) = match q.words_weight(&searcher)? {
+                    // Each leaf's postings read once, term at a time.
+                    Some(w) => top_and_count_words(&searcher, &w, top)?,
+                    None => searcher.search(q, &FilteredTopScoreAndCount(top))?,
+                };
                 return Ok((docs, n.min(COUNT_CAP), n > COUNT_CAP));
             }
             let docs = searcher.search(q, &top)?;
@@ -437,7 +442,7 @@ impl SearchIndex {
             }
             let mut should = Leaves::default();
             if employer {
-                should.terms.push(boosted(
+                should.terms.push((
                     Term::from_field_text(self.fields.employer, &word),
                     EMPLOYER_BOOST,
                 ));
@@ -483,7 +488,7 @@ impl SearchIndex {
             should
                 .borrow_mut()
                 .terms
-                .push(boosted(Term::from_field_text(field, text), boost));
+                .push((Term::from_field_text(field, text), boost));
         };
         // A prefix look-up scores the same for every match.
         let add_constant = |q: Box<dyn Query>| should.borrow_mut().constant.push(q);
@@ -632,13 +637,6 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
 
 fn term_query(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-}
-
-fn boosted(term: Term, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(
-        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-        boost,
-    ))
 }
 
 fn with_filters(query: Box<dyn Query>, filters: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
