@@ -22,7 +22,8 @@
 //!
 //! Both indexes are built once into `target/bench-data/` (the build is timed and printed as
 //! the ingest floor and the service's file → searchable) and reused by later runs.
-//! `KOHTAAMO_BENCH_SECS` sets the timed seconds per side (default 20).
+//! `KOHTAAMO_BENCH_SECS` sets the timed seconds per side (default 20);
+//! `KOHTAAMO_BENCH_QUERIES` (comma-separated) runs only the queries it names.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -133,13 +134,20 @@ fn main() {
     );
 }
 
+/// The 300 queries, or only those `KOHTAAMO_BENCH_QUERIES` names (comma-separated), to profile
+/// a few slow ones.
 fn queries() -> Vec<String> {
+    let only = std::env::var("KOHTAAMO_BENCH_QUERIES").ok();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/perf/queries.txt");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| {
+            only.as_deref()
+                .is_none_or(|only| only.split(',').any(|o| o.trim() == *l))
+        })
         .map(str::to_string)
         .collect()
 }

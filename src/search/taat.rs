@@ -82,7 +82,11 @@ impl WordsWeight {
             let mut sums = sums.borrow_mut();
             sums.fit(reader.max_doc() as usize);
             let result = self.matches(reader, &mut sums, each);
-            // Cleared on every path: the arrays serve the thread's next search.
+            // Cleared on every path: the arrays serve the thread's next search (the matches'
+            // bits are cleared as they are read, unless an error came first).
+            if result.is_err() {
+                sums.filled.fill(0);
+            }
             sums.clear();
             result
         })
@@ -133,8 +137,6 @@ impl WordsWeight {
                 }
             }
         }
-        let mut filled = std::mem::take(&mut sums.filled);
-        filled.sort_unstable();
         let mut required = Vec::with_capacity(self.required.len());
         for w in &self.required {
             required.push(w.scorer(reader, 1.0)?);
@@ -149,26 +151,31 @@ impl WordsWeight {
             }
             s.doc() == doc
         };
-        for &doc in &filled {
-            if required.iter_mut().all(|s| holds(s, doc))
-                && !excluded.iter_mut().any(|s| holds(s, doc))
-            {
-                each(doc, sums.slots[doc as usize].score);
+        // In increasing order without sorting: a common pair of words fills hundreds of
+        // thousands of documents, and the bits cost one word per 64 documents to read.
+        for i in 0..sums.filled.len() {
+            let mut bits = std::mem::take(&mut sums.filled[i]);
+            while bits != 0 {
+                let doc = (i * 64) as DocId + bits.trailing_zeros();
+                bits &= bits - 1;
+                if required.iter_mut().all(|s| holds(s, doc))
+                    && !excluded.iter_mut().any(|s| holds(s, doc))
+                {
+                    each(doc, sums.slots[doc as usize].score);
+                }
             }
         }
-        filled.clear();
-        sums.filled = filled;
         Ok(())
     }
 }
 
-/// Per document of a segment, its slot; the documents touched (to clear them) and those whose
-/// mask filled.
+/// Per document of a segment, its slot; the documents touched (to clear them), and a bit per
+/// document whose mask filled.
 #[derive(Default)]
 struct Sums {
     slots: Vec<Slot>,
     touched: Vec<DocId>,
-    filled: Vec<DocId>,
+    filled: Vec<u64>,
 }
 
 /// The sum of a document's leaves' scores and the mask of its words, side by side: the
@@ -189,6 +196,8 @@ impl Sums {
         if self.slots.len() < n {
             self.slots.resize(n, Slot::default());
         }
+        // Read up to the segment's last document only: a smaller segment scans fewer bits.
+        self.filled.resize(n.div_ceil(64), 0);
     }
 
     #[inline]
@@ -202,7 +211,7 @@ impl Sums {
             self.touched.push(doc);
         }
         if after == full && before != full {
-            self.filled.push(doc);
+            self.filled[doc as usize / 64] |= 1 << (doc % 64);
         }
     }
 
@@ -212,6 +221,5 @@ impl Sums {
             self.slots[doc as usize] = Slot::default();
         }
         self.touched.clear();
-        self.filled.clear();
     }
 }
