@@ -393,16 +393,46 @@ async fn insert_vacancies(
     if which.is_empty() {
         return Ok(());
     }
-    let text = format!(
-        "{NEW_VACANCY} {} RETURNING id",
-        vec![NEW_VACANCY_ROW; which.len()].join(", ")
-    );
+    // The rows' ids in the order of `which`. PostgreSQL does not promise to return an
+    // INSERT's rows in the order of its VALUES: the ids are taken from the sequence first and
+    // written explicitly. On SQLite the rows of one INSERT get consecutive ids in the order
+    // of its VALUES (the transaction holds the write lock; checked below).
+    let mut given: Option<Vec<i64>> = match conn.backend() {
+        Backend::Postgres => Some(
+            sql("SELECT nextval(pg_get_serial_sequence('vacancies', 'id')) \
+                 FROM generate_series(1, ?)")
+            .bind(which.len() as i64)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect(),
+        ),
+        Backend::Sqlite => None,
+    };
+    if let Some(given) = &mut given {
+        given.sort_unstable();
+    }
+    let text = match given {
+        Some(_) => format!(
+            "{} {} RETURNING id",
+            NEW_VACANCY.replacen("(employer_id,", "(id, employer_id,", 1),
+            vec![NEW_VACANCY_ROW.replacen('(', "(?, ", 1); which.len()].join(", ")
+        ),
+        None => format!(
+            "{NEW_VACANCY} {} RETURNING id",
+            vec![NEW_VACANCY_ROW; which.len()].join(", ")
+        ),
+    };
     let mut q = sql(AssertSqlSafe(text));
     let descriptions = texts.stored_all(
         conn.backend(),
         which.iter().map(|&i| batch[i].1.description.as_str()),
     );
-    for (&i, description) in which.iter().zip(descriptions) {
+    for (n, (&i, description)) in which.iter().zip(descriptions).enumerate() {
+        if let Some(given) = &given {
+            q = q.bind(given[n]);
+        }
         q = bind_new_vacancy(q, &batch[i].1, description, None, at);
     }
     let mut ids: Vec<i64> = q
@@ -418,18 +448,25 @@ async fn insert_vacancies(
             ids.len()
         )));
     }
-    if conn.backend() == Backend::Sqlite {
-        // SQLite returns the rows in no set order, but the rows of one INSERT get consecutive
-        // ids in the order of its VALUES (the transaction holds the write lock); anything
-        // else would pair lines with the wrong ids. PostgreSQL returns them in VALUES order
-        // (ids from a shared sequence may have gaps when others insert at once).
-        ids.sort_unstable();
-        let (first, last) = (ids[0], ids[ids.len() - 1]);
-        if last - first + 1 != which.len() as i64 {
-            return Err(StoreError::Corrupt(format!(
-                "an import of {} vacancies got ids {first}..={last}",
-                which.len()
-            )));
+    ids.sort_unstable();
+    match given {
+        Some(given) => {
+            // The ids written are the ids taken.
+            if ids != given {
+                return Err(StoreError::Corrupt(format!(
+                    "an import of {} vacancies wrote other ids than it took",
+                    which.len()
+                )));
+            }
+        }
+        None => {
+            let (first, last) = (ids[0], ids[ids.len() - 1]);
+            if last - first + 1 != which.len() as i64 {
+                return Err(StoreError::Corrupt(format!(
+                    "an import of {} vacancies got ids {first}..={last}",
+                    which.len()
+                )));
+            }
         }
     }
     let mut log = sql(AssertSqlSafe(format!(
