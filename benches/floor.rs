@@ -141,7 +141,8 @@ fn queries() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/perf/queries.txt");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.lines()
+    let queries: Vec<String> = text
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter(|l| {
@@ -149,7 +150,13 @@ fn queries() -> Vec<String> {
                 .is_none_or(|only| only.split(',').any(|o| o.trim() == *l))
         })
         .map(str::to_string)
-        .collect()
+        .collect();
+    assert!(
+        !queries.is_empty(),
+        "no query of {} is named by KOHTAAMO_BENCH_QUERIES={only:?}",
+        path.display()
+    );
+    queries
 }
 
 fn analyzer() -> TextAnalyzer {

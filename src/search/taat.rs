@@ -82,12 +82,8 @@ impl WordsWeight {
             let mut sums = sums.borrow_mut();
             sums.fit(reader.max_doc() as usize);
             let result = self.matches(reader, &mut sums, each);
-            // Cleared on every path: the arrays serve the thread's next search (the matches'
-            // bits are cleared as they are read, unless an error came first).
-            if result.is_err() {
-                sums.filled.fill(0);
-            }
-            sums.clear();
+            // Cleared on every path: the arrays serve the thread's next search.
+            sums.clear(result.is_ok());
             result
         })
     }
@@ -215,8 +211,12 @@ impl Sums {
         }
     }
 
-    /// Every touched document back to zero.
-    fn clear(&mut self) {
+    /// Every touched document back to zero; the filled bits too, unless the matches were
+    /// `read` (reading clears them).
+    fn clear(&mut self, read: bool) {
+        if !read {
+            self.filled.fill(0);
+        }
         for &doc in &self.touched {
             self.slots[doc as usize] = Slot::default();
         }

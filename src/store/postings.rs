@@ -276,14 +276,30 @@ async fn insert_vacancy(
     Ok(id)
 }
 
+/// The columns of a new vacancy, and one row's values as [`bind_new_vacancy`] binds them.
+macro_rules! new_vacancy {
+    (columns) => {
+        "employer_id, external_id, title, description, location, municipality, \
+         occupation_code, hours_min, hours_max, employment_type, language, valid_through, \
+         date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, occupations, status, \
+         created_by, created_at, updated_at"
+    };
+    (row) => {
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?"
+    };
+}
 /// The INSERT of new vacancies, up to its VALUES; each row is [`NEW_VACANCY_ROW`].
-const NEW_VACANCY: &str = "INSERT INTO vacancies (employer_id, external_id, title, description, \
-    location, municipality, occupation_code, hours_min, hours_max, employment_type, language, \
-    valid_through, date_posted, wage_subsidy_ok, work_trial_ok, adjustments_offered, \
-    occupations, status, created_by, created_at, updated_at) VALUES";
+const NEW_VACANCY: &str = concat!("INSERT INTO vacancies (", new_vacancy!(columns), ") VALUES");
 /// One row of [`NEW_VACANCY`], bound by [`bind_new_vacancy`].
-const NEW_VACANCY_ROW: &str =
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)";
+const NEW_VACANCY_ROW: &str = concat!("(", new_vacancy!(row), ")");
+/// [`NEW_VACANCY`] with the id given first in each row ([`NEW_VACANCY_ROW_WITH_ID`]).
+const NEW_VACANCY_WITH_ID: &str = concat!(
+    "INSERT INTO vacancies (id, ",
+    new_vacancy!(columns),
+    ") VALUES"
+);
+/// One row of [`NEW_VACANCY_WITH_ID`]: the id, then [`bind_new_vacancy`]'s values.
+const NEW_VACANCY_ROW_WITH_ID: &str = concat!("(?, ", new_vacancy!(row), ")");
 
 /// Binds one [`NEW_VACANCY_ROW`]: the draft `d` with its description as stored, created by
 /// `created_by` at `at`.
@@ -377,7 +393,7 @@ const EMPLOYER_POSTINGS_READ: i64 = 200;
 /// Distinct titles of those kept in the document.
 const EMPLOYER_TITLES: usize = 50;
 
-/// Rows per multi-row INSERT of an import (20 values each, far below SQLite's limit).
+/// Rows per multi-row INSERT of an import (20 or 21 values each, far below SQLite's limit).
 const INSERT_ROWS: usize = 100;
 
 /// Inserts the vacancies of `batch` at `which` in one statement, logs each as created, and
@@ -393,73 +409,58 @@ async fn insert_vacancies(
     if which.is_empty() {
         return Ok(());
     }
-    // The rows' ids in the order of `which`. PostgreSQL does not promise to return an
-    // INSERT's rows in the order of its VALUES: the ids are taken from the sequence first and
-    // written explicitly. On SQLite the rows of one INSERT get consecutive ids in the order
-    // of its VALUES (the transaction holds the write lock; checked below).
-    let mut given: Option<Vec<i64>> = match conn.backend() {
-        Backend::Postgres => Some(
-            sql("SELECT nextval(pg_get_serial_sequence('vacancies', 'id')) \
+    let descriptions = texts.stored_all(
+        conn.backend(),
+        which.iter().map(|&i| batch[i].1.description.as_str()),
+    );
+    // The rows' ids, in the order of `which`.
+    let ids: Vec<i64> = match conn.backend() {
+        // PostgreSQL does not promise to return an INSERT's rows in the order of its VALUES:
+        // the ids are taken from the sequence first and written with their rows.
+        Backend::Postgres => {
+            let ids: Vec<i64> = sql("SELECT nextval(pg_get_serial_sequence('vacancies', 'id')) \
                  FROM generate_series(1, ?)")
             .bind(which.len() as i64)
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .map(|(id,)| id)
-            .collect(),
-        ),
-        Backend::Sqlite => None,
-    };
-    if let Some(given) = &mut given {
-        given.sort_unstable();
-    }
-    let text = match given {
-        Some(_) => format!(
-            "{} {} RETURNING id",
-            NEW_VACANCY.replacen("(employer_id,", "(id, employer_id,", 1),
-            vec![NEW_VACANCY_ROW.replacen('(', "(?, ", 1); which.len()].join(", ")
-        ),
-        None => format!(
-            "{NEW_VACANCY} {} RETURNING id",
-            vec![NEW_VACANCY_ROW; which.len()].join(", ")
-        ),
-    };
-    let mut q = sql(AssertSqlSafe(text));
-    let descriptions = texts.stored_all(
-        conn.backend(),
-        which.iter().map(|&i| batch[i].1.description.as_str()),
-    );
-    for (n, (&i, description)) in which.iter().zip(descriptions).enumerate() {
-        if let Some(given) = &given {
-            q = q.bind(given[n]);
+            .collect();
+            let mut q = sql(AssertSqlSafe(format!(
+                "{NEW_VACANCY_WITH_ID} {}",
+                vec![NEW_VACANCY_ROW_WITH_ID; which.len()].join(", ")
+            )));
+            for ((&i, description), &id) in which.iter().zip(descriptions).zip(&ids) {
+                q = bind_new_vacancy(q.bind(id), &batch[i].1, description, None, at);
+            }
+            q.execute(&mut *conn).await?;
+            ids
         }
-        q = bind_new_vacancy(q, &batch[i].1, description, None, at);
-    }
-    let mut ids: Vec<i64> = q
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
-    if ids.len() != which.len() {
-        return Err(StoreError::Corrupt(format!(
-            "an import of {} vacancies got {} ids",
-            which.len(),
-            ids.len()
-        )));
-    }
-    ids.sort_unstable();
-    match given {
-        Some(given) => {
-            // The ids written are the ids taken.
-            if ids != given {
+        // SQLite returns the rows in no set order, but the rows of one INSERT get consecutive
+        // ids in the order of its VALUES (the transaction holds the write lock); anything else
+        // would pair lines with the wrong ids.
+        Backend::Sqlite => {
+            let mut q = sql(AssertSqlSafe(format!(
+                "{NEW_VACANCY} {} RETURNING id",
+                vec![NEW_VACANCY_ROW; which.len()].join(", ")
+            )));
+            for (&i, description) in which.iter().zip(descriptions) {
+                q = bind_new_vacancy(q, &batch[i].1, description, None, at);
+            }
+            let mut ids: Vec<i64> = q
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id,)| id)
+                .collect();
+            if ids.len() != which.len() {
                 return Err(StoreError::Corrupt(format!(
-                    "an import of {} vacancies wrote other ids than it took",
-                    which.len()
+                    "an import of {} vacancies got {} ids",
+                    which.len(),
+                    ids.len()
                 )));
             }
-        }
-        None => {
+            ids.sort_unstable();
             let (first, last) = (ids[0], ids[ids.len() - 1]);
             if last - first + 1 != which.len() as i64 {
                 return Err(StoreError::Corrupt(format!(
@@ -467,8 +468,9 @@ async fn insert_vacancies(
                     which.len()
                 )));
             }
+            ids
         }
-    }
+    };
     let mut log = sql(AssertSqlSafe(format!(
         "INSERT INTO change_log (entity, entity_id, op, at) VALUES {}",
         vec!["('vacancy', ?, 'create', ?)"; ids.len()].join(", ")
