@@ -396,6 +396,21 @@ const EMPLOYER_TITLES: usize = 50;
 /// Rows per multi-row INSERT of an import (20 or 21 values each, far below SQLite's limit).
 const INSERT_ROWS: usize = 100;
 
+/// Records the identifiers of the `queued` lines just inserted as existing vacancies, and
+/// empties the queue.
+fn inserted(
+    batch: &[(String, VacancyDraft)],
+    queued: &mut Vec<usize>,
+    rows: &[Option<ImportedVacancy>],
+    existing: &mut HashMap<String, i64>,
+) {
+    for q in queued.drain(..) {
+        if let (Some(ext), Some(r)) = (&batch[q].1.external_id, &rows[q]) {
+            existing.insert(ext.clone(), r.id);
+        }
+    }
+}
+
 /// Inserts the vacancies of `batch` at `which` in one statement, logs each as created, and
 /// records their ids in `rows`.
 async fn insert_vacancies(
@@ -712,6 +727,8 @@ impl Store {
         let mut rows: Vec<Option<ImportedVacancy>> = vec![None; batch.len()];
         // Lines waiting to be inserted together (indexes into `batch`).
         let mut queued: Vec<usize> = Vec::new();
+        // Their identifiers.
+        let mut queued_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for i in 0..batch.len() {
             let (employer, draft) = &mut batch[i];
             draft.employer_id = employers[employer.as_str()];
@@ -721,19 +738,15 @@ impl Store {
                 .and_then(|e| existing.get(e))
                 .copied();
             let queued_twice = id.is_none()
-                && draft.external_id.is_some()
-                && queued
-                    .iter()
-                    .any(|&q| batch[q].1.external_id == batch[i].1.external_id);
+                && draft
+                    .external_id
+                    .as_ref()
+                    .is_some_and(|e| queued_ids.contains(e.as_str()));
             if queued_twice {
                 // The same identifier twice in a batch: the later line updates the earlier.
                 insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
-                for &q in &queued {
-                    if let (Some(ext), Some(r)) = (&batch[q].1.external_id, &rows[q]) {
-                        existing.insert(ext.clone(), r.id);
-                    }
-                }
-                queued.clear();
+                inserted(batch, &mut queued, &rows, &mut existing);
+                queued_ids.clear();
             }
             let (_, draft) = &batch[i];
             match draft
@@ -750,11 +763,18 @@ impl Store {
                         outcome: ImportOutcome::Updated,
                     });
                 }
-                None => queued.push(i),
+                None => {
+                    if let Some(e) = &draft.external_id {
+                        queued_ids.insert(e.clone());
+                    }
+                    queued.push(i)
+                }
             }
             if queued.len() >= INSERT_ROWS {
                 insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
-                queued.clear();
+                // A later line of the batch with one of their identifiers updates its row.
+                inserted(batch, &mut queued, &rows, &mut existing);
+                queued_ids.clear();
             }
         }
         insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;

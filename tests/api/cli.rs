@@ -181,6 +181,16 @@ async fn import_reports_bad_lines_by_number_and_keeps_the_rest() {
     app.search_until(&coach, "myyjä", |r| r["total"] == 1).await;
 }
 
+/// A JobPosting line of "Tuonti Oy" in Lahti.
+fn tuonti_line(id: Option<&str>, title: &str) -> String {
+    let mut ad = json!({"@type": "JobPosting", "title": title,
+        "description": "Työtä tarjolla Lahdessa.", "hiringOrganization": {"name": "Tuonti Oy"}});
+    if let Some(id) = id {
+        ad["identifier"] = Value::from(id);
+    }
+    ad.to_string()
+}
+
 /// The same identifier twice in one file: the later line updates the vacancy the earlier one
 /// made, in the database and in the index the import builds; lines with no identifier are
 /// each their own vacancy.
@@ -190,21 +200,13 @@ async fn an_identifier_twice_in_a_file_is_one_vacancy_that_the_later_line_update
     let coach = app.token(Role::Coach, None).await;
     let (db, index) = (app.database_url(), app.index_dir());
     let dir = app.stop().await;
-    let line = |id: Option<&str>, title: &str| {
-        let mut ad = json!({"@type": "JobPosting", "title": title,
-            "description": "Työtä tarjolla Lahdessa.", "hiringOrganization": {"name": "Tuonti Oy"}});
-        if let Some(id) = id {
-            ad["identifier"] = Value::from(id);
-        }
-        ad.to_string()
-    };
     let path = dir.path().join("twice.jsonl");
     let lines = [
-        line(Some("a"), "Siivooja"),
-        line(Some("b"), "Myyjä"),
-        line(Some("a"), "Kiinteistönhoitaja"),
-        line(None, "Kokki"),
-        line(None, "Kokki"),
+        tuonti_line(Some("a"), "Siivooja"),
+        tuonti_line(Some("b"), "Myyjä"),
+        tuonti_line(Some("a"), "Kiinteistönhoitaja"),
+        tuonti_line(None, "Kokki"),
+        tuonti_line(None, "Kokki"),
     ];
     std::fs::write(&path, lines.join("\n")).unwrap();
     assert_eq!(
@@ -234,6 +236,35 @@ async fn an_identifier_twice_in_a_file_is_one_vacancy_that_the_later_line_update
         .await
         .unwrap();
     assert_eq!(list["total"], 4);
+}
+
+/// An identifier that comes again more than one insert's worth of lines later (the database
+/// takes new lines a hundred at a time) updates the vacancy too, instead of failing the batch
+/// on the unique identifier.
+#[tokio::test]
+async fn an_identifier_again_far_into_a_batch_updates_its_vacancy() {
+    let app = spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let (db, index) = (app.database_url(), app.index_dir());
+    let dir = app.stop().await;
+    let mut lines = vec![tuonti_line(Some("a"), "Siivooja")];
+    lines.extend((0..150).map(|i| tuonti_line(Some(&format!("x{i}")), "Myyjä")));
+    lines.push(tuonti_line(Some("a"), "Kiinteistönhoitaja"));
+    let path = dir.path().join("again.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    assert_eq!(
+        import_vacancies(&db, &index, &path),
+        "imported 151, updated 1, rejected 0"
+    );
+    let app = spawn_app_in(dir).await;
+    for (path, total) in [
+        ("/api/v1/search?q=kiinteist%C3%B6nhoitaja", 1),
+        ("/api/v1/search?q=siivooja", 0),
+        ("/api/v1/vacancies?limit=1", 151),
+    ] {
+        let found: Value = app.get(path, &coach).await.json().await.unwrap();
+        assert_eq!(found["total"], total, "{path}: {found}");
+    }
 }
 
 /// Two nodes import the same postings at once (each its own process and index, one database):
