@@ -303,8 +303,11 @@ impl Occupations {
                 confidence: 1.0,
             }];
         }
-        let text: String = description.chars().take(TEXT_CHARS).collect();
-        self.classify(&[(title, 1.0), (&text, TEXT_WEIGHT)], 3)
+        let end = description
+            .char_indices()
+            .nth(TEXT_CHARS)
+            .map_or(description.len(), |(at, _)| at);
+        self.classify(&[(title, 1.0), (&description[..end], TEXT_WEIGHT)], 3)
     }
 
     /// Fills a vacancy's occupations.

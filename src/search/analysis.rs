@@ -412,61 +412,46 @@ fn voikko_terms(a: &super::voikko::WordAnalysis, word: &str, what: Terms) -> Vec
     }
 }
 
-/// The terms of one text for the three analysed fields of its language, from one pass over
-/// it: exactly what the field's registered analyzers ([`analyzers`]) make of the text, token
-/// for token, but each word is tokenised, lower-cased and looked up once instead of three
-/// times.
-struct FieldTerms {
-    /// Terms of the `words` analyzer (title and body fields).
-    words: Vec<Token>,
-    /// Terms of the `parts` analyzer.
-    parts: Vec<Token>,
-    /// Terms of the `roots` analyzer.
-    roots: Vec<Token>,
+/// One word of a text, where it stands, and its terms for the three analysed fields of its
+/// language.
+struct WordAt {
+    offset_from: usize,
+    offset_to: usize,
+    position: usize,
+    position_length: usize,
+    terms: std::rc::Rc<WordTerms>,
 }
 
-/// See [`FieldTerms`].
-fn analyse_once(lang: Lang, analyser: Analyser, text: &str) -> FieldTerms {
+/// The words of one text with their terms for the three analysed fields of its language, from
+/// one pass over it: exactly what the fields' registered analyzers ([`analyzers`]) make of the
+/// text, token for token, but each word is tokenised, lower-cased and looked up once instead
+/// of three times. A word's terms are shared with every other occurrence of the word form on
+/// the thread (Voikko) instead of copied per token.
+fn analyse_once(lang: Lang, analyser: Analyser, text: &str) -> Vec<WordAt> {
     let voikko = (lang == Lang::Fi && analyser == Analyser::Voikko)
         .then(|| Voikko::get().ok())
         .flatten();
-    let mut out = FieldTerms {
-        words: Vec::new(),
-        parts: Vec::new(),
-        roots: Vec::new(),
-    };
-    let at = |base: &Token, text: String| Token {
-        offset_from: base.offset_from,
-        offset_to: base.offset_to,
-        position: base.position,
-        text,
-        position_length: base.position_length,
-    };
+    let mut out = Vec::new();
     // Under Voikko the base stream is the plain tokens; under Snowball it is the stems, which
     // the parts and roots analyzers cut further.
     with_base_analyzer(lang, voikko.is_some(), |analyzer| {
         let mut stream = analyzer.token_stream(text);
         while let Some(token) = stream.next() {
-            if let Some(v) = voikko {
-                let terms = word_terms(v, &token.text);
-                for (out, terms) in [
-                    (&mut out.words, &terms.words),
-                    (&mut out.parts, &terms.parts),
-                    (&mut out.roots, &terms.roots),
-                ] {
-                    out.extend(terms.iter().map(|t| at(token, t.clone())));
-                }
-            } else {
-                out.words.push(token.clone());
-                out.parts.extend(
-                    CompoundParts
-                        .map(&token.text)
-                        .into_iter()
-                        .map(|t| at(token, t)),
-                );
-                out.roots
-                    .extend(stem_root(&token.text).map(|t| at(token, t)));
-            }
+            let terms = match voikko {
+                Some(v) => word_terms(v, &token.text),
+                None => std::rc::Rc::new(WordTerms {
+                    words: vec![token.text.clone()],
+                    parts: CompoundParts.map(&token.text),
+                    roots: stem_root(&token.text).into_iter().collect(),
+                }),
+            };
+            out.push(WordAt {
+                offset_from: token.offset_from,
+                offset_to: token.offset_to,
+                position: token.position,
+                position_length: token.position_length,
+                terms,
+            });
         }
     });
     out
@@ -486,8 +471,8 @@ pub enum FieldKind {
 /// The analyzer the index writer uses for one field kind: the same terms as the registered
 /// analyzer of that kind, but a text is analysed once for all three kinds. The writer analyses
 /// a document's title and text for the words field, then again for the parts and roots
-/// fields; this analyzer keeps each text's [`FieldTerms`] on the thread until every kind has
-/// taken its terms, so the second and third pass cost nothing. Queries use the plain
+/// fields; this analyzer keeps each text's words ([`analyse_once`]) on the thread until every
+/// kind has taken its terms, so the second and third pass cost nothing. Queries use the plain
 /// analyzers, which compute only what they are asked for.
 #[derive(Clone)]
 pub struct IndexAnalyzer {
@@ -503,12 +488,13 @@ struct AnalysedText {
     lang: Lang,
     analyser: Analyser,
     text: String,
-    /// Words, parts, roots; `None` once taken.
-    terms: [Option<Vec<Token>>; 3],
+    words: std::rc::Rc<Vec<WordAt>>,
+    /// Words, parts, roots: whether that kind has taken the terms.
+    taken: [bool; 3],
 }
 
 impl IndexAnalyzer {
-    fn take(&self, text: &str) -> Vec<Token> {
+    fn take(&self, text: &str) -> std::rc::Rc<Vec<WordAt>> {
         thread_local! {
             static KEPT: std::cell::RefCell<Vec<AnalysedText>> =
                 const { std::cell::RefCell::new(Vec::new()) };
@@ -517,35 +503,33 @@ impl IndexAnalyzer {
         KEPT.with(|cell| {
             let mut kept = cell.borrow_mut();
             let found = kept.iter().position(|a| {
-                a.terms[slot].is_some()
+                !a.taken[slot]
                     && a.lang == self.lang
                     && a.analyser == self.analyser
                     && a.text == text
             });
             if let Some(i) = found {
-                let terms = kept[i].terms[slot].take().expect("checked");
-                if kept[i].terms.iter().all(Option::is_none) {
+                kept[i].taken[slot] = true;
+                let words = kept[i].words.clone();
+                if kept[i].taken.iter().all(|t| *t) {
                     kept.remove(i);
                 }
-                return terms;
+                return words;
             }
-            let FieldTerms {
-                words,
-                parts,
-                roots,
-            } = analyse_once(self.lang, self.analyser, text);
-            let mut terms = [Some(words), Some(parts), Some(roots)];
-            let mine = terms[slot].take().expect("just made");
+            let words = std::rc::Rc::new(analyse_once(self.lang, self.analyser, text));
             if kept.len() >= ANALYSED_TEXTS_KEPT {
                 kept.remove(0);
             }
+            let mut taken = [false; 3];
+            taken[slot] = true;
             kept.push(AnalysedText {
                 lang: self.lang,
                 analyser: self.analyser,
                 text: text.to_string(),
-                terms,
+                words: words.clone(),
+                taken,
             });
-            mine
+            words
         })
     }
 }
@@ -554,31 +538,64 @@ impl Tokenizer for IndexAnalyzer {
     type TokenStream<'a> = TokensOf;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensOf {
+        TokensOf::new(self.take(text), self.kind)
+    }
+}
+
+/// A token stream over the terms of one kind of words already analysed: each term is written
+/// into one reused token (no allocation per term).
+pub struct TokensOf {
+    words: std::rc::Rc<Vec<WordAt>>,
+    kind: FieldKind,
+    /// The word being read, and its next term.
+    word: usize,
+    term: usize,
+    current: Token,
+}
+
+impl TokensOf {
+    fn new(words: std::rc::Rc<Vec<WordAt>>, kind: FieldKind) -> TokensOf {
         TokensOf {
-            tokens: self.take(text),
-            next: 0,
+            words,
+            kind,
+            word: 0,
+            term: 0,
+            current: Token::default(),
         }
     }
 }
 
-/// A token stream over terms already made.
-pub struct TokensOf {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
 impl TokenStream for TokensOf {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        while let Some(w) = self.words.get(self.word) {
+            let terms = match self.kind {
+                FieldKind::Words => &w.terms.words,
+                FieldKind::Parts => &w.terms.parts,
+                FieldKind::Roots => &w.terms.roots,
+            };
+            if let Some(term) = terms.get(self.term) {
+                self.term += 1;
+                let t = &mut self.current;
+                t.text.clear();
+                t.text.push_str(term);
+                t.offset_from = w.offset_from;
+                t.offset_to = w.offset_to;
+                t.position = w.position;
+                t.position_length = w.position_length;
+                return true;
+            }
+            self.word += 1;
+            self.term = 0;
+        }
+        false
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.current
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.current
     }
 }
 
@@ -770,49 +787,95 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// Appends `text` lower-cased as [`str::to_lowercase`] does, a run of ASCII at a time: an
+/// ad's text is mostly ASCII with a letter such as "ä" every few words, which sends the
+/// standard library's fast path to its per-character path for the rest of the text.
+pub(crate) fn lowercase_into(text: &str, out: &mut String) {
+    if text.contains('Σ') {
+        // A final sigma lower-cases by its place in the word.
+        out.push_str(&text.to_lowercase());
+        return;
+    }
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.extend(c.to_lowercase());
+            rest = chars.as_str();
+        }
+    }
+}
+
+/// Common short words of Finnish ads ([`detect_language`]).
+const COMMON_FI: &[&str] = &[
+    "ja",
+    "on",
+    "että",
+    "tai",
+    "sekä",
+    "olet",
+    "meillä",
+    "sinulla",
+    "kanssa",
+    "voit",
+    "haemme",
+    "työ",
+    "tehtävä",
+    "jos",
+    "ei",
+    "myös",
+    "työhön",
+    "sinä",
+    "olla",
+    "hakemus",
+];
+/// Common short words of Swedish ads.
+const COMMON_SV: &[&str] = &[
+    "och", "att", "är", "som", "för", "med", "vi", "du", "till", "på", "av", "har", "söker",
+    "eller", "inom", "arbete", "dig", "vår",
+];
+/// Common short words of English ads.
+const COMMON_EN: &[&str] = &[
+    "and", "the", "to", "of", "you", "we", "for", "with", "are", "our", "is", "your", "will", "in",
+    "work", "as", "have", "be",
+];
+
 /// Guesses the language of an ad from its commonest short words. Ads without a stated language
 /// are mostly Finnish, so Finnish wins ties.
 pub fn detect_language(text: &str) -> Lang {
-    const FI: &[&str] = &[
-        "ja",
-        "on",
-        "että",
-        "tai",
-        "sekä",
-        "olet",
-        "meillä",
-        "sinulla",
-        "kanssa",
-        "voit",
-        "haemme",
-        "työ",
-        "tehtävä",
-        "jos",
-        "ei",
-        "myös",
-        "työhön",
-        "sinä",
-        "olla",
-        "hakemus",
-    ];
-    const SV: &[&str] = &[
-        "och", "att", "är", "som", "för", "med", "vi", "du", "till", "på", "av", "har", "söker",
-        "eller", "inom", "arbete", "dig", "vår",
-    ];
-    const EN: &[&str] = &[
-        "and", "the", "to", "of", "you", "we", "for", "with", "are", "our", "is", "your", "will",
-        "in", "work", "as", "have", "be",
-    ];
+    // Each listed word with a bit per list it is in (one look-up per word of the text).
+    static LISTED: std::sync::OnceLock<std::collections::HashMap<&str, u8>> =
+        std::sync::OnceLock::new();
+    let listed = LISTED.get_or_init(|| {
+        let mut listed = std::collections::HashMap::new();
+        for (bit, list) in [COMMON_FI, COMMON_SV, COMMON_EN].into_iter().enumerate() {
+            for w in list {
+                *listed.entry(*w).or_insert(0u8) |= 1 << bit;
+            }
+        }
+        listed
+    });
     let (mut fi, mut sv, mut en) = (0usize, 0usize, 0usize);
+    let mut lower = String::new();
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(600)
     {
-        let w = word.to_lowercase();
-        fi += usize::from(FI.contains(&w.as_str()));
-        sv += usize::from(SV.contains(&w.as_str()));
-        en += usize::from(EN.contains(&w.as_str()));
+        lower.clear();
+        lowercase_into(word, &mut lower);
+        let bits = listed.get(lower.as_str()).copied().unwrap_or(0);
+        fi += usize::from(bits & 1 != 0);
+        sv += usize::from(bits & 2 != 0);
+        en += usize::from(bits & 4 != 0);
     }
     if sv > fi && sv >= en {
         Lang::Sv
@@ -1002,11 +1065,20 @@ mod tests {
         for analyser in analysers {
             for (lang, text) in texts {
                 let [mut w, mut p, mut r] = analyzers(lang, analyser);
-                let once = analyse_once(lang, analyser, text);
-                assert!(!once.words.is_empty());
-                assert_eq!(tokens_of(&once.words), analysed(&mut w, text));
-                assert_eq!(tokens_of(&once.parts), analysed(&mut p, text));
-                assert_eq!(tokens_of(&once.roots), analysed(&mut r, text));
+                let once = std::rc::Rc::new(analyse_once(lang, analyser, text));
+                assert!(!once.is_empty());
+                for (kind, plain) in [
+                    (FieldKind::Words, &mut w),
+                    (FieldKind::Parts, &mut p),
+                    (FieldKind::Roots, &mut r),
+                ] {
+                    let mut stream = TokensOf::new(once.clone(), kind);
+                    let mut tokens = Vec::new();
+                    while let Some(t) = stream.next() {
+                        tokens.push(t.clone());
+                    }
+                    assert_eq!(tokens_of(&tokens), analysed(plain, text));
+                }
                 // The writer's analyzers, in the writer's order (every text for words, then
                 // for parts, then for roots) and again: each gives its kind's terms.
                 let mut index =
@@ -1025,6 +1097,65 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The counts [`detect_language`] compares, computed the plain way: every word lower-cased
+    /// on its own and looked for in each list.
+    fn listed_counts_plainly(text: &str) -> Lang {
+        let (fi, sv, en) = (COMMON_FI, COMMON_SV, COMMON_EN);
+        let (mut f, mut s, mut e) = (0, 0, 0);
+        for word in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(600)
+        {
+            let w = word.to_lowercase();
+            f += usize::from(fi.contains(&w.as_str()));
+            s += usize::from(sv.contains(&w.as_str()));
+            e += usize::from(en.contains(&w.as_str()));
+        }
+        if s > f && s >= e {
+            Lang::Sv
+        } else if e > f && e > s {
+            Lang::En
+        } else {
+            Lang::Fi
+        }
+    }
+
+    #[test]
+    fn language_detection_counts_as_the_plain_way() {
+        let texts = [
+            "JA ON Och ATT and THE Työ TYÖHÖN söker SÖKER",
+            "Vi söker och du är för oss, and the work is ours to do",
+            "ΣΟΦΊΑ och ΣΟΦΊΑΣ på av, İstanbul and the to of",
+            "We are looking for you and we will be in work as you have",
+            "",
+            "ja ja ja och och och and and and",
+        ];
+        for text in texts {
+            assert_eq!(detect_language(text), listed_counts_plainly(text), "{text}");
+        }
+        // Beyond the 600th word nothing counts.
+        let long = format!("{} {}", "sana ".repeat(600), "och att är som för med");
+        assert_eq!(detect_language(&long), Lang::Fi);
+        assert_eq!(listed_counts_plainly(&long), Lang::Fi);
+    }
+
+    #[test]
+    fn text_is_lower_cased_as_the_standard_library_does() {
+        for text in [
+            "",
+            "YÖTYÖ ja VUOROTYÖ, Ärrä-Östen",
+            "Ä",
+            "plain ascii ONLY",
+            "İstanbul ǅemal ΣΟΦΙΑΣ Σ",
+            "Åbo Akademi ÉTÉ straße STRASSE ﬁ",
+        ] {
+            let mut lower = String::from("kept ");
+            lowercase_into(text, &mut lower);
+            assert_eq!(lower, format!("kept {}", text.to_lowercase()), "{text}");
         }
     }
 
