@@ -851,6 +851,18 @@ const COMMON_EN: &[&str] = &[
 /// Guesses the language of an ad from its commonest short words. Ads without a stated language
 /// are mostly Finnish, so Finnish wins ties.
 pub fn detect_language(text: &str) -> Lang {
+    let [fi, sv, en] = common_word_counts(text);
+    if sv > fi && sv >= en {
+        Lang::Sv
+    } else if en > fi && en > sv {
+        Lang::En
+    } else {
+        Lang::Fi
+    }
+}
+
+/// How many of the first 600 words of `text` are common Finnish, Swedish and English words.
+fn common_word_counts(text: &str) -> [usize; 3] {
     // Each listed word with a bit per list it is in (one look-up per word of the text).
     static LISTED: std::sync::OnceLock<std::collections::HashMap<&str, u8>> =
         std::sync::OnceLock::new();
@@ -877,13 +889,7 @@ pub fn detect_language(text: &str) -> Lang {
         sv += usize::from(bits & 2 != 0);
         en += usize::from(bits & 4 != 0);
     }
-    if sv > fi && sv >= en {
-        Lang::Sv
-    } else if en > fi && en > sv {
-        Lang::En
-    } else {
-        Lang::Fi
-    }
+    [fi, sv, en]
 }
 
 /// The forms a query stem takes as the piece of a compound: itself, and for Finnish its weak
@@ -1100,28 +1106,17 @@ mod tests {
         }
     }
 
-    /// The counts [`detect_language`] compares, computed the plain way: every word lower-cased
-    /// on its own and looked for in each list.
-    fn listed_counts_plainly(text: &str) -> Lang {
-        let (fi, sv, en) = (COMMON_FI, COMMON_SV, COMMON_EN);
-        let (mut f, mut s, mut e) = (0, 0, 0);
-        for word in text
+    /// [`common_word_counts`] computed the plain way: every word lower-cased on its own and
+    /// looked for in each list.
+    fn common_word_counts_plainly(text: &str) -> [usize; 3] {
+        let words: Vec<String> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .take(600)
-        {
-            let w = word.to_lowercase();
-            f += usize::from(fi.contains(&w.as_str()));
-            s += usize::from(sv.contains(&w.as_str()));
-            e += usize::from(en.contains(&w.as_str()));
-        }
-        if s > f && s >= e {
-            Lang::Sv
-        } else if e > f && e > s {
-            Lang::En
-        } else {
-            Lang::Fi
-        }
+            .map(str::to_lowercase)
+            .collect();
+        [COMMON_FI, COMMON_SV, COMMON_EN]
+            .map(|list| words.iter().filter(|w| list.contains(&w.as_str())).count())
     }
 
     #[test]
@@ -1135,12 +1130,16 @@ mod tests {
             "ja ja ja och och och and and and",
         ];
         for text in texts {
-            assert_eq!(detect_language(text), listed_counts_plainly(text), "{text}");
+            assert_eq!(
+                common_word_counts(text),
+                common_word_counts_plainly(text),
+                "{text}"
+            );
         }
         // Beyond the 600th word nothing counts.
         let long = format!("{} {}", "sana ".repeat(600), "och att är som för med");
+        assert_eq!(common_word_counts(&long), [0, 0, 0]);
         assert_eq!(detect_language(&long), Lang::Fi);
-        assert_eq!(listed_counts_plainly(&long), Lang::Fi);
     }
 
     #[test]

@@ -727,8 +727,6 @@ impl Store {
         let mut rows: Vec<Option<ImportedVacancy>> = vec![None; batch.len()];
         // Lines waiting to be inserted together (indexes into `batch`).
         let mut queued: Vec<usize> = Vec::new();
-        // Their identifiers.
-        let mut queued_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for i in 0..batch.len() {
             let (employer, draft) = &mut batch[i];
             draft.employer_id = employers[employer.as_str()];
@@ -738,15 +736,14 @@ impl Store {
                 .and_then(|e| existing.get(e))
                 .copied();
             let queued_twice = id.is_none()
-                && draft
-                    .external_id
-                    .as_ref()
-                    .is_some_and(|e| queued_ids.contains(e.as_str()));
+                && draft.external_id.is_some()
+                && queued
+                    .iter()
+                    .any(|&q| batch[q].1.external_id == batch[i].1.external_id);
             if queued_twice {
                 // The same identifier twice in a batch: the later line updates the earlier.
                 insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
                 inserted(batch, &mut queued, &rows, &mut existing);
-                queued_ids.clear();
             }
             let (_, draft) = &batch[i];
             match draft
@@ -763,18 +760,12 @@ impl Store {
                         outcome: ImportOutcome::Updated,
                     });
                 }
-                None => {
-                    if let Some(e) = &draft.external_id {
-                        queued_ids.insert(e.clone());
-                    }
-                    queued.push(i)
-                }
+                None => queued.push(i),
             }
             if queued.len() >= INSERT_ROWS {
                 insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
                 // A later line of the batch with one of their identifiers updates its row.
                 inserted(batch, &mut queued, &rows, &mut existing);
-                queued_ids.clear();
             }
         }
         insert_vacancies(&mut tx, batch, &queued, &mut rows, at, &self.texts).await?;
