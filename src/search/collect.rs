@@ -457,9 +457,14 @@ mod tests {
         };
         for i in 0..4000u64 {
             let t: Vec<&str> = (0..1 + next(2)).map(|_| words[next(words.len())]).collect();
-            let bd: Vec<&str> = (0..2 + next(12))
+            let mut bd: Vec<&str> = (0..2 + next(12))
                 .map(|_| words[next(words.len())])
                 .collect();
+            // A rare word: the other words' leaves hold many times more documents than it
+            // does, so they are asked about its documents one by one instead of read whole.
+            if i % 97 == 0 {
+                bd.push("harvinainen");
+            }
             w.add_document(doc!(
                 title => t.join(" "),
                 body => bd.join(" "),
@@ -510,6 +515,12 @@ mod tests {
                 Pruned::all(vec![kokki, word("myyjä").boosted(0.5)])
             },
             Pruned::all(vec![word("ja"), word("puuttuu")]),
+            Pruned::all(vec![word("kokki"), word("harvinainen"), word("myyjä")]),
+            {
+                let mut p = Pruned::all(vec![word("harvinainen"), word("siivooja")]);
+                p.require(query(place, "turku"));
+                p
+            },
         ];
         for (i, p) in cases.iter().enumerate() {
             for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1])] {
@@ -525,7 +536,7 @@ mod tests {
                 let weight = p.words_weight(&searcher).unwrap().expect("several words");
                 let summed = top_and_count_words(&searcher, &weight, top).unwrap();
                 assert_eq!(summed, walked, "case {i}, page of {limit} from {offset}");
-                if i < 4 {
+                if i != 4 && offset == 0 {
                     assert!(!walked.0.is_empty(), "case {i} has matches");
                 }
             }

@@ -29,7 +29,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
-use super::taat::{WordsWeight, MAX_TAAT_WORDS};
+use super::taat::WordsWeight;
 
 /// One word of a query: the terms that find it, each scored by BM25 times its boost, and the
 /// queries of constant score (prefix look-ups).
@@ -170,9 +170,9 @@ impl Pruned {
     }
 
     /// The words weighed to be scored term at a time ([`super::taat`]), when several words
-    /// must all match (at most [`MAX_TAAT_WORDS`]).
+    /// must all match.
     pub(super) fn words_weight(&self, searcher: &Searcher) -> tantivy::Result<Option<WordsWeight>> {
-        if self.word_leaves.is_empty() || self.word_leaves.len() > MAX_TAAT_WORDS {
+        if self.word_leaves.is_empty() {
             return Ok(None);
         }
         let scored = EnableScoring::enabled_from_searcher(searcher);

@@ -7,18 +7,31 @@
 //! word: at 1M postings that was most of a several-word search's CPU. Block-max pruning does
 //! not help here (tried: the sum of a dozen leaves' block maxima bounds almost nothing).
 //!
-//! Here each leaf's posting list is read once, block by block, adding its score to the
-//! document's sum and its word's bit to the document's mask, in the query's order of words and
-//! leaves (so a sum is the conjunction's to the last bit). The documents whose mask fills are
-//! the matches; the required and excluded queries are checked on those only. The per-document
-//! arrays are kept per thread and cleared by the documents touched, not by their length.
+//! Here the matches are found first, then only they are scored:
+//!
+//! 1. **Which documents match.** The word whose leaves hold the fewest documents is read
+//!    whole, its documents set in a bit set (one bit per document: it stays in the cache where
+//!    a per-document sum did not). Each other word, cheapest first, keeps only the candidates
+//!    it holds: a leaf with many more documents than there are candidates is asked about each
+//!    candidate (a forward seek through its skip data, decoding only the blocks that hold
+//!    candidates), any other leaf is read whole against the bit set. Frequencies are not
+//!    decoded here. The required and excluded queries are checked on what is left.
+//! 2. **Their scores.** Each leaf, in the query's order of words and leaves, adds its BM25
+//!    score to the matches it holds (read whole against the bit set, or seeked to each match
+//!    when it is much longer than the matches), so a sum adds the same terms in the same order
+//!    as the conjunction does, to the last bit.
+//!
+//! The bit sets are kept per thread.
 
 use std::cell::RefCell;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::query::{Bm25Weight, Weight};
+use tantivy::postings::{BlockSegmentPostings, TermInfo};
+use tantivy::query::{Bm25Weight, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+use tantivy::{
+    DocId, DocSet, InvertedIndexReader, Score, Searcher, SegmentReader, Term, TERMINATED,
+};
 
 /// One word weighed for a searcher: its term leaves with their BM25 weights, then its leaves
 /// of constant score (prefix look-ups, where there is no Voikko).
@@ -38,9 +51,6 @@ pub(super) struct WordsWeight {
 /// A word's terms with their boosts, and its constant leaves weighed.
 pub(super) type WordLeaves = (Vec<(Term, Score)>, Vec<Box<dyn Weight>>);
 
-/// At most this many words: one bit of a document's mask each.
-pub(super) const MAX_TAAT_WORDS: usize = 32;
-
 impl WordsWeight {
     /// `words`, each its terms with their boosts and its constant leaves weighed already, as
     /// `searcher` scores them (a term scores as a `BoostQuery` of a `TermQuery` does).
@@ -50,7 +60,6 @@ impl WordsWeight {
         required: Vec<Box<dyn Weight>>,
         excluded: Vec<Box<dyn Weight>>,
     ) -> tantivy::Result<Self> {
-        assert!(words.len() <= MAX_TAAT_WORDS, "one mask bit per word");
         let words = words
             .into_iter()
             .map(|(terms, constant)| {
@@ -78,60 +87,107 @@ impl WordsWeight {
         reader: &SegmentReader,
         each: &mut dyn FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
-        SUMS.with(|sums| {
-            let mut sums = sums.borrow_mut();
-            sums.fit(reader.max_doc() as usize);
-            let result = self.matches(reader, &mut sums, each);
-            // Cleared on every path: the arrays serve the thread's next search.
-            sums.clear(result.is_ok());
-            result
-        })
+        SETS.with(|sets| self.matches(reader, &mut sets.borrow_mut(), each))
     }
 
     fn matches(
         &self,
         reader: &SegmentReader,
-        sums: &mut Sums,
+        sets: &mut Sets,
         each: &mut dyn FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
-        let full: u32 = if self.words.len() == 32 {
-            u32::MAX
-        } else {
-            (1u32 << self.words.len()) - 1
-        };
-        for (w, word) in self.words.iter().enumerate() {
-            let bit = 1u32 << w;
-            for (term, weight) in &word.terms {
+        // Each word's term leaves that this segment holds, in the word's order.
+        let mut found: Vec<Vec<Found>> = Vec::with_capacity(self.words.len());
+        let mut cost: Vec<u64> = Vec::with_capacity(self.words.len());
+        for word in &self.words {
+            let mut leaves = Vec::with_capacity(word.terms.len());
+            for (leaf, (term, _)) in word.terms.iter().enumerate() {
                 let inverted = reader.inverted_index(term.field())?;
-                let Some(mut postings) =
-                    inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
-                else {
-                    continue;
-                };
-                let norms = match reader.fieldnorms_readers().get_field(term.field())? {
-                    Some(n) => n,
-                    None => FieldNormReader::constant(reader.max_doc(), 1),
-                };
-                loop {
-                    let docs = postings.docs();
-                    if docs.is_empty() {
+                if let Some(info) = inverted.get_term_info(term)? {
+                    leaves.push(Found {
+                        leaf,
+                        inverted,
+                        info,
+                    });
+                }
+            }
+            let mut constant = 0u64;
+            for w in &word.constant {
+                let s = w.scorer(reader, 1.0)?;
+                if s.doc() != TERMINATED {
+                    constant += u64::from(s.size_hint()).max(1);
+                }
+            }
+            let terms: u64 = leaves.iter().map(|f| u64::from(f.info.doc_freq)).sum();
+            if terms + constant == 0 {
+                // A word that no document of this segment holds: nothing matches here.
+                return Ok(());
+            }
+            found.push(leaves);
+            cost.push(terms + constant);
+        }
+        let mut order: Vec<usize> = (0..self.words.len()).collect();
+        order.sort_by_key(|&w| cost[w]);
+        sets.fit(reader.max_doc() as usize);
+
+        // 1. Which documents match: the cheapest word read whole, the others asked.
+        let first = order[0];
+        for f in &found[first] {
+            f.read(IndexRecordOption::Basic, |doc, _| sets.set.insert(doc))?;
+        }
+        for w in &self.words[first].constant {
+            let mut s = w.scorer(reader, 1.0)?;
+            let mut doc = s.doc();
+            while doc != TERMINATED {
+                sets.set.insert(doc);
+                doc = s.advance();
+            }
+        }
+        sets.set.fill_docs(&mut sets.docs);
+        for &w in &order[1..] {
+            if sets.docs.is_empty() {
+                return Ok(());
+            }
+            let Sets {
+                set, next, docs, ..
+            } = &mut *sets;
+            next.clear();
+            for f in &found[w] {
+                if seeks(f.info.doc_freq, docs.len()) {
+                    let mut p = f.postings(IndexRecordOption::Basic)?;
+                    for &doc in docs.iter() {
+                        if next.contains(doc) {
+                            continue;
+                        }
+                        let i = p.seek(doc);
+                        let at = p.doc(i);
+                        if at == TERMINATED {
+                            break;
+                        }
+                        if at == doc {
+                            next.insert(doc);
+                        }
+                    }
+                } else {
+                    f.read(IndexRecordOption::Basic, |doc, _| {
+                        if set.contains(doc) {
+                            next.insert(doc);
+                        }
+                    })?;
+                }
+            }
+            for cw in &self.words[w].constant {
+                let mut s = cw.scorer(reader, 1.0)?;
+                for &doc in docs.iter() {
+                    if holds(&mut s, doc) {
+                        next.insert(doc);
+                    } else if s.doc() == TERMINATED {
                         break;
                     }
-                    for (&doc, &tf) in docs.iter().zip(postings.freqs()) {
-                        sums.add(doc, bit, weight.score(norms.fieldnorm_id(doc), tf), full);
-                    }
-                    postings.advance();
                 }
             }
-            for constant in &word.constant {
-                let mut scorer = constant.scorer(reader, 1.0)?;
-                let mut doc = scorer.doc();
-                while doc != TERMINATED {
-                    let score = scorer.score();
-                    sums.add(doc, bit, score, full);
-                    doc = scorer.advance();
-                }
-            }
+            set.intersect(next);
+            set.fill_docs(docs);
         }
         let mut required = Vec::with_capacity(self.required.len());
         for w in &self.required {
@@ -141,85 +197,208 @@ impl WordsWeight {
         for w in &self.excluded {
             excluded.push(w.scorer(reader, 1.0)?);
         }
-        let holds = |s: &mut Box<dyn tantivy::query::Scorer>, doc: DocId| {
-            if s.doc() < doc {
-                s.seek(doc);
+        let Sets {
+            set, docs, scores, ..
+        } = &mut *sets;
+        let before = docs.len();
+        docs.retain(|&doc| {
+            required.iter_mut().all(|s| holds(s, doc))
+                && !excluded.iter_mut().any(|s| holds(s, doc))
+        });
+        if docs.is_empty() {
+            return Ok(());
+        }
+        if docs.len() < before {
+            set.clear();
+            for &doc in docs.iter() {
+                set.insert(doc);
             }
-            s.doc() == doc
-        };
-        // In increasing order without sorting: a common pair of words fills hundreds of
-        // thousands of documents, and the bits cost one word per 64 documents to read.
-        for i in 0..sums.filled.len() {
-            let mut bits = std::mem::take(&mut sums.filled[i]);
-            while bits != 0 {
-                let doc = (i * 64) as DocId + bits.trailing_zeros();
-                bits &= bits - 1;
-                if required.iter_mut().all(|s| holds(s, doc))
-                    && !excluded.iter_mut().any(|s| holds(s, doc))
-                {
-                    each(doc, sums.slots[doc as usize].score);
+        }
+
+        // 2. Their scores, leaf by leaf in the query's order.
+        scores.clear();
+        scores.resize(docs.len(), 0.0);
+        for (word, leaves) in self.words.iter().zip(&found) {
+            for f in leaves {
+                let (term, weight) = &word.terms[f.leaf];
+                let norms = match reader.fieldnorms_readers().get_field(term.field())? {
+                    Some(n) => n,
+                    None => FieldNormReader::constant(reader.max_doc(), 1),
+                };
+                let score = |doc: DocId, tf: u32| weight.score(norms.fieldnorm_id(doc), tf);
+                if seeks(f.info.doc_freq, docs.len()) {
+                    let mut p = f.postings(IndexRecordOption::WithFreqs)?;
+                    for (k, &doc) in docs.iter().enumerate() {
+                        let i = p.seek(doc);
+                        let at = p.doc(i);
+                        if at == TERMINATED {
+                            break;
+                        }
+                        if at == doc {
+                            scores[k] += score(doc, p.freq(i));
+                        }
+                    }
+                } else {
+                    let mut k = 0;
+                    f.read(IndexRecordOption::WithFreqs, |doc, tf| {
+                        if set.contains(doc) {
+                            k = gallop(docs, k, doc);
+                            scores[k] += score(doc, tf);
+                        }
+                    })?;
                 }
             }
+            for cw in &word.constant {
+                let mut s = cw.scorer(reader, 1.0)?;
+                for (k, &doc) in docs.iter().enumerate() {
+                    if holds(&mut s, doc) {
+                        scores[k] += s.score();
+                    } else if s.doc() == TERMINATED {
+                        break;
+                    }
+                }
+            }
+        }
+        for (&doc, &score) in docs.iter().zip(scores.iter()) {
+            each(doc, score);
         }
         Ok(())
     }
 }
 
-/// Per document of a segment, its slot; the documents touched (to clear them), and a bit per
-/// document whose mask filled.
-#[derive(Default)]
-struct Sums {
-    slots: Vec<Slot>,
-    touched: Vec<DocId>,
-    filled: Vec<u64>,
+/// A term leaf that a segment holds: which of its word's leaves, and where its postings are.
+struct Found {
+    leaf: usize,
+    inverted: std::sync::Arc<InvertedIndexReader>,
+    info: TermInfo,
 }
 
-/// The sum of a document's leaves' scores and the mask of its words, side by side: the
-/// postings of a common word touch documents all over the segment, one cache line each.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    score: Score,
-    mask: u32,
-}
+impl Found {
+    fn postings(&self, option: IndexRecordOption) -> tantivy::Result<BlockSegmentPostings> {
+        Ok(self
+            .inverted
+            .read_block_postings_from_terminfo(&self.info, option)?)
+    }
 
-thread_local! {
-    static SUMS: RefCell<Sums> = RefCell::new(Sums::default());
-}
-
-impl Sums {
-    /// Room for `n` documents (all zero).
-    fn fit(&mut self, n: usize) {
-        if self.slots.len() < n {
-            self.slots.resize(n, Slot::default());
+    /// Calls `each(doc, term frequency)` for every document of the leaf, block by block (the
+    /// frequency is 0 unless `option` reads them).
+    fn read(
+        &self,
+        option: IndexRecordOption,
+        mut each: impl FnMut(DocId, u32),
+    ) -> tantivy::Result<()> {
+        let mut p = self.postings(option)?;
+        let freqs = option.has_freq();
+        loop {
+            let docs = p.docs();
+            if docs.is_empty() {
+                return Ok(());
+            }
+            if freqs {
+                for (&doc, &tf) in docs.iter().zip(p.freqs()) {
+                    each(doc, tf);
+                }
+            } else {
+                for &doc in docs {
+                    each(doc, 0);
+                }
+            }
+            p.advance();
         }
-        // Read up to the segment's last document only: a smaller segment scans fewer bits.
-        self.filled.resize(n.div_ceil(64), 0);
+    }
+}
+
+/// A leaf of this many documents is asked about each of `candidates` (a seek that decodes a
+/// block of 128 documents for one candidate) rather than read whole (which decodes every
+/// block once for all of them) when it holds this many times more documents than there are
+/// candidates.
+const SEEK_RATIO: usize = 32;
+
+fn seeks(doc_freq: u32, candidates: usize) -> bool {
+    candidates.saturating_mul(SEEK_RATIO) < doc_freq as usize
+}
+
+/// Whether `scorer` holds `doc`, moving it forward to `doc` first. Documents are asked for
+/// in increasing order.
+fn holds(s: &mut Box<dyn Scorer>, doc: DocId) -> bool {
+    if s.doc() < doc {
+        s.seek(doc);
+    }
+    s.doc() == doc
+}
+
+/// The index of `doc` in `docs` (increasing, and holding `doc`), looked for from `from` on,
+/// `docs[from]` being at most `doc`: in steps that double, then by halves.
+fn gallop(docs: &[DocId], from: usize, doc: DocId) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    while lo + step < docs.len() && docs[lo + step] <= doc {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(docs.len());
+    lo + docs[lo..hi].partition_point(|&d| d < doc)
+}
+
+/// One bit per document of a segment.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    #[inline]
+    fn insert(&mut self, doc: DocId) {
+        self.0[doc as usize / 64] |= 1 << (doc % 64);
     }
 
     #[inline]
-    fn add(&mut self, doc: DocId, bit: u32, score: Score, full: u32) {
-        let slot = &mut self.slots[doc as usize];
-        let before = slot.mask;
-        let after = before | bit;
-        slot.mask = after;
-        slot.score += score;
-        if before == 0 {
-            self.touched.push(doc);
-        }
-        if after == full && before != full {
-            self.filled[doc as usize / 64] |= 1 << (doc % 64);
+    fn contains(&self, doc: DocId) -> bool {
+        self.0[doc as usize / 64] & (1 << (doc % 64)) != 0
+    }
+
+    fn clear(&mut self) {
+        self.0.fill(0);
+    }
+
+    fn intersect(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= *b;
         }
     }
 
-    /// Every touched document back to zero; the filled bits too, unless the matches were
-    /// `read` (reading clears them).
-    fn clear(&mut self, read: bool) {
-        if !read {
-            self.filled.fill(0);
+    /// The documents set, in increasing order, into `out`.
+    fn fill_docs(&self, out: &mut Vec<DocId>) {
+        out.clear();
+        for (i, &word) in self.0.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                out.push((i * 64) as DocId + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
         }
-        for &doc in &self.touched {
-            self.slots[doc as usize] = Slot::default();
-        }
-        self.touched.clear();
     }
+}
+
+/// A thread's working sets, reused from search to search: the candidates as bits and as a
+/// list, the bits of the word being read, and the matches' scores.
+#[derive(Default)]
+struct Sets {
+    set: Bits,
+    next: Bits,
+    docs: Vec<DocId>,
+    scores: Vec<Score>,
+}
+
+impl Sets {
+    /// Empty sets for a segment of `n` documents.
+    fn fit(&mut self, n: usize) {
+        let words = n.div_ceil(64);
+        for b in [&mut self.set, &mut self.next] {
+            b.0.clear();
+            b.0.resize(words, 0);
+        }
+    }
+}
+
+thread_local! {
+    static SETS: RefCell<Sets> = RefCell::new(Sets::default());
 }
