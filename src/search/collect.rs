@@ -196,15 +196,18 @@ pub(super) fn top_and_count_words(
     let mut count = 0usize;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let filter = top.filter.columns(reader)?;
-        let mut heap = TopHeap::new(top.limit + top.offset);
-        weight.for_each_match(reader, &mut |doc, score| {
-            if filter.keeps(doc) {
-                count += 1;
+        let best = top.limit + top.offset;
+        let mut heap = TopHeap::new(best);
+        count += weight.for_each_match(
+            reader,
+            &mut |doc| filter.keeps(doc),
+            best,
+            &mut |doc, score| {
                 if score > heap.threshold() {
                     heap.push(score, doc);
                 }
-            }
-        })?;
+            },
+        )?;
         all.extend(heap.into_docs(ord as SegmentOrdinal));
     }
     Ok((top.page(all), count))
@@ -431,7 +434,9 @@ mod tests {
 
     /// Scoring several words term at a time gives the page (scores to the last bit) and the
     /// count that walking their intersection gives: over segments, deleted and filtered
-    /// documents, required and excluded queries, and leaves of constant score.
+    /// documents, required and excluded queries, leaves of constant score, a rare word (its
+    /// candidates are sought in long leaves) and a short page (the matches are narrowed to
+    /// those that can reach it before they are scored).
     #[test]
     fn words_scored_term_at_a_time_equal_the_intersection() {
         use super::super::pruned::{Leaves, Pruned};
@@ -523,7 +528,8 @@ mod tests {
             },
         ];
         for (i, p) in cases.iter().enumerate() {
-            for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1])] {
+            // A short page: the matches are narrowed to those that can reach it first.
+            for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1]), (2, 1, vec![0])] {
                 let top = FilteredTopScore {
                     limit,
                     offset,

@@ -16,10 +16,15 @@
 //!    candidate (a forward seek through its skip data, decoding only the blocks that hold
 //!    candidates), any other leaf is read whole against the bit set. Frequencies are not
 //!    decoded here. The required and excluded queries are checked on what is left.
-//! 2. **Their scores.** Each leaf, in the query's order of words and leaves, adds its BM25
-//!    score to the matches it holds (read whole against the bit set, or seeked to each match
-//!    when it is much longer than the matches), so a sum adds the same terms in the same order
-//!    as the conjunction does, to the last bit.
+//! 2. **Which can reach the page.** When the matches are many times the page, the leaves are
+//!    read strongest first, adding rough sums; a match whose sum plus the most the leaves not
+//!    yet read could add is below the page's last sum so far is out (see
+//!    [`WordsWeight::narrow`]). With a title leaf three times a body leaf, a few leaves
+//!    usually leave little more than the page.
+//! 3. **Their scores.** Each leaf, in the query's order of words and leaves, adds its BM25
+//!    score to the matches left (read whole against the bit set, or seeked to each match when
+//!    it is much longer than the matches), so a sum adds the same terms in the same order as
+//!    the conjunction does, to the last bit.
 //!
 //! The bit sets are kept per thread.
 
@@ -80,24 +85,39 @@ impl WordsWeight {
         })
     }
 
-    /// Calls `each(doc, score)` for every document of `reader` that every word and every
-    /// required query holds and no excluded query does, in increasing order.
+    /// The documents of `reader` that every word and every required query holds, no
+    /// excluded query does and `keep` keeps: returns how many there are, and calls
+    /// `each(doc, score)` in increasing order for every one that can be among the `best`
+    /// highest scores (a document left out scores less than `best` others).
     pub(super) fn for_each_match(
         &self,
         reader: &SegmentReader,
+        keep: &mut dyn FnMut(DocId) -> bool,
+        best: usize,
         each: &mut dyn FnMut(DocId, Score),
-    ) -> tantivy::Result<()> {
-        SETS.with(|sets| self.matches(reader, &mut sets.borrow_mut(), each))
+    ) -> tantivy::Result<usize> {
+        SETS.with(|sets| {
+            let mut sets = sets.borrow_mut();
+            let n = self.matches(reader, &mut sets, keep)?;
+            if n > 0 {
+                self.narrow(reader, &mut sets, best.max(1))?;
+                self.score(reader, &mut sets, each)?;
+            }
+            Ok(n)
+        })
     }
 
+    /// Step 1: the matches, into `sets.docs` (increasing) and `sets.set`; how many.
     fn matches(
         &self,
         reader: &SegmentReader,
         sets: &mut Sets,
-        each: &mut dyn FnMut(DocId, Score),
-    ) -> tantivy::Result<()> {
+        keep: &mut dyn FnMut(DocId) -> bool,
+    ) -> tantivy::Result<usize> {
+        sets.docs.clear();
         // Each word's term leaves that this segment holds, in the word's order.
-        let mut found: Vec<Vec<Found>> = Vec::with_capacity(self.words.len());
+        let mut found = std::mem::take(&mut sets.found);
+        found.clear();
         let mut cost: Vec<u64> = Vec::with_capacity(self.words.len());
         for word in &self.words {
             let mut leaves = Vec::with_capacity(word.terms.len());
@@ -121,7 +141,7 @@ impl WordsWeight {
             let terms: u64 = leaves.iter().map(|f| u64::from(f.info.doc_freq)).sum();
             if terms + constant == 0 {
                 // A word that no document of this segment holds: nothing matches here.
-                return Ok(());
+                return Ok(0);
             }
             found.push(leaves);
             cost.push(terms + constant);
@@ -146,7 +166,7 @@ impl WordsWeight {
         sets.set.fill_docs(&mut sets.docs);
         for &w in &order[1..] {
             if sets.docs.is_empty() {
-                return Ok(());
+                return Ok(0);
             }
             let Sets {
                 set, next, docs, ..
@@ -197,34 +217,157 @@ impl WordsWeight {
         for w in &self.excluded {
             excluded.push(w.scorer(reader, 1.0)?);
         }
-        let Sets {
-            set, docs, scores, ..
-        } = &mut *sets;
+        sets.found = found;
+        let Sets { set, docs, .. } = &mut *sets;
         let before = docs.len();
         docs.retain(|&doc| {
             required.iter_mut().all(|s| holds(s, doc))
                 && !excluded.iter_mut().any(|s| holds(s, doc))
+                && keep(doc)
         });
-        if docs.is_empty() {
-            return Ok(());
-        }
         if docs.len() < before {
             set.clear();
             for &doc in docs.iter() {
                 set.insert(doc);
             }
         }
+        Ok(docs.len())
+    }
 
-        // 2. Their scores, leaf by leaf in the query's order.
+    /// Step 2: the matches that can be among the `best` highest scores, in `sets.docs` and
+    /// `sets.set`. The leaves are read strongest first (by the most each can add), each adding
+    /// its score to the matches still in the running; once `best` of them have sums that
+    /// the rest could not give a match without any, a match whose sum plus the most the
+    /// leaves not yet read can add stays below the `best`-th sum so far is out. The sums are
+    /// rough (another order of adding than the query's): step 3 scores the rest exactly, and
+    /// a margin keeps rounding from dropping a match that ties.
+    fn narrow(&self, reader: &SegmentReader, sets: &mut Sets, best: usize) -> tantivy::Result<()> {
+        let Sets {
+            set,
+            docs,
+            found,
+            scores,
+            live,
+            scratch,
+            ..
+        } = &mut *sets;
+        if docs.len() <= best.saturating_mul(NARROW_ABOVE) {
+            return Ok(());
+        }
+        // Each leaf with the most it adds: a term's BM25 bound, a constant leaf's score.
+        let mut leaves: Vec<(Score, Leaf)> = Vec::new();
+        for (w, word) in self.words.iter().enumerate() {
+            for (i, f) in found[w].iter().enumerate() {
+                leaves.push((word.terms[f.leaf].1.max_score(), Leaf::Term(w, i)));
+            }
+            for (c, cw) in word.constant.iter().enumerate() {
+                let mut s = cw.scorer(reader, 1.0)?;
+                if s.doc() != TERMINATED {
+                    leaves.push((s.score(), Leaf::Constant(w, c)));
+                }
+            }
+        }
+        leaves.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let margin = |x: Score| x * (1.0 + 1e-4);
+        let mut rest: Score = leaves.iter().map(|(most, _)| most).sum();
         scores.clear();
         scores.resize(docs.len(), 0.0);
-        for (word, leaves) in self.words.iter().zip(&found) {
+        live.clear();
+        live.extend(0..docs.len() as u32);
+        // How many matches have a sum above 0 (an upper bound once some are out), and the
+        // highest sum.
+        let mut summed = 0usize;
+        let mut top: Score = 0.0;
+        for (most, leaf) in &leaves {
+            let mut add = |k: usize, v: Score| {
+                if scores[k] == 0.0 {
+                    summed += 1;
+                }
+                scores[k] += v;
+                top = top.max(scores[k]);
+            };
+            match *leaf {
+                Leaf::Term(w, i) => {
+                    let f = &found[w][i];
+                    let (term, weight) = &self.words[w].terms[f.leaf];
+                    let norms = norms(reader, term)?;
+                    let score = |doc: DocId, tf: u32| weight.score(norms.fieldnorm_id(doc), tf);
+                    if seeks(f.info.doc_freq, live.len()) {
+                        let mut p = f.postings(IndexRecordOption::WithFreqs)?;
+                        for &k in live.iter() {
+                            let doc = docs[k as usize];
+                            let i = p.seek(doc);
+                            let at = p.doc(i);
+                            if at == TERMINATED {
+                                break;
+                            }
+                            if at == doc {
+                                add(k as usize, score(doc, p.freq(i)));
+                            }
+                        }
+                    } else {
+                        let mut k = 0;
+                        f.read(IndexRecordOption::WithFreqs, |doc, tf| {
+                            if set.contains(doc) {
+                                k = gallop(docs, k, doc);
+                                add(k, score(doc, tf));
+                            }
+                        })?;
+                    }
+                }
+                Leaf::Constant(w, c) => {
+                    let mut s = self.words[w].constant[c].scorer(reader, 1.0)?;
+                    for &k in live.iter() {
+                        let doc = docs[k as usize];
+                        if holds(&mut s, doc) {
+                            add(k as usize, s.score());
+                        } else if s.doc() == TERMINATED {
+                            break;
+                        }
+                    }
+                }
+            }
+            rest -= most;
+            // Nothing can be out while the highest sum is within what the rest could add.
+            if summed < best || live.len() <= best || top <= margin(rest.max(0.0)) {
+                continue;
+            }
+            scratch.clear();
+            scratch.extend(live.iter().map(|&k| scores[k as usize]));
+            let (_, &mut kth, _) = scratch.select_nth_unstable_by(best - 1, |a, b| b.total_cmp(a));
+            live.retain(|&k| {
+                let in_running = margin(scores[k as usize] + rest.max(0.0)) >= kth;
+                if !in_running {
+                    set.remove(docs[k as usize]);
+                }
+                in_running
+            });
+        }
+        let kept: Vec<DocId> = live.iter().map(|&k| docs[k as usize]).collect();
+        *docs = kept;
+        Ok(())
+    }
+
+    /// Step 3: the scores of `sets.docs`, leaf by leaf in the query's order.
+    fn score(
+        &self,
+        reader: &SegmentReader,
+        sets: &mut Sets,
+        each: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        let Sets {
+            set,
+            docs,
+            found,
+            scores,
+            ..
+        } = &mut *sets;
+        scores.clear();
+        scores.resize(docs.len(), 0.0);
+        for (word, leaves) in self.words.iter().zip(found.iter()) {
             for f in leaves {
                 let (term, weight) = &word.terms[f.leaf];
-                let norms = match reader.fieldnorms_readers().get_field(term.field())? {
-                    Some(n) => n,
-                    None => FieldNormReader::constant(reader.max_doc(), 1),
-                };
+                let norms = norms(reader, term)?;
                 let score = |doc: DocId, tf: u32| weight.score(norms.fieldnorm_id(doc), tf);
                 if seeks(f.info.doc_freq, docs.len()) {
                     let mut p = f.postings(IndexRecordOption::WithFreqs)?;
@@ -264,6 +407,25 @@ impl WordsWeight {
         }
         Ok(())
     }
+}
+
+/// A leaf of a word in a segment: the `i`-th term leaf it holds, or the `i`-th constant leaf.
+#[derive(Clone, Copy)]
+enum Leaf {
+    Term(usize, usize),
+    Constant(usize, usize),
+}
+
+/// Matches are narrowed to those that can reach the page only when there are more than this
+/// many times the page's documents.
+const NARROW_ABOVE: usize = 64;
+
+/// The field norms of `term`'s field (1 for every document when it keeps none).
+fn norms(reader: &SegmentReader, term: &Term) -> tantivy::Result<FieldNormReader> {
+    Ok(match reader.fieldnorms_readers().get_field(term.field())? {
+        Some(n) => n,
+        None => FieldNormReader::constant(reader.max_doc(), 1),
+    })
 }
 
 /// A term leaf that a segment holds: which of its word's leaves, and where its postings are.
@@ -351,6 +513,11 @@ impl Bits {
     }
 
     #[inline]
+    fn remove(&mut self, doc: DocId) {
+        self.0[doc as usize / 64] &= !(1 << (doc % 64));
+    }
+
+    #[inline]
     fn contains(&self, doc: DocId) -> bool {
         self.0[doc as usize / 64] & (1 << (doc % 64)) != 0
     }
@@ -379,13 +546,17 @@ impl Bits {
 }
 
 /// A thread's working sets, reused from search to search: the candidates as bits and as a
-/// list, the bits of the word being read, and the matches' scores.
+/// list, the bits of the word being read, the term leaves the segment holds, the matches'
+/// sums, those still in the running (by their place in the list) and room to rank sums.
 #[derive(Default)]
 struct Sets {
     set: Bits,
     next: Bits,
     docs: Vec<DocId>,
+    found: Vec<Vec<Found>>,
     scores: Vec<Score>,
+    live: Vec<u32>,
+    scratch: Vec<Score>,
 }
 
 impl Sets {
