@@ -194,9 +194,9 @@ pub(super) fn top_and_count_words(
 ) -> tantivy::Result<(Vec<(Score, DocAddress)>, usize)> {
     let mut all = Vec::new();
     let mut count = 0usize;
+    let best = top.limit + top.offset;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let filter = top.filter.columns(reader)?;
-        let best = top.limit + top.offset;
         let mut heap = TopHeap::new(best);
         count += weight.for_each_match(
             reader,

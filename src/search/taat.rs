@@ -234,8 +234,8 @@ impl WordsWeight {
         Ok(docs.len())
     }
 
-    /// Step 2: the matches that can be among the `best` highest scores, in `sets.docs` and
-    /// `sets.set`. The leaves are read strongest first (by the most each can add), each adding
+    /// Step 2: the matches that can be among the `best` highest scores, as their places in
+    /// `sets.docs` (`sets.live`, increasing) and in `sets.set`. The leaves are read strongest first (by the most each can add), each adding
     /// its score to the matches still in the running; once `best` of them have sums that
     /// the rest could not give a match without any, a match whose sum plus the most the
     /// leaves not yet read can add stays below the `best`-th sum so far is out. The sums are
@@ -251,6 +251,8 @@ impl WordsWeight {
             scratch,
             ..
         } = &mut *sets;
+        live.clear();
+        live.extend(0..docs.len() as u32);
         if docs.len() <= best.saturating_mul(NARROW_ABOVE) {
             return Ok(());
         }
@@ -272,8 +274,6 @@ impl WordsWeight {
         let mut rest: Score = leaves.iter().map(|(most, _)| most).sum();
         scores.clear();
         scores.resize(docs.len(), 0.0);
-        live.clear();
-        live.extend(0..docs.len() as u32);
         // How many matches have a sum above 0 (an upper bound once some are out), and the
         // highest sum.
         let mut summed = 0usize;
@@ -286,47 +286,7 @@ impl WordsWeight {
                 scores[k] += v;
                 top = top.max(scores[k]);
             };
-            match *leaf {
-                Leaf::Term(w, i) => {
-                    let f = &found[w][i];
-                    let (term, weight) = &self.words[w].terms[f.leaf];
-                    let norms = norms(reader, term)?;
-                    let score = |doc: DocId, tf: u32| weight.score(norms.fieldnorm_id(doc), tf);
-                    if seeks(f.info.doc_freq, live.len()) {
-                        let mut p = f.postings(IndexRecordOption::WithFreqs)?;
-                        for &k in live.iter() {
-                            let doc = docs[k as usize];
-                            let i = p.seek(doc);
-                            let at = p.doc(i);
-                            if at == TERMINATED {
-                                break;
-                            }
-                            if at == doc {
-                                add(k as usize, score(doc, p.freq(i)));
-                            }
-                        }
-                    } else {
-                        let mut k = 0;
-                        f.read(IndexRecordOption::WithFreqs, |doc, tf| {
-                            if set.contains(doc) {
-                                k = gallop(docs, k, doc);
-                                add(k, score(doc, tf));
-                            }
-                        })?;
-                    }
-                }
-                Leaf::Constant(w, c) => {
-                    let mut s = self.words[w].constant[c].scorer(reader, 1.0)?;
-                    for &k in live.iter() {
-                        let doc = docs[k as usize];
-                        if holds(&mut s, doc) {
-                            add(k as usize, s.score());
-                        } else if s.doc() == TERMINATED {
-                            break;
-                        }
-                    }
-                }
-            }
+            self.leaf_scores(reader, *leaf, found, docs, live, set, &mut add)?;
             rest -= most;
             // Nothing can be out while the highest sum is within what the rest could add.
             if summed < best || live.len() <= best || top <= margin(rest.max(0.0)) {
@@ -343,12 +303,11 @@ impl WordsWeight {
                 in_running
             });
         }
-        let kept: Vec<DocId> = live.iter().map(|&k| docs[k as usize]).collect();
-        *docs = kept;
         Ok(())
     }
 
-    /// Step 3: the scores of `sets.docs`, leaf by leaf in the query's order.
+    /// Step 3: the scores of the matches left (`sets.live`), leaf by leaf in the query's
+    /// order.
     fn score(
         &self,
         reader: &SegmentReader,
@@ -360,25 +319,57 @@ impl WordsWeight {
             docs,
             found,
             scores,
+            live,
             ..
         } = &mut *sets;
         scores.clear();
         scores.resize(docs.len(), 0.0);
-        for (word, leaves) in self.words.iter().zip(found.iter()) {
-            for f in leaves {
-                let (term, weight) = &word.terms[f.leaf];
+        let mut add = |k: usize, v: Score| scores[k] += v;
+        for (w, word) in self.words.iter().enumerate() {
+            let terms = (0..found[w].len()).map(|i| Leaf::Term(w, i));
+            let constant = (0..word.constant.len()).map(|c| Leaf::Constant(w, c));
+            for leaf in terms.chain(constant) {
+                self.leaf_scores(reader, leaf, found, docs, live, set, &mut add)?;
+            }
+        }
+        for &k in live.iter() {
+            each(docs[k as usize], scores[k as usize]);
+        }
+        Ok(())
+    }
+
+    /// Calls `add(k, score)` for each place `k` in `live` (increasing) whose document
+    /// `docs[k]` `leaf` holds, with the leaf's score there; `set` holds exactly the
+    /// documents of `live`. A leaf much longer than `live` is sought to each document, any
+    /// other is read whole against `set`.
+    #[allow(clippy::too_many_arguments)]
+    fn leaf_scores(
+        &self,
+        reader: &SegmentReader,
+        leaf: Leaf,
+        found: &[Vec<Found>],
+        docs: &[DocId],
+        live: &[u32],
+        set: &Bits,
+        add: &mut impl FnMut(usize, Score),
+    ) -> tantivy::Result<()> {
+        match leaf {
+            Leaf::Term(w, i) => {
+                let f = &found[w][i];
+                let (term, weight) = &self.words[w].terms[f.leaf];
                 let norms = norms(reader, term)?;
                 let score = |doc: DocId, tf: u32| weight.score(norms.fieldnorm_id(doc), tf);
-                if seeks(f.info.doc_freq, docs.len()) {
+                if seeks(f.info.doc_freq, live.len()) {
                     let mut p = f.postings(IndexRecordOption::WithFreqs)?;
-                    for (k, &doc) in docs.iter().enumerate() {
+                    for &k in live {
+                        let doc = docs[k as usize];
                         let i = p.seek(doc);
                         let at = p.doc(i);
                         if at == TERMINATED {
                             break;
                         }
                         if at == doc {
-                            scores[k] += score(doc, p.freq(i));
+                            add(k as usize, score(doc, p.freq(i)));
                         }
                     }
                 } else {
@@ -386,24 +377,22 @@ impl WordsWeight {
                     f.read(IndexRecordOption::WithFreqs, |doc, tf| {
                         if set.contains(doc) {
                             k = gallop(docs, k, doc);
-                            scores[k] += score(doc, tf);
+                            add(k, score(doc, tf));
                         }
                     })?;
                 }
             }
-            for cw in &word.constant {
-                let mut s = cw.scorer(reader, 1.0)?;
-                for (k, &doc) in docs.iter().enumerate() {
+            Leaf::Constant(w, c) => {
+                let mut s = self.words[w].constant[c].scorer(reader, 1.0)?;
+                for &k in live {
+                    let doc = docs[k as usize];
                     if holds(&mut s, doc) {
-                        scores[k] += s.score();
+                        add(k as usize, s.score());
                     } else if s.doc() == TERMINATED {
                         break;
                     }
                 }
             }
-        }
-        for (&doc, &score) in docs.iter().zip(scores.iter()) {
-            each(doc, score);
         }
         Ok(())
     }
