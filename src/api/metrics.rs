@@ -230,10 +230,14 @@ impl Metrics {
                 follow(&self.import_lines, &[kind, result], n);
             }
             if let Some(at) = t.last_started {
-                self.import_last_started.with_label_values(&[kind]).set(at);
+                self.import_last_started
+                    .with_label_values(&[kind])
+                    .set(at.timestamp());
             }
             if let Some(at) = t.last_finished {
-                self.import_last_finished.with_label_values(&[kind]).set(at);
+                self.import_last_finished
+                    .with_label_values(&[kind])
+                    .set(at.timestamp());
             }
         }
     }

@@ -4,9 +4,9 @@
 use futures_util::TryStreamExt;
 use sqlx::{Column, Row};
 
-use super::db::{Arg, Exec};
+use super::db::{Arg, Exec, IntoArg};
 use super::text::StoredText;
-use super::{sql, Backend, Pool, Result, Store, StoreError};
+use super::{sql, Backend, Millis, Pool, Result, Store, StoreError};
 
 /// Every table, parents before the tables that refer to them. A table the target has and this
 /// list lacks stops the copy (a new migration must say where its table goes).
@@ -57,12 +57,22 @@ enum Kind {
     Text,
     Bool,
     Time,
+    /// A `timestamptz` kept in SQLite as an INTEGER of milliseconds ([`Millis`]); every other
+    /// time is text or an INTEGER of seconds there, which sqlx's DateTime reads as such.
+    Millis,
     Date,
     Bytes,
 }
 
+/// The times that SQLite keeps as milliseconds since 1970 (`table`, `column`).
+const MILLISECOND_COLUMNS: &[(&str, &str)] = &[("match_lists", "served_at")];
+
 impl Kind {
-    fn of(data_type: &str) -> Result<Self> {
+    fn of(table: &str, column: &str, data_type: &str) -> Result<Self> {
+        if data_type == "timestamp with time zone" && MILLISECOND_COLUMNS.contains(&(table, column))
+        {
+            return Ok(Kind::Millis);
+        }
         Ok(match data_type {
             "bigint" | "integer" | "smallint" => Kind::Int,
             "double precision" | "real" => Kind::Float,
@@ -87,6 +97,7 @@ impl Kind {
             Kind::Text => Arg::Text(row.try_get::<Option<StoredText>, _>(i)?.map(String::from)),
             Kind::Bool => Arg::Bool(row.try_get(i)?),
             Kind::Time => Arg::Time(row.try_get(i)?),
+            Kind::Millis => row.try_get::<Option<Millis>, _>(i)?.into_arg(),
             Kind::Date => Arg::Date(row.try_get(i)?),
             Kind::Bytes => Arg::Bytes(row.try_get(i)?),
         })
@@ -244,7 +255,8 @@ async fn copy_table(
     let mut columns = Vec::new();
     for (name, data_type) in target {
         if here.contains(&name) {
-            columns.push((name, Kind::of(&data_type)?));
+            let kind = Kind::of(table, &name, &data_type)?;
+            columns.push((name, kind));
         } else {
             return Err(StoreError::Unsupported(format!(
                 "{table}.{name} is in the target but not in the source"

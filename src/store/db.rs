@@ -167,6 +167,9 @@ pub(crate) enum Arg {
     Bytes(Option<Vec<u8>>),
     /// A [`Stamp`]: text on SQLite, `timestamptz` on PostgreSQL.
     Stamp(Option<DateTime<Utc>>),
+    /// An [`Epoch`]: a count on SQLite (milliseconds when the flag is set, else seconds),
+    /// `timestamptz` on PostgreSQL.
+    Epoch(Option<DateTime<Utc>>, bool),
 }
 
 /// A moment kept to the second: `timestamptz` on PostgreSQL, and on SQLite text in one form,
@@ -222,6 +225,95 @@ impl<'r> sqlx::Decode<'r, Postgres> for Stamp {
         Ok(Stamp(<DateTime<Utc> as sqlx::Decode<Postgres>>::decode(
             value,
         )?))
+    }
+}
+
+/// A moment kept on SQLite as a count since 1970-01-01 UTC in an INTEGER (whole seconds, or
+/// whole milliseconds with `MILLIS`), and as `timestamptz` on PostgreSQL: the times of tokens,
+/// sessions, sign-in links, disabled users, import runs, funnel snapshots ([`Secs`]) and of
+/// served match lists ([`Millis`]). Both forms compare and sort in time order in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Epoch<const MILLIS: bool>(pub DateTime<Utc>);
+
+/// A moment to the whole second (an INTEGER of seconds on SQLite).
+pub(crate) type Secs = Epoch<false>;
+
+/// A moment to the whole millisecond (an INTEGER of milliseconds on SQLite).
+pub(crate) type Millis = Epoch<true>;
+
+impl<const MILLIS: bool> Epoch<MILLIS> {
+    /// `t` cut to what the SQLite count keeps, so that both backends give back the same.
+    pub(crate) fn of(t: DateTime<Utc>) -> Self {
+        Epoch(chrono::SubsecRound::trunc_subsecs(
+            t,
+            if MILLIS { 3 } else { 0 },
+        ))
+    }
+
+    /// The SQLite count.
+    fn count(t: DateTime<Utc>) -> i64 {
+        if MILLIS {
+            t.timestamp_millis()
+        } else {
+            t.timestamp()
+        }
+    }
+
+    /// The moment of an SQLite count, `None` out of chrono's range.
+    pub(crate) fn from_count(n: i64) -> Option<Self> {
+        if MILLIS {
+            DateTime::from_timestamp_millis(n)
+        } else {
+            DateTime::from_timestamp(n, 0)
+        }
+        .map(Epoch)
+    }
+}
+
+impl<const MILLIS: bool> sqlx::Type<Sqlite> for Epoch<MILLIS> {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <i64 as sqlx::Type<Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <i64 as sqlx::Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r, const MILLIS: bool> sqlx::Decode<'r, Sqlite> for Epoch<MILLIS> {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let n = <i64 as sqlx::Decode<Sqlite>>::decode(value)?;
+        Ok(Self::from_count(n).ok_or_else(|| format!("time {n} out of range"))?)
+    }
+}
+
+impl<const MILLIS: bool> sqlx::Type<Postgres> for Epoch<MILLIS> {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <DateTime<Utc> as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <DateTime<Utc> as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r, const MILLIS: bool> sqlx::Decode<'r, Postgres> for Epoch<MILLIS> {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Epoch(<DateTime<Utc> as sqlx::Decode<Postgres>>::decode(
+            value,
+        )?))
+    }
+}
+
+impl<const MILLIS: bool> IntoArg for Epoch<MILLIS> {
+    fn into_arg(self) -> Arg {
+        Arg::Epoch(Some(Self::of(self.0).0), MILLIS)
+    }
+}
+
+impl<const MILLIS: bool> IntoArg for Option<Epoch<MILLIS>> {
+    fn into_arg(self) -> Arg {
+        Arg::Epoch(self.map(|t| Epoch::<MILLIS>::of(t.0).0), MILLIS)
     }
 }
 
@@ -323,6 +415,20 @@ macro_rules! bound {
     (@stamp postgres, $q:expr, $v:expr) => {
         $q.bind($v)
     };
+    (@epoch sqlite, $q:expr, $v:expr, $millis:expr) => {
+        $q.bind($v.map(|t| {
+            if $millis {
+                Millis::count(t)
+            } else {
+                Secs::count(t)
+            }
+        }))
+    };
+    // A timestamptz keeps either unit ([`Epoch::of`] cut the moment to it already).
+    (@epoch postgres, $q:expr, $v:expr, $millis:expr) => {{
+        let _ = $millis;
+        $q.bind($v)
+    }};
     ($q:expr, $args:expr, $dialect:ident) => {{
         let mut q = $q;
         for a in $args {
@@ -335,6 +441,7 @@ macro_rules! bound {
                 Arg::Date(v) => q.bind(v),
                 Arg::Bytes(v) => q.bind(v),
                 Arg::Stamp(v) => bound!(@stamp $dialect, q, v),
+                Arg::Epoch(v, millis) => bound!(@epoch $dialect, q, v, millis),
             };
         }
         q

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
-use super::{sql, Backend, Result, Stamp, Store, StoreError, Tx};
+use super::{sql, Backend, Result, Secs, Stamp, Store, StoreError, Tx};
 use crate::domain::{EventType, PlacementType};
 use crate::funnel::{ClientFacts, ContactFact, EventFact, FunnelData};
 
@@ -354,7 +354,7 @@ impl Store {
         now: FunnelVersion,
     ) -> Option<(FunnelVersion, Arc<FunnelData>)> {
         let started = std::time::Instant::now();
-        let row: Option<(i64, i64, i64, i64, i64, Vec<u8>)> = match sql(
+        let row: Option<(i64, i64, i64, i64, Secs, Vec<u8>)> = match sql(
             "SELECT format, events_version, contacts_version, changes_version, full_read_at, \
              data FROM funnel_snapshots WHERE id = 1",
         )
@@ -368,6 +368,7 @@ impl Store {
             }
         };
         let (format, events, contacts, changes, full_read_at, bytes) = row?;
+        let full_read_at = full_read_at.0.timestamp();
         let version = (events, contacts, changes);
         if format != SNAPSHOT_FORMAT || version.0 > now.0 || version.1 > now.1 || version.2 > now.2
         {
@@ -485,7 +486,9 @@ impl Store {
         .bind(version.0)
         .bind(version.1)
         .bind(version.2)
-        .bind(kept.full_read_at)
+        .bind(Secs::from_count(kept.full_read_at).ok_or_else(|| {
+            StoreError::Corrupt(format!("time {} out of range", kept.full_read_at))
+        })?)
         .bind(bytes)
         .bind(super::now())
         .execute(&self.writer)

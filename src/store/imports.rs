@@ -1,6 +1,8 @@
 //! Runs of `kohtaamo import`: one row per run, with its counts, for `/metrics`.
 
-use super::{sql, Result, Store};
+use chrono::{DateTime, Utc};
+
+use super::{now, sql, Result, Secs, Store};
 
 /// What an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +56,10 @@ pub struct ImportTotals {
     pub updated: i64,
     /// Lines rejected by finished runs.
     pub rejected: i64,
-    /// When the newest run started, unix seconds.
-    pub last_started: Option<i64>,
-    /// When the newest finished run finished, unix seconds.
-    pub last_finished: Option<i64>,
+    /// When the newest run started (to the second).
+    pub last_started: Option<DateTime<Utc>>,
+    /// When the newest finished run finished (to the second).
+    pub last_finished: Option<DateTime<Utc>>,
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -71,7 +73,7 @@ impl Store {
         let (id,): (i64,) =
             sql("INSERT INTO import_runs (kind, started_at) VALUES (?, ?) RETURNING id")
                 .bind(kind.as_str())
-                .bind(super::now().timestamp())
+                .bind(Secs::of(now()))
                 .fetch_one(&self.writer)
                 .await?;
         Ok(id)
@@ -84,7 +86,7 @@ impl Store {
             "UPDATE import_runs SET finished_at = ?, lines_read = ?, inserted = ?, updated = ?, \
              rejected = ? WHERE id = ?",
         )
-        .bind(super::now().timestamp())
+        .bind(Secs::of(now()))
         .bind(to_i64(counts.lines_read))
         .bind(to_i64(counts.inserted))
         .bind(to_i64(counts.updated))

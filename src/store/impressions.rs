@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{sql, Result, Store, StoreError};
+use super::{sql, Millis, Result, Store, StoreError};
 use crate::domain::{MatchFeedback, ServedList, ServedSuggestion};
 
 /// One suggestion of a served list, as logged.
@@ -177,7 +177,7 @@ fn decode(bytes: &[u8]) -> Option<Vec<ServedSuggestion>> {
     Some(out)
 }
 
-type ListRow = (i64, i64, i64, String, Vec<u8>);
+type ListRow = (i64, i64, Millis, String, Vec<u8>);
 type LegacyRow = (
     String,
     i64,
@@ -206,7 +206,7 @@ impl Store {
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(client_id)
-        .bind(served_at.timestamp_millis())
+        .bind(Millis::of(served_at))
         .bind(model_version)
         .bind(items.len() as i64)
         .bind(blob)
@@ -231,7 +231,7 @@ impl Store {
                 list_id: format!("m{id}"),
                 client_id,
                 served: ServedList {
-                    served_at: DateTime::from_timestamp_millis(served_at).ok_or_else(corrupt)?,
+                    served_at: served_at.0,
                     model_version,
                     suggestions: decode(&items).ok_or_else(corrupt)?,
                 },
@@ -332,7 +332,7 @@ impl Store {
                 "SELECT COUNT(*), CAST(SUM(suggestions) AS BIGINT) FROM (SELECT suggestions \
                  FROM match_lists WHERE served_at < ? ORDER BY served_at LIMIT ?) AS oldest",
             )
-            .bind(before.timestamp_millis())
+            .bind(Millis::of(before))
             .bind(PRUNE_BATCH)
             .fetch_one(&self.pool)
             .await?;
@@ -343,7 +343,7 @@ impl Store {
                 "DELETE FROM match_lists WHERE id IN (SELECT id FROM match_lists \
                  WHERE served_at < ? ORDER BY served_at LIMIT ?)",
             )
-            .bind(before.timestamp_millis())
+            .bind(Millis::of(before))
             .bind(PRUNE_BATCH)
             .execute(&self.writer)
             .await?;

@@ -32,7 +32,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use db::{numbered_placeholders, Backend};
-pub(crate) use db::{sql, Pool, Stamp, Tx};
+pub(crate) use db::{sql, Millis, Pool, Secs, Stamp, Tx};
 pub use funnel_rows::FunnelLoads;
 
 pub use access::{Access, AccessQuery};

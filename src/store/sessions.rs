@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::users::{hash_token, random_hex, require_user, secs, time_of, user_from_row};
-use super::{sql, Result, Store, Tx};
+use super::users::{hash_token, random_hex, require_user, secs, user_from_row};
+use super::{sql, Result, Secs, Store, Tx};
 use crate::domain::{SessionInfo, User};
 
 /// A session to begin.
@@ -45,9 +45,9 @@ pub struct SessionRecord {
 type SessionRow = (
     i64,
     String,
-    i64,
-    i64,
-    i64,
+    Secs,
+    Secs,
+    Secs,
     bool,
     i64,
     String,
@@ -121,8 +121,8 @@ impl Store {
             id,
             user: user_from_row((uid, name, role, emp))?,
             csrf_secret,
-            created_at: time_of(created)?,
-            expires_at: time_of(expires)?,
+            created_at: created.0,
+            expires_at: expires.0,
             via_link,
         }))
     }
@@ -152,7 +152,7 @@ impl Store {
         now: DateTime<Utc>,
         idle_cutoff: DateTime<Utc>,
     ) -> Result<Vec<SessionInfo>> {
-        let rows: Vec<(i64, i64, i64, i64, Option<String>)> = sql(
+        let rows: Vec<(i64, Secs, Secs, Secs, Option<String>)> = sql(
             "SELECT id, created_at, last_seen_at, expires_at, user_agent FROM sessions \
              WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? ORDER BY id DESC",
         )
@@ -165,9 +165,9 @@ impl Store {
             .map(|(id, created, seen, expires, user_agent)| {
                 Ok(SessionInfo {
                     id,
-                    created_at: time_of(created)?,
-                    last_seen_at: time_of(seen)?,
-                    expires_at: time_of(expires)?,
+                    created_at: created.0,
+                    last_seen_at: seen.0,
+                    expires_at: expires.0,
                     user_agent,
                 })
             })

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::AssertSqlSafe;
 
 use super::postings::Page;
-use super::{now, sql, Result, Store, StoreError, Tx};
+use super::{now, sql, Result, Secs, Store, StoreError, Tx};
 use crate::domain::{Account, Email, IssuedToken, Role, TokenInfo, User};
 
 /// SHA-256 of a token, hex. Tokens are 256 random bits, so a plain hash is enough: there is
@@ -42,20 +42,16 @@ pub fn token_prefix(token: &str) -> String {
 /// become a write every time.
 const LAST_USED_EVERY_SECS: i64 = 60;
 
-pub(crate) fn secs(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
-pub(crate) fn time_of(secs: i64) -> Result<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, 0)
-        .ok_or_else(|| StoreError::Corrupt(format!("time {secs} out of range")))
+/// `t` as the tokens', sessions' and links' columns keep it (to the second).
+pub(crate) fn secs(t: DateTime<Utc>) -> Secs {
+    Secs::of(t)
 }
 
 type UserRow = (i64, String, String, Option<i64>);
 /// A user's row with one more column (its disabled time, a token's id, its password hash …).
 type UserRowAnd<T> = (i64, String, String, Option<i64>, T);
 /// A user's row with its token's id and last use.
-type TokenUserRow = (i64, String, String, Option<i64>, i64, Option<i64>);
+type TokenUserRow = (i64, String, String, Option<i64>, i64, Option<Secs>);
 
 pub(crate) fn user_from_row((id, name, role, employer_id): UserRow) -> Result<User> {
     let role = role.parse().map_err(StoreError::Corrupt)?;
@@ -74,7 +70,7 @@ type AccountRow = (
     Option<i64>,
     Option<String>,
     bool,
-    Option<i64>,
+    Option<Secs>,
     i64,
 );
 
@@ -93,7 +89,7 @@ fn account_from_row(row: AccountRow) -> Result<Account> {
         email,
         has_password,
         active_tokens,
-        disabled_at: disabled_at.map(time_of).transpose()?,
+        disabled_at: disabled_at.map(|t| t.0),
     })
 }
 
@@ -101,9 +97,9 @@ type TokenRow = (
     i64,
     Option<String>,
     DateTime<Utc>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
+    Option<Secs>,
+    Option<Secs>,
+    Option<Secs>,
     bool,
 );
 
@@ -166,7 +162,7 @@ async fn insert_token(
 
 /// User `id`; fails when there is none, or (with `active`) when it is disabled.
 pub(crate) async fn require_user(tx: &mut Tx, id: i64, active: bool) -> Result<User> {
-    let row: Option<UserRowAnd<Option<i64>>> =
+    let row: Option<UserRowAnd<Option<Secs>>> =
         sql("SELECT id, name, role, employer_id, disabled_at FROM users WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -290,7 +286,7 @@ impl Store {
         let Some((id, name, role, employer_id, token_id, last_used)) = row else {
             return Ok(None);
         };
-        if last_used.is_none_or(|t| t <= at - LAST_USED_EVERY_SECS) {
+        if last_used.is_none_or(|t| t.0 <= at.0 - chrono::Duration::seconds(LAST_USED_EVERY_SECS)) {
             let pool = self.writer.clone();
             tokio::spawn(async move {
                 let written = sql("UPDATE api_tokens SET last_used_at = ? WHERE id = ? \
@@ -454,7 +450,7 @@ impl Store {
     /// The tokens of user `user_id`, newest first: never the token itself.
     pub async fn tokens(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
         let at = secs(now());
-        let user: Option<(Option<i64>,)> = sql("SELECT disabled_at FROM users WHERE id = ?")
+        let user: Option<(Option<Secs>,)> = sql("SELECT disabled_at FROM users WHERE id = ?")
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -480,8 +476,8 @@ impl Store {
                         id,
                         prefix,
                         created_at,
-                        expires_at: expires_at.map(time_of).transpose()?,
-                        last_used_at: last_used_at.map(time_of).transpose()?,
+                        expires_at: expires_at.map(|t| t.0),
+                        last_used_at: last_used_at.map(|t| t.0),
                         revoked: revoked_at.is_some(),
                         active: active && disabled_at.is_none(),
                     })
@@ -540,7 +536,7 @@ impl Store {
 
 /// Revokes every token of `user_id`, deletes its sessions and voids its unused sign-in links;
 /// returns the tokens and sessions ended.
-async fn revoke_everything(tx: &mut Tx, user_id: i64, at: i64) -> Result<(u64, u64)> {
+async fn revoke_everything(tx: &mut Tx, user_id: i64, at: Secs) -> Result<(u64, u64)> {
     let tokens =
         sql("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
             .bind(at)

@@ -5,7 +5,7 @@ use kohtaamo::domain::Role;
 use serde_json::{json, Value};
 
 use crate::funnel::{client, ok_event};
-use crate::helpers::{spawn_app_in, RawDb, TestApp};
+use crate::helpers::{spawn_app_in, Arg, RawDb, TestApp};
 
 async fn figures(app: &TestApp, token: &str) -> (Value, Value) {
     let q = "from=2025-01-01&to=2025-12-31";
@@ -223,11 +223,11 @@ async fn loads(app: &TestApp) -> (u64, u64) {
 
 /// Waits until the database keeps rows that meet `condition` (SQL on `funnel_snapshots`):
 /// they are written in the background.
-async fn until_kept(db: &RawDb, condition: &str, failure: &str) {
+async fn until_kept(db: &RawDb, condition: &str, args: &[Arg], failure: &str) {
     let began = std::time::Instant::now();
     let query = format!("SELECT CAST(1 AS BIGINT) FROM funnel_snapshots WHERE {condition}");
     loop {
-        let kept: Vec<(i64,)> = db.fetch_all(&query, &[]).await;
+        let kept: Vec<(i64,)> = db.fetch_all(&query, args).await;
         if !kept.is_empty() {
             return;
         }
@@ -289,6 +289,7 @@ async fn a_node_that_starts_reads_the_kept_rows_and_then_only_what_changed() {
     until_kept(
         &db,
         "events_version > 0",
+        &[],
         "the rows read at the start were not kept in the database",
     )
     .await;
@@ -525,6 +526,7 @@ async fn rows_that_descend_from_a_read_older_than_a_day_are_read_again_and_mende
     until_kept(
         &db,
         "events_version > 0",
+        &[],
         "the rows read at the start were not kept in the database",
     )
     .await;
@@ -539,9 +541,12 @@ async fn rows_that_descend_from_a_read_older_than_a_day_are_read_again_and_mende
     )
     .await
     .unwrap();
-    db.execute("UPDATE funnel_snapshots SET full_read_at = 0", &[])
-        .await
-        .unwrap();
+    db.execute(
+        "UPDATE funnel_snapshots SET full_read_at = ?",
+        &[Arg::Secs(chrono::DateTime::UNIX_EPOCH)],
+    )
+    .await
+    .unwrap();
     let app = restart(app).await;
     assert_eq!(loads(&app).await.1, 1, "the start reads the kept rows");
 
@@ -567,7 +572,13 @@ async fn rows_that_descend_from_a_read_older_than_a_day_are_read_again_and_mende
         .any(|c| c.id == b && c.intake.to_string() == "2026-01-05"));
     store.close().await;
     // And the kept rows are those read, written anew with the time of that read.
-    until_kept(&db, "full_read_at > 0", "the rows read were not kept").await;
+    until_kept(
+        &db,
+        "full_read_at > ?",
+        &[Arg::Secs(chrono::DateTime::UNIX_EPOCH)],
+        "the rows read were not kept",
+    )
+    .await;
     let app = restart(app).await;
     assert_eq!(loads(&app).await, (0, 1));
     assert_eq!(figures(&app, &coordinator).await, mended);

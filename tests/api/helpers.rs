@@ -566,6 +566,11 @@ pub enum Arg {
     Int(i64),
     Text(String),
     Time(chrono::DateTime<chrono::Utc>),
+    /// A time that SQLite keeps as whole seconds since 1970 (tokens, sessions, import runs,
+    /// kept funnel rows): that count there, a `timestamptz` on PostgreSQL.
+    Secs(chrono::DateTime<chrono::Utc>),
+    /// A time that SQLite keeps as milliseconds since 1970 (served match lists).
+    Millis(chrono::DateTime<chrono::Utc>),
 }
 
 impl From<i64> for Arg {
@@ -594,13 +599,16 @@ impl From<chrono::DateTime<chrono::Utc>> for Arg {
 
 /// Binds `args` to a query of either backend, in order.
 macro_rules! bind_all {
-    ($query:expr, $args:expr) => {{
+    ($query:expr, $args:expr, $counts:expr) => {{
         let mut query = $query;
         for arg in $args {
             query = match arg {
                 Arg::Int(v) => query.bind(*v),
                 Arg::Text(v) => query.bind(v.clone()),
                 Arg::Time(v) => query.bind(*v),
+                Arg::Secs(v) if $counts => query.bind(v.timestamp()),
+                Arg::Millis(v) if $counts => query.bind(v.timestamp_millis()),
+                Arg::Secs(v) | Arg::Millis(v) => query.bind(*v),
             };
         }
         query
@@ -629,13 +637,19 @@ impl RawDb {
         match self {
             RawDb::Sqlite(pool) => {
                 let query = sqlx::query::<sqlx::Sqlite>(sqlx::AssertSqlSafe(sql.to_string()));
-                Ok(bind_all!(query, args).execute(pool).await?.rows_affected())
+                Ok(bind_all!(query, args, true)
+                    .execute(pool)
+                    .await?
+                    .rows_affected())
             }
             RawDb::Postgres(pool) => {
                 let query = sqlx::query::<sqlx::Postgres>(sqlx::AssertSqlSafe(
                     kohtaamo::store::numbered_placeholders(sql),
                 ));
-                Ok(bind_all!(query, args).execute(pool).await?.rows_affected())
+                Ok(bind_all!(query, args, false)
+                    .execute(pool)
+                    .await?
+                    .rows_affected())
             }
         }
     }
@@ -668,13 +682,13 @@ impl RawDb {
         let rows = match self {
             RawDb::Sqlite(pool) => {
                 let query = sqlx::query_as::<sqlx::Sqlite, O>(sqlx::AssertSqlSafe(sql.to_string()));
-                bind_all!(query, args).fetch_all(pool).await
+                bind_all!(query, args, true).fetch_all(pool).await
             }
             RawDb::Postgres(pool) => {
                 let query = sqlx::query_as::<sqlx::Postgres, O>(sqlx::AssertSqlSafe(
                     kohtaamo::store::numbered_placeholders(sql),
                 ));
-                bind_all!(query, args).fetch_all(pool).await
+                bind_all!(query, args, false).fetch_all(pool).await
             }
         };
         rows.unwrap_or_else(|e| panic!("{sql}: {e}"))

@@ -38,8 +38,14 @@ async fn a_sqlite_database_moves_to_postgresql_with_its_ids_history_and_audit_tr
         .create_user("Muuttava valmentaja", Role::Coach, None)
         .await
         .unwrap();
-    let (_, auditor) = store
+    let (auditor_user, auditor) = store
         .create_user("Tarkastaja", Role::Auditor, None)
+        .await
+        .unwrap();
+    // A token with an end: a time SQLite keeps as whole seconds.
+    let expiry = chrono::Utc::now() + chrono::Duration::days(30);
+    store
+        .issue_token(auditor_user.id, Some(expiry))
         .await
         .unwrap();
     store.close().await;
@@ -86,6 +92,8 @@ async fn a_sqlite_database_moves_to_postgresql_with_its_ids_history_and_audit_tr
     )
     .await;
     app.get(&format!("/api/v1/clients/{c}"), &coach).await;
+    // A served match list: a time SQLite keeps as milliseconds.
+    crate::privacy::served_matches_in(&app, &source, &coach, c).await;
     let events_before: Value = app
         .get(&format!("/api/v1/clients/{c}/events"), &coach)
         .await
@@ -125,18 +133,56 @@ async fn a_sqlite_database_moves_to_postgresql_with_its_ids_history_and_audit_tr
     assert!(stdout.contains("vacancies: 3 rows"), "{stdout}");
     assert!(stdout.contains("client_events: 2 rows"), "{stdout}");
     assert!(stdout.contains("every table's count checked"), "{stdout}");
-    // Moments are native there: no time column is text (SQLite keeps some as text).
+    // Moments are native there: no time column is text or a count of seconds (SQLite keeps
+    // some as text, some as INTEGER counts).
     let db = crate::helpers::RawDb::connect(&target).await;
-    let text_times: Vec<(String, String)> = db
+    let other_times: Vec<(String, String)> = db
         .fetch_all(
             "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) \
              FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND data_type = 'text' \
+             WHERE table_schema = current_schema() \
+               AND data_type <> 'timestamp with time zone' \
                AND (column_name = 'at' OR column_name LIKE '%\\_at' ESCAPE '\\')",
             &[],
         )
         .await;
-    assert_eq!(text_times, Vec::<(String, String)>::new());
+    assert_eq!(other_times, Vec::<(String, String)>::new());
+    // Counts moved as the same moments: the token's end and last use to the second, the
+    // served list's time to the millisecond.
+    let src = crate::helpers::RawDb::connect(&source).await;
+    type Times<T> = Vec<(i64, Option<T>, Option<T>)>;
+    let tokens_here: Times<i64> = src
+        .fetch_all(
+            "SELECT id, expires_at, last_used_at FROM api_tokens ORDER BY id",
+            &[],
+        )
+        .await;
+    let lists_here: Vec<(i64, i64)> = src
+        .fetch_all("SELECT id, served_at FROM match_lists ORDER BY id", &[])
+        .await;
+    src.close().await;
+    let tokens_there: Times<chrono::DateTime<chrono::Utc>> = db
+        .fetch_all(
+            "SELECT id, expires_at, last_used_at FROM api_tokens ORDER BY id",
+            &[],
+        )
+        .await;
+    let lists_there: Vec<(i64, chrono::DateTime<chrono::Utc>)> = db
+        .fetch_all("SELECT id, served_at FROM match_lists ORDER BY id", &[])
+        .await;
+    assert!(tokens_here.iter().any(|t| t.1 == Some(expiry.timestamp())));
+    let seconds = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp());
+    let tokens_there: Times<i64> = tokens_there
+        .into_iter()
+        .map(|(id, end, used)| (id, seconds(end), seconds(used)))
+        .collect();
+    assert_eq!(tokens_there, tokens_here);
+    assert_eq!(lists_here.len(), 1);
+    let lists_there: Vec<(i64, i64)> = lists_there
+        .into_iter()
+        .map(|(id, at)| (id, at.timestamp_millis()))
+        .collect();
+    assert_eq!(lists_there, lists_here);
     let (events_at,): (String,) = db
         .fetch_one(
             "SELECT CAST(data_type AS TEXT) FROM information_schema.columns \

@@ -59,9 +59,17 @@ async fn open_vacancy(app: &TestApp, coach: &str) -> i64 {
 
 /// Asks for matches and waits until the served list is logged.
 async fn served_matches(app: &TestApp, coach: &str, client: i64) -> Value {
-    let store = kohtaamo::store::Store::open(&app.database_url())
-        .await
-        .unwrap();
+    served_matches_in(app, &app.database_url(), coach, client).await
+}
+
+/// [`served_matches`] of an app on `database_url` (not the harness's database).
+pub(crate) async fn served_matches_in(
+    app: &TestApp,
+    database_url: &str,
+    coach: &str,
+    client: i64,
+) -> Value {
+    let store = kohtaamo::store::Store::open(database_url).await.unwrap();
     let before = store.impression_count(client).await.unwrap();
     let r = app
         .get(&format!("/api/v1/clients/{client}/matches"), coach)
@@ -744,7 +752,7 @@ async fn served_lists_past_the_retention_are_deleted() {
     let old = chrono::Utc::now() - chrono::Duration::days(40);
     db.execute(
         "UPDATE match_lists SET served_at = ? WHERE id = (SELECT MIN(id) FROM match_lists)",
-        &[old.timestamp_millis().into()],
+        &[crate::helpers::Arg::Millis(old)],
     )
     .await
     .unwrap();
