@@ -161,17 +161,16 @@ impl Store {
         .bind(secs(idle_cutoff))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(id, created, seen, expires, user_agent)| {
-                Ok(SessionInfo {
-                    id,
-                    created_at: created.0,
-                    last_seen_at: seen.0,
-                    expires_at: expires.0,
-                    user_agent,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|(id, created, seen, expires, user_agent)| SessionInfo {
+                id,
+                created_at: created.0,
+                last_seen_at: seen.0,
+                expires_at: expires.0,
+                user_agent,
             })
-            .collect()
+            .collect())
     }
 
     /// Deletes sessions past their end or idle since `idle_cutoff`, and sign-in links used or

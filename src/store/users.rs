@@ -469,10 +469,11 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
+        Ok(rows
+            .into_iter()
             .map(
                 |(id, prefix, created_at, expires_at, last_used_at, revoked_at, active)| {
-                    Ok(TokenInfo {
+                    TokenInfo {
                         id,
                         prefix,
                         created_at,
@@ -480,10 +481,10 @@ impl Store {
                         last_used_at: last_used_at.map(|t| t.0),
                         revoked: revoked_at.is_some(),
                         active: active && disabled_at.is_none(),
-                    })
+                    }
                 },
             )
-            .collect()
+            .collect())
     }
 
     /// The user with address `email` and its password hash, unless the user is disabled.
