@@ -527,6 +527,8 @@ mod tests {
                 p
             },
         ];
+        use super::super::taat::{DROPPED, PATHS, READ_WHOLE, SOUGHT};
+        PATHS.with(|p| p.set([0; 3]));
         for (i, p) in cases.iter().enumerate() {
             // A short page: the matches are narrowed to those that can reach it first.
             for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1]), (2, 1, vec![0])] {
@@ -547,6 +549,11 @@ mod tests {
                 }
             }
         }
+        // Every path ran: leaves sought and read whole, and matches dropped by narrowing.
+        let paths = PATHS.with(std::cell::Cell::get);
+        assert!(paths[SOUGHT] > 0, "no leaf was sought: {paths:?}");
+        assert!(paths[READ_WHOLE] > 0, "no leaf was read whole: {paths:?}");
+        assert!(paths[DROPPED] > 0, "narrowing dropped nothing: {paths:?}");
     }
 
     #[test]

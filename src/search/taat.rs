@@ -235,10 +235,11 @@ impl WordsWeight {
     }
 
     /// Step 2: the matches that can be among the `best` highest scores, as their places in
-    /// `sets.docs` (`sets.live`, increasing) and in `sets.set`. The leaves are read strongest first (by the most each can add), each adding
-    /// its score to the matches still in the running; once `best` of them have sums that
-    /// the rest could not give a match without any, a match whose sum plus the most the
-    /// leaves not yet read can add stays below the `best`-th sum so far is out. The sums are
+    /// `sets.docs` (`sets.live`, increasing) and in `sets.set`. The leaves are read strongest
+    /// first (by the most each can add), each adding its score to the matches still in the
+    /// running; once `best` of them have sums that the rest could not give a match without
+    /// any, a match whose sum plus the most the leaves not yet read can add stays below the
+    /// `best`-th sum so far is out. The sums are
     /// rough (another order of adding than the query's): step 3 scores the rest exactly, and
     /// a margin keeps rounding from dropping a match that ties.
     fn narrow(&self, reader: &SegmentReader, sets: &mut Sets, best: usize) -> tantivy::Result<()> {
@@ -299,6 +300,8 @@ impl WordsWeight {
                 let in_running = margin(scores[k as usize] + rest.max(0.0)) >= kth;
                 if !in_running {
                     set.remove(docs[k as usize]);
+                    #[cfg(test)]
+                    took(DROPPED);
                 }
                 in_running
             });
@@ -466,7 +469,34 @@ impl Found {
 const SEEK_RATIO: usize = 32;
 
 fn seeks(doc_freq: u32, candidates: usize) -> bool {
-    candidates.saturating_mul(SEEK_RATIO) < doc_freq as usize
+    let sought = candidates.saturating_mul(SEEK_RATIO) < doc_freq as usize;
+    #[cfg(test)]
+    took(if sought { SOUGHT } else { READ_WHOLE });
+    sought
+}
+
+// How often each path ran on this thread, by `SOUGHT`, `READ_WHOLE` and `DROPPED` (tests
+// only: they check that every path they mean to cover runs).
+#[cfg(test)]
+thread_local! {
+    pub(super) static PATHS: std::cell::Cell<[usize; 3]> = const { std::cell::Cell::new([0; 3]) };
+}
+
+/// A leaf sought to each candidate, a leaf read whole, a match dropped by narrowing.
+#[cfg(test)]
+pub(super) const SOUGHT: usize = 0;
+#[cfg(test)]
+pub(super) const READ_WHOLE: usize = 1;
+#[cfg(test)]
+pub(super) const DROPPED: usize = 2;
+
+#[cfg(test)]
+fn took(path: usize) {
+    PATHS.with(|p| {
+        let mut n = p.get();
+        n[path] += 1;
+        p.set(n);
+    });
 }
 
 /// Whether `scorer` holds `doc`, moving it forward to `doc` first. Documents are asked for

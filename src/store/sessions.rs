@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::users::{hash_token, random_hex, require_user, secs, user_from_row};
+use super::users::{hash_token, random_hex, require_user, user_from_row};
 use super::{sql, Result, Secs, Store, Tx};
 use crate::domain::{SessionInfo, User};
 
@@ -63,9 +63,9 @@ async fn insert_session(tx: &mut Tx, user_id: i64, s: &NewSession<'_>) -> Result
     .bind(s.id_hash)
     .bind(user_id)
     .bind(s.csrf_secret)
-    .bind(secs(s.now))
-    .bind(secs(s.now))
-    .bind(secs(s.expires_at))
+    .bind(Secs::of(s.now))
+    .bind(Secs::of(s.now))
+    .bind(Secs::of(s.expires_at))
     .bind(s.via_link)
     .bind(s.user_agent)
     .fetch_one(&mut *tx)
@@ -102,17 +102,17 @@ impl Store {
              AND u.disabled_at IS NULL",
         )
         .bind(id_hash)
-        .bind(secs(now))
-        .bind(secs(idle_cutoff))
+        .bind(Secs::of(now))
+        .bind(Secs::of(idle_cutoff))
         .fetch_optional(&self.pool)
         .await?;
         let Some((id, csrf_secret, created, seen, expires, via_link, uid, name, role, emp)) = row
         else {
             return Ok(None);
         };
-        if seen < secs(touch_before) {
+        if seen < Secs::of(touch_before) {
             sql("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
-                .bind(secs(now))
+                .bind(Secs::of(now))
                 .bind(id)
                 .execute(&self.writer)
                 .await?;
@@ -157,8 +157,8 @@ impl Store {
              WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? ORDER BY id DESC",
         )
         .bind(user_id)
-        .bind(secs(now))
-        .bind(secs(idle_cutoff))
+        .bind(Secs::of(now))
+        .bind(Secs::of(idle_cutoff))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -181,13 +181,13 @@ impl Store {
         idle_cutoff: DateTime<Utc>,
     ) -> Result<u64> {
         let deleted = sql("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
-            .bind(secs(now))
-            .bind(secs(idle_cutoff))
+            .bind(Secs::of(now))
+            .bind(Secs::of(idle_cutoff))
             .execute(&self.writer)
             .await?
             .rows_affected();
         sql("DELETE FROM sign_in_links WHERE used_at IS NOT NULL OR expires_at <= ?")
-            .bind(secs(now))
+            .bind(Secs::of(now))
             .execute(&self.writer)
             .await?;
         Ok(deleted)
@@ -211,8 +211,8 @@ impl Store {
         )
         .bind(hash_token(&secret))
         .bind(user_id)
-        .bind(secs(super::now()))
-        .bind(secs(expires_at))
+        .bind(Secs::of(super::now()))
+        .bind(Secs::of(expires_at))
         .execute(&mut tx)
         .await?;
         tx.commit().await?;
@@ -232,9 +232,9 @@ impl Store {
         let used: Option<(i64,)> = sql("UPDATE sign_in_links SET used_at = ? \
              WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
              AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL) RETURNING user_id")
-        .bind(secs(session.now))
+        .bind(Secs::of(session.now))
         .bind(hash_token(secret))
-        .bind(secs(session.now))
+        .bind(Secs::of(session.now))
         .fetch_optional(&mut tx)
         .await?;
         let Some((user_id,)) = used else {

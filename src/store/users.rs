@@ -42,11 +42,6 @@ pub fn token_prefix(token: &str) -> String {
 /// become a write every time.
 const LAST_USED_EVERY_SECS: i64 = 60;
 
-/// `t` as the tokens', sessions' and links' columns keep it (to the second).
-pub(crate) fn secs(t: DateTime<Utc>) -> Secs {
-    Secs::of(t)
-}
-
 type UserRow = (i64, String, String, Option<i64>);
 /// A user's row with one more column (its disabled time, a token's id, its password hash …).
 type UserRowAnd<T> = (i64, String, String, Option<i64>, T);
@@ -149,7 +144,7 @@ async fn insert_token(
     .bind(&prefix)
     .bind(user_id)
     .bind(now())
-    .bind(expires_at.map(secs))
+    .bind(expires_at.map(Secs::of))
     .fetch_one(&mut *tx)
     .await?;
     Ok(IssuedToken {
@@ -272,7 +267,7 @@ impl Store {
     /// not disabled. Notes when the token was used, at most once a minute and without making
     /// the caller wait for the write.
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let at = secs(now());
+        let at = Secs::of(now());
         let row: Option<TokenUserRow> = sql(
             "SELECT u.id, u.name, u.role, u.employer_id, t.id, t.last_used_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
@@ -322,7 +317,7 @@ impl Store {
         let rows: Vec<AccountRow> = sql(AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users u ORDER BY u.id LIMIT ?2 OFFSET ?3"
         )))
-        .bind(secs(now()))
+        .bind(Secs::of(now()))
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
@@ -339,7 +334,7 @@ impl Store {
         let row: Option<AccountRow> = sql(AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users u WHERE u.id = ?2"
         )))
-        .bind(secs(now()))
+        .bind(Secs::of(now()))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
@@ -377,7 +372,7 @@ impl Store {
     /// issued anew.
     #[tracing::instrument(name = "store.set_disabled", skip(self))]
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<Account> {
-        let at = secs(now());
+        let at = Secs::of(now());
         let mut tx = self.write_tx().await?;
         let done = if disabled {
             sql("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?")
@@ -407,7 +402,7 @@ impl Store {
     pub async fn revoke_user(&self, id: i64) -> Result<(u64, u64)> {
         let mut tx = self.write_tx().await?;
         require_user(&mut tx, id, false).await?;
-        let ended = revoke_everything(&mut tx, id, secs(now())).await?;
+        let ended = revoke_everything(&mut tx, id, Secs::of(now())).await?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -419,7 +414,7 @@ impl Store {
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) \
              WHERE id = ? AND user_id = ?",
         )
-        .bind(secs(now()))
+        .bind(Secs::of(now()))
         .bind(token_id)
         .bind(user_id)
         .execute(&self.writer)
@@ -439,7 +434,7 @@ impl Store {
     pub async fn revoke_token_by_prefix(&self, user_id: i64, prefix: &str) -> Result<u64> {
         let done = sql("UPDATE api_tokens SET revoked_at = ? \
              WHERE user_id = ? AND prefix = ? AND revoked_at IS NULL")
-        .bind(secs(now()))
+        .bind(Secs::of(now()))
         .bind(user_id)
         .bind(prefix)
         .execute(&self.writer)
@@ -449,7 +444,7 @@ impl Store {
 
     /// The tokens of user `user_id`, newest first: never the token itself.
     pub async fn tokens(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
-        let at = secs(now());
+        let at = Secs::of(now());
         let user: Option<(Option<Secs>,)> = sql("SELECT disabled_at FROM users WHERE id = ?")
             .bind(user_id)
             .fetch_optional(&self.pool)
