@@ -81,18 +81,12 @@ pub struct FunnelData {
 }
 
 impl FunnelData {
-    /// The rows as reading them up to the end of `until` would give: the clients with intake
-    /// on or before that day, the events and contacts up to its last second. `None` when that
-    /// is every row (nothing to copy).
-    pub fn up_to(&self, until: NaiveDate) -> Option<FunnelData> {
-        let end = midnight(until) + DAY;
-        let every = self.clients.iter().all(|c| c.intake <= until)
-            && self.events.iter().all(|e| e.at < end)
-            && self.contacts.iter().all(|c| c.at < end);
-        if every {
-            return None;
-        }
-        Some(FunnelData {
+    /// A copy of the rows a report through `until` reads (the clients with intake on or before
+    /// that day, the events and contacts up to its last second), as reading the database up to
+    /// that day gives them. The reports themselves leave the later rows out without a copy.
+    pub fn through(&self, until: NaiveDate) -> FunnelData {
+        let end = end_of(until);
+        FunnelData {
             clients: self
                 .clients
                 .iter()
@@ -106,8 +100,13 @@ impl FunnelData {
                 .filter(|c| c.at < end)
                 .cloned()
                 .collect(),
-        })
+        }
     }
+}
+
+/// The midnight after `day`: the first moment a report through `day` leaves out.
+fn end_of(day: NaiveDate) -> i64 {
+    midnight(day) + DAY
 }
 
 /// The period a report covers, both days included.
@@ -259,10 +258,14 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
 
 /// A placement: from its `employed` event to the next `employed` or `job_ended` (if any).
 #[derive(Debug, Clone, PartialEq)]
-struct Placement<'a> {
+struct Placement {
     start: i64,
     end: Option<i64>,
-    event: &'a EventFact,
+    /// The `employed` event's placement type and hours, copied: a report asks of every
+    /// client's placements many times, and reading them off the events would jump across
+    /// all of them each time.
+    kind: Option<PlacementType>,
+    hours_per_week: Option<f64>,
 }
 
 /// One client's effective events in time order, with what the figures ask of them worked
@@ -270,7 +273,7 @@ struct Placement<'a> {
 struct Timeline<'a> {
     client: &'a ClientFacts,
     events: &'a [EventFact],
-    placements: Vec<Placement<'a>>,
+    placements: Vec<Placement>,
     /// Each time the case closed (`true`) or reopened (`false`).
     closures: Vec<(i64, bool)>,
     current_stage: EventType,
@@ -285,9 +288,11 @@ struct Timeline<'a> {
 }
 
 impl<'a> Timeline<'a> {
-    fn new(client: &'a ClientFacts, events: &'a [EventFact]) -> Self {
+    /// The timeline of `client` from `events`, its events in time order, up to `end` (the
+    /// later ones are left out).
+    fn new(client: &'a ClientFacts, events: &'a [EventFact], end: i64) -> Self {
         let mut state = CaseState::default();
-        let mut placements: Vec<Placement<'a>> = Vec::new();
+        let mut placements: Vec<Placement> = Vec::new();
         let mut closures = Vec::new();
         // The last `engaged` that says decides; without one the client is taken to be out of
         // work (the usual case in IPS).
@@ -295,7 +300,14 @@ impl<'a> Timeline<'a> {
         let mut furthest_path_step = 0;
         let mut furthest_cohort_step = 0;
         let mut first_face_to_face_contact = None;
+        // In one pass, in order: no second look at the events to find where they end.
+        let mut seen = 0usize;
         for e in events {
+            debug_assert!(events[seen.saturating_sub(1)].at <= e.at, "in time order");
+            if e.at >= end {
+                break;
+            }
+            seen += 1;
             let was_closed = state.closed;
             state.apply(e.kind, e.placement);
             if state.closed != was_closed {
@@ -312,7 +324,8 @@ impl<'a> Timeline<'a> {
                 EventType::Employed => placements.push(Placement {
                     start: e.at,
                     end: None,
-                    event: e,
+                    kind: e.placement,
+                    hours_per_week: e.hours_per_week,
                 }),
                 EventType::Engaged => {
                     if let Some(v) = e.out_of_work_at_entry {
@@ -333,7 +346,7 @@ impl<'a> Timeline<'a> {
         }
         Self {
             client,
-            events,
+            events: &events[..seen],
             placements,
             closures,
             current_stage: state.stage.unwrap_or(EventType::Engaged),
@@ -362,7 +375,7 @@ impl<'a> Timeline<'a> {
             .is_some_and(|c| c.1)
     }
 
-    fn placements(&self) -> &[Placement<'a>] {
+    fn placements(&self) -> &[Placement] {
         &self.placements
     }
 
@@ -385,7 +398,11 @@ impl<'a> Timeline<'a> {
     }
 }
 
-fn timelines<'a>(data: &'a FunnelData, coach: Option<i64>) -> Vec<Timeline<'a>> {
+/// The clients of `coach` (or everyone) with intake on or before `until`, each with their
+/// events up to the end of that day: the rows may hold later ones, which a report through
+/// `until` does not see.
+fn timelines<'a>(data: &'a FunnelData, coach: Option<i64>, until: NaiveDate) -> Vec<Timeline<'a>> {
+    let end = end_of(until);
     let mut ranges: HashMap<i64, (usize, usize)> = HashMap::new();
     let mut i = 0;
     while i < data.events.len() {
@@ -399,10 +416,10 @@ fn timelines<'a>(data: &'a FunnelData, coach: Option<i64>) -> Vec<Timeline<'a>> 
     }
     data.clients
         .iter()
-        .filter(|c| coach.is_none_or(|k| c.coach_id == k))
+        .filter(|c| c.intake <= until && coach.is_none_or(|k| c.coach_id == k))
         .map(|c| {
             let (a, b) = ranges.get(&c.id).copied().unwrap_or((0, 0));
-            Timeline::new(c, &data.events[a..b])
+            Timeline::new(c, &data.events[a..b], end)
         })
         .collect()
 }
@@ -621,7 +638,7 @@ fn quarters(p: Period) -> Vec<(String, i64, i64)> {
 
 /// The funnel report for `coach` (or everyone) over `period`.
 pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelReport {
-    let all = timelines(data, coach);
+    let all = timelines(data, coach, period.to);
     let population: Vec<&Timeline> = all
         .iter()
         .filter(|t| t.client.intake <= period.to)
@@ -691,11 +708,7 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
             placement: *kind,
             clients: cohort
                 .iter()
-                .filter(|t| {
-                    t.placements()
-                        .iter()
-                        .any(|p| p.event.placement == Some(*kind))
-                })
+                .filter(|t| t.placements().iter().any(|p| p.kind == Some(*kind)))
                 .count(),
         })
         .collect();
@@ -749,33 +762,33 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
         })
         .collect();
 
-    let quarter_rates = quarters(period)
+    // Each client once, its quarters together (not every client once per quarter).
+    let quarters = quarters(period);
+    let mut per_quarter = vec![(0usize, 0usize); quarters.len()];
+    for t in population.iter().filter(|t| t.out_of_work_at_entry()) {
+        let intake = midnight(t.client.intake);
+        for ((_, qs, qe), (denominator, employed)) in quarters.iter().zip(&mut per_quarter) {
+            if intake >= *qe || t.closed_before(*qs) {
+                continue;
+            }
+            *denominator += 1;
+            if t.placements().iter().any(|p| {
+                p.kind == Some(PlacementType::Competitive)
+                    && p.start < *qe
+                    && p.end.is_none_or(|end| end > *qs)
+            }) {
+                *employed += 1;
+            }
+        }
+    }
+    let quarter_rates = quarters
         .into_iter()
-        .map(|(quarter, qs, qe)| {
-            let mut denominator = 0;
-            let mut employed = 0;
-            for t in &population {
-                if midnight(t.client.intake) >= qe
-                    || !t.out_of_work_at_entry()
-                    || t.closed_before(qs)
-                {
-                    continue;
-                }
-                denominator += 1;
-                if t.placements().iter().any(|p| {
-                    p.event.placement == Some(PlacementType::Competitive)
-                        && p.start < qe
-                        && p.end.is_none_or(|end| end > qs)
-                }) {
-                    employed += 1;
-                }
-            }
-            QuarterRate {
-                quarter,
-                out_of_work_at_entry: denominator,
-                competitively_employed: employed,
-                rate: ratio(employed, denominator),
-            }
+        .zip(per_quarter)
+        .map(|((quarter, _, _), (denominator, employed))| QuarterRate {
+            quarter,
+            out_of_work_at_entry: denominator,
+            competitively_employed: employed,
+            rate: ratio(employed, denominator),
         })
         .collect();
 
@@ -800,13 +813,11 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
     let competitive: Vec<&Placement> = population
         .iter()
         .flat_map(|t| t.placements().iter())
-        .filter(|p| {
-            p.event.placement == Some(PlacementType::Competitive) && period.contains(p.start)
-        })
+        .filter(|p| p.kind == Some(PlacementType::Competitive) && period.contains(p.start))
         .collect();
     let hours: Vec<f64> = competitive
         .iter()
-        .filter_map(|p| p.event.hours_per_week)
+        .filter_map(|p| p.hours_per_week)
         .collect();
     let hours = Hours {
         placements: hours.len(),
@@ -847,7 +858,7 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
         let first_of = |kind: PlacementType, after: i64| {
             placements
                 .iter()
-                .find(|p| p.event.placement == Some(kind) && p.start >= after)
+                .find(|p| p.kind == Some(kind) && p.start >= after)
                 .map(|p| p.start)
         };
         if let Some(trial) = first_of(PlacementType::WorkTrial, i64::MIN) {
@@ -859,7 +870,7 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
                 }
             }
         }
-        if placements.first().and_then(|p| p.event.placement) == Some(PlacementType::Competitive) {
+        if placements.first().and_then(|p| p.kind) == Some(PlacementType::Competitive) {
             path.competitive_first += 1;
         }
     }
@@ -889,7 +900,7 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
             row.cohort += 1;
             if t.placements()
                 .iter()
-                .any(|p| p.event.placement == Some(PlacementType::Competitive))
+                .any(|p| p.kind == Some(PlacementType::Competitive))
             {
                 row.competitive_jobs += 1;
             }
@@ -921,22 +932,14 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
     }
 }
 
-/// Each client's current stage (of `coach`, or everyone), in client order: the data is
-/// already cut at the end of the period.
-pub fn current_stages(data: &FunnelData, coach: Option<i64>) -> Vec<(i64, EventType)> {
-    timelines(data, coach)
-        .iter()
-        .map(|t| (t.client.id, t.current_stage()))
-        .collect()
-}
-
-/// Each client's current stage and the placement held now (of `coach`, or everyone), in
-/// client order: the data is already cut at the end of the period.
+/// Each client's stage and the placement held at the end of `until` (of `coach`, or
+/// everyone), in client order.
 pub fn current_cases(
     data: &FunnelData,
     coach: Option<i64>,
+    until: NaiveDate,
 ) -> Vec<(i64, EventType, Option<PlacementType>)> {
-    timelines(data, coach)
+    timelines(data, coach, until)
         .iter()
         .map(|t| (t.client.id, t.current_stage(), t.current_placement()))
         .collect()
@@ -1043,7 +1046,7 @@ fn item(
 
 /// The fidelity report for `coach` (or everyone) over `period`.
 pub fn fidelity(data: &FunnelData, period: Period, coach: Option<i64>) -> FidelityReport {
-    let all = timelines(data, coach);
+    let all = timelines(data, coach, period.to);
     let population: Vec<&Timeline> = all
         .iter()
         .filter(|t| t.client.intake <= period.to)

@@ -34,16 +34,16 @@ fn same_rows(a: &FunnelData, b: &FunnelData) -> bool {
 /// everything the figures read.
 type FunnelVersion = (i64, i64, i64);
 
-/// The last day of the kept all-coaches rows: every row, whatever its date (a report's own
-/// last day is applied in memory, [`FunnelData::up_to`]).
+/// The last day of the kept all-coaches rows: every row, whatever its date (a report leaves
+/// out the rows after its own last day as it counts).
 fn every_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")
 }
 
-/// Loaded all-coaches funnel rows by version and last day (a few periods at a time).
+/// The newest all-coaches funnel rows loaded, with their version.
 #[derive(Debug, Default)]
 pub(super) struct FunnelCache {
-    entries: Mutex<Vec<(FunnelVersion, NaiveDate, Arc<FunnelData>)>>,
+    newest: Mutex<Option<(FunnelVersion, Arc<FunnelData>)>>,
     /// Held while the rows of every day are loaded or extended: requests that come meanwhile
     /// wait for that work instead of loading everything again.
     loading: tokio::sync::Mutex<()>,
@@ -91,47 +91,33 @@ pub struct FunnelLoads {
 }
 
 impl FunnelCache {
-    const SIZE: usize = 4;
-
-    fn get(&self, version: FunnelVersion, until: NaiveDate) -> Option<Arc<FunnelData>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .iter()
-            .find(|(v, u, _)| *v == version && *u == until)
-            .map(|(_, _, d)| d.clone())
+    fn get(&self, version: FunnelVersion) -> Option<Arc<FunnelData>> {
+        lock(&self.newest)
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d.clone())
     }
 
-    /// Takes the newest cached rows for `until` out of the cache, whatever their version: the
-    /// caller extends them in place (no copy unless a request still holds them) and puts the
-    /// result back.
-    fn take_latest(&self, until: NaiveDate) -> Option<(FunnelVersion, Arc<FunnelData>)> {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let at = entries.iter().rposition(|(_, u, _)| *u == until)?;
-        let (v, _, d) = entries.remove(at);
-        Some((v, d))
+    /// Takes the newest rows out of the cache, whatever their version: the caller extends
+    /// them in place (no copy unless a request still holds them) and puts the result back.
+    fn take_latest(&self) -> Option<(FunnelVersion, Arc<FunnelData>)> {
+        lock(&self.newest).take()
     }
 
     fn count(&self, began: Began) {
         self.loads[began as usize].fetch_add(1, Ordering::Relaxed);
     }
 
-    fn put(&self, version: FunnelVersion, until: NaiveDate, data: Arc<FunnelData>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+    fn put(&self, version: FunnelVersion, data: Arc<FunnelData>) {
+        let mut newest = lock(&self.newest);
         // A slower request of an older version leaves the newer rows alone.
         let newer = |v: &FunnelVersion| {
             *v != version && v.0 >= version.0 && v.1 >= version.1 && v.2 >= version.2
         };
-        if entries.iter().any(|(v, _, _)| newer(v)) {
+        if newest.as_ref().is_some_and(|(v, _)| newer(v)) {
             return;
         }
-        // Rows of an older version are never asked for again; the rows of every day are
-        // kept before any period's cut of them.
-        entries.retain(|(v, u, _)| *v == version && *u != until);
-        if entries.len() >= Self::SIZE {
-            let oldest_cut = entries.iter().position(|(_, u, _)| *u != every_day());
-            entries.remove(oldest_cut.unwrap_or(0));
-        }
-        entries.push((version, until, data));
+        *newest = Some((version, data));
     }
 }
 
@@ -172,7 +158,8 @@ impl Store {
     /// What the funnel and fidelity figures are computed from: the clients with intake on or
     /// before `until`, their effective events up to the end of `until` (corrected events and
     /// those that move no figure left out), and the coaches' employer contacts — at least
-    /// those of `coach`; the figures filter by coach themselves.
+    /// those of `coach` and those days; the figures filter by coach and leave out the rows
+    /// after their period's last day themselves.
     ///
     /// Loading a million events takes seconds, so the all-coaches rows are kept and reused
     /// while the database's version is unchanged. The version is exact because events and
@@ -185,9 +172,8 @@ impl Store {
     /// and the version is the log's number, which follows commits
     /// ([`Backend::funnel_rows_between`]).
     ///
-    /// The kept rows are every row, whatever its date; a report that ends on an earlier day
-    /// gets a copy without the later ones (milliseconds), so every period is answered from
-    /// the same rows.
+    /// The kept rows are every row, whatever its date: every period is answered from the same
+    /// rows, without a copy.
     #[tracing::instrument(name = "store.funnel_data", skip(self))]
     pub async fn funnel_data(
         &self,
@@ -195,39 +181,26 @@ impl Store {
         until: NaiveDate,
     ) -> Result<Arc<FunnelData>> {
         let version = self.funnel_version().await?;
-        if let Some(cut) = self.funnel_cache.get(version, until) {
+        if let Some(all) = self.funnel_cache.get(version) {
             tracing::debug!("funnel rows from the cache");
-            return Ok(cut);
+            return Ok(all);
         }
         // One coach's figures filter every coach's rows when they are kept, else read only
         // that coach's from the database.
-        let kept = self.funnel_cache.get(version, every_day());
-        if coach.is_some() && kept.is_none() {
+        if coach.is_some() {
             return Ok(Arc::new(self.load_funnel_data(coach, until).await?));
         }
-        let all = match kept {
-            Some(all) => all,
-            None => self.all_funnel_data(version).await?,
-        };
-        Ok(match all.up_to(until) {
-            None => all,
-            Some(earlier) => {
-                let earlier = Arc::new(earlier);
-                self.funnel_cache.put(version, until, earlier.clone());
-                earlier
-            }
-        })
+        self.all_funnel_data(version).await
     }
 
     /// Every all-coaches row as of `version`, the database's current one (kept; see
     /// [`Store::funnel_data`]).
     async fn all_funnel_data(&self, version: FunnelVersion) -> Result<Arc<FunnelData>> {
-        let until = every_day();
         let _loading = self.funnel_cache.loading.lock().await;
-        if let Some(all) = self.funnel_cache.get(version, until) {
+        if let Some(all) = self.funnel_cache.get(version) {
             return Ok(all);
         }
-        let mut cached = self.funnel_cache.take_latest(until);
+        let mut cached = self.funnel_cache.take_latest();
         let mut began = Began::Memory;
         if cached.is_none() {
             // A process that starts: the rows some process kept in the database, then only
@@ -235,7 +208,7 @@ impl Store {
             cached = self.read_funnel_snapshot(version).await;
             began = Began::Kept;
         }
-        self.bring_up_to_date(cached, version, until, began).await
+        self.bring_up_to_date(cached, version, began).await
     }
 
     /// `cached` (rows of every day as of its version, if any) extended to `version`, or every
@@ -244,9 +217,9 @@ impl Store {
         &self,
         cached: Option<(FunnelVersion, Arc<FunnelData>)>,
         version: FunnelVersion,
-        until: NaiveDate,
         began: Began,
     ) -> Result<Arc<FunnelData>> {
+        let until = every_day();
         // Since the rows were loaded, events and contacts were only added (both append-only),
         // clients added or edited, postings added, closed or edited: read the changed clients,
         // the new rows and the events of edited postings (an edit can change what earlier
@@ -266,7 +239,7 @@ impl Store {
                 true,
             ),
         };
-        self.funnel_cache.put(version, until, all.clone());
+        self.funnel_cache.put(version, all.clone());
         self.funnel_cache
             .count(if read_all { Began::Database } else { began });
         if read_all {
@@ -316,10 +289,10 @@ impl Store {
             );
         }
         let _loading = self.funnel_cache.loading.lock().await;
-        let read = match self.funnel_cache.take_latest(until) {
+        let read = match self.funnel_cache.take_latest() {
             Some((newest, kept)) if newest != version => {
                 if !(version.0 <= newest.0 && version.1 <= newest.1 && version.2 <= newest.2) {
-                    self.funnel_cache.put(newest, until, kept);
+                    self.funnel_cache.put(newest, kept);
                     return Ok(());
                 }
                 let read = self
@@ -329,7 +302,7 @@ impl Store {
             }
             _ => (version, Arc::new(read)),
         };
-        self.funnel_cache.put(read.0, until, read.1.clone());
+        self.funnel_cache.put(read.0, read.1.clone());
         *lock(&self.funnel_cache.full_read_at) = Some(started);
         self.keep_funnel_snapshot(read.0, &read.1);
         Ok(())

@@ -253,7 +253,7 @@ pub async fn load(
         (
             funnel::funnel(&data, period, coach),
             funnel::fidelity(&data, period, coach),
-            funnel::current_cases(&data, coach),
+            funnel::current_cases(&data, coach, period.to),
         )
     })
     .await?;
