@@ -403,25 +403,49 @@ impl<'a> Timeline<'a> {
 /// `until` does not see.
 fn timelines<'a>(data: &'a FunnelData, coach: Option<i64>, until: NaiveDate) -> Vec<Timeline<'a>> {
     let end = end_of(until);
-    let mut ranges: HashMap<i64, (usize, usize)> = HashMap::new();
-    let mut i = 0;
-    while i < data.events.len() {
-        let id = data.events[i].client_id;
-        let mut j = i;
-        while j < data.events.len() && data.events[j].client_id == id {
-            j += 1;
-        }
-        ranges.insert(id, (i, j));
-        i = j;
-    }
-    data.clients
+    let events = &data.events;
+    debug_assert!(
+        events.is_sorted_by_key(|e| e.client_id),
+        "events in client order"
+    );
+    let mut clients: Vec<&ClientFacts> = data
+        .clients
         .iter()
         .filter(|c| c.intake <= until && coach.is_none_or(|k| c.coach_id == k))
+        .collect();
+    // The rows keep clients in id order; rows made otherwise are put in it.
+    if !clients.is_sorted_by_key(|c| c.id) {
+        clients.sort_by_key(|c| c.id);
+    }
+    // The clients and their events side by side, in one pass over the events.
+    let mut next = 0;
+    clients
+        .into_iter()
         .map(|c| {
-            let (a, b) = ranges.get(&c.id).copied().unwrap_or((0, 0));
-            Timeline::new(c, &data.events[a..b], end)
+            let (first, last) = events_of(events, next, c.id);
+            next = last;
+            Timeline::new(c, &events[first..last], end)
         })
         .collect()
+}
+
+/// Where the events of `client` lie in `events` (in client order), looking from `from` on:
+/// by galloping, since they usually begin where the previous client's ended.
+fn events_of(events: &[EventFact], from: usize, client: i64) -> (usize, usize) {
+    let rest = &events[from..];
+    let (mut before, mut probe, mut step) = (0, 0, 1);
+    while probe < rest.len() && rest[probe].client_id < client {
+        before = probe + 1;
+        probe += step;
+        step *= 2;
+    }
+    let first =
+        before + rest[before..probe.min(rest.len())].partition_point(|e| e.client_id < client);
+    let len = rest[first..]
+        .iter()
+        .take_while(|e| e.client_id == client)
+        .count();
+    (from + first, from + first + len)
 }
 
 /// Clients at one stage now.
@@ -1244,6 +1268,56 @@ mod tests {
             placement: Some(placement),
             ..event(id, client_id, EventType::Employed, at)
         }
+    }
+
+    #[test]
+    fn each_client_gets_its_own_events_up_to_the_last_day_whichever_clients_are_asked_for() {
+        // Clients 1, 3, 4 (coach 10) and 2, 5 (coach 20), listed out of order; client 2 has
+        // no events, and 6 has events but is no client of the rows.
+        let clients: Vec<ClientFacts> = [(3, 10), (1, 10), (2, 20), (5, 20), (4, 10)]
+            .into_iter()
+            .map(|(id, coach_id)| ClientFacts {
+                id,
+                coach_id,
+                intake: day("2025-01-01"),
+            })
+            .collect();
+        let mut events = Vec::new();
+        for (client, n) in [(1, 2), (3, 3), (4, 1), (5, 4), (6, 2)] {
+            for k in 0..n {
+                let on = format!("2025-02-{:02}", 1 + k);
+                events.push(event(client * 10 + k, client, EventType::JobSearch, &on));
+            }
+        }
+        let data = FunnelData {
+            clients,
+            events,
+            contacts: vec![],
+        };
+        let seen = |coach, until: &str| -> Vec<(i64, Vec<i64>)> {
+            timelines(&data, coach, day(until))
+                .iter()
+                .map(|t| (t.client.id, t.events.iter().map(|e| e.id).collect()))
+                .collect()
+        };
+        assert_eq!(
+            seen(None, "2025-12-31"),
+            vec![
+                (1, vec![10, 11]),
+                (2, vec![]),
+                (3, vec![30, 31, 32]),
+                (4, vec![40]),
+                (5, vec![50, 51, 52, 53]),
+            ]
+        );
+        assert_eq!(
+            seen(Some(20), "2025-02-02"),
+            vec![(2, vec![]), (5, vec![50, 51])]
+        );
+        assert_eq!(
+            seen(Some(10), "2025-02-01"),
+            vec![(1, vec![10]), (3, vec![30]), (4, vec![40])]
+        );
     }
 
     #[test]
