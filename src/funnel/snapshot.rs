@@ -100,6 +100,10 @@ pub fn encode(data: &FunnelData) -> Vec<u8> {
     let mut out = Vec::with_capacity(w.0.len() / 3);
     let mut encoder = zstd::stream::Encoder::new(&mut out, 3).expect("a zstd encoder");
     encoder.include_checksum(true).expect("a zstd parameter");
+    // The frame records its size: a reader allocates once and decompresses in one call.
+    encoder
+        .set_pledged_src_size(Some(w.0.len() as u64))
+        .expect("a zstd parameter");
     std::io::Write::write_all(&mut encoder, &w.0).expect("writing to memory");
     encoder.finish().expect("writing to memory");
     out
@@ -107,13 +111,25 @@ pub fn encode(data: &FunnelData) -> Vec<u8> {
 
 /// The rows of a value [`encode`] made.
 pub fn decode(bytes: &[u8]) -> Result<FunnelData, SnapshotError> {
-    let mut raw = Vec::new();
-    let decoder = zstd::stream::Decoder::new(bytes).map_err(|e| corrupt(format!("zstd: {e}")))?;
-    std::io::Read::read_to_end(&mut std::io::Read::take(decoder, LARGEST + 1), &mut raw)
-        .map_err(|e| corrupt(format!("zstd: {e}")))?;
-    if raw.len() as u64 > LARGEST {
-        return Err(corrupt(format!("more than {LARGEST} bytes")));
-    }
+    let zstd = |e: std::io::Error| corrupt(format!("zstd: {e}"));
+    let raw = match zstd::zstd_safe::get_frame_content_size(bytes) {
+        Ok(Some(size)) if size > LARGEST => {
+            return Err(corrupt(format!("more than {LARGEST} bytes")));
+        }
+        // The size recorded (values written since it is): one allocation, one call.
+        Ok(Some(size)) => zstd::bulk::decompress(bytes, size as usize).map_err(zstd)?,
+        // A value written before, streamed.
+        _ => {
+            let mut raw = Vec::new();
+            let decoder = zstd::stream::Decoder::new(bytes).map_err(zstd)?;
+            std::io::Read::read_to_end(&mut std::io::Read::take(decoder, LARGEST + 1), &mut raw)
+                .map_err(zstd)?;
+            if raw.len() as u64 > LARGEST {
+                return Err(corrupt(format!("more than {LARGEST} bytes")));
+            }
+            raw
+        }
+    };
     let mut r = Reader { bytes: &raw, at: 0 };
     if r.take(4)? != MAGIC {
         return Err(corrupt("not a funnel rows value"));
@@ -418,6 +434,26 @@ mod tests {
         assert_eq!(back.contacts, data.contacts);
         let empty = decode(&encode(&FunnelData::default())).unwrap();
         assert!(empty.clients.is_empty() && empty.events.is_empty() && empty.contacts.is_empty());
+    }
+
+    #[test]
+    fn a_value_records_its_size_and_one_that_does_not_is_read_too() {
+        let data = sample();
+        let bytes = encode(&data);
+        let raw = zstd::stream::decode_all(&bytes[..]).unwrap();
+        assert_eq!(
+            zstd::zstd_safe::get_frame_content_size(&bytes).unwrap(),
+            Some(raw.len() as u64)
+        );
+        // As values were written before: streamed, no size in the frame.
+        let older = zstd::stream::encode_all(&raw[..], 3).unwrap();
+        assert_eq!(
+            zstd::zstd_safe::get_frame_content_size(&older).unwrap(),
+            None
+        );
+        let back = decode(&older).unwrap();
+        assert_eq!(back.events, data.events);
+        assert_eq!(back.clients, data.clients);
     }
 
     #[test]
