@@ -340,7 +340,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             to: Some(to),
         } => copy_database(&from, &to).await,
         Command::Migrate { .. } => {
-            Store::open(&g.database_url).await?.close().await;
+            let store = Store::open(&g.database_url).await?;
+            let kept = keep_funnel_rows(&store).await;
+            store.close().await;
+            kept?;
             println!("database {} is up to date", g.database_url);
             Ok(())
         }
@@ -729,8 +732,13 @@ async fn copy_database(from: &str, to: &str) -> anyhow::Result<()> {
         .copy_into(&target, |table, rows| println!("{table}: {rows} rows"))
         .await;
     source.close().await;
+    let kept = match &copied {
+        Ok(_) => keep_funnel_rows(&target).await,
+        Err(_) => Ok(()),
+    };
     target.close().await;
     let copied = copied?;
+    kept?;
     let rows: i64 = copied.iter().map(|c| c.rows).sum();
     println!(
         "copied {rows} rows in {} tables in {:.1} s; every table's count checked. Each node \
@@ -738,6 +746,19 @@ async fn copy_database(from: &str, to: &str) -> anyhow::Result<()> {
         copied.len(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Has the database keep the funnel rows a node starts from (see
+/// [`Store::keep_funnel_rows`]), saying so when they had to be read.
+async fn keep_funnel_rows(store: &Store) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    if let Some(bytes) = store.keep_funnel_rows().await? {
+        println!(
+            "funnel rows read and kept for the next start ({bytes} bytes, {:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -378,6 +378,28 @@ impl Store {
         }
     }
 
+    /// Makes the database keep all-coaches rows that a node can start from, when it keeps
+    /// none of this build's format: every row is read (seconds at a million events) and
+    /// written before this returns. `migrate` calls it, so that the first node to start after
+    /// a move or an upgrade reads the kept rows instead of every row while it is not ready.
+    /// Returns the size written, `None` when the kept rows were usable already.
+    pub async fn keep_funnel_rows(&self) -> Result<Option<usize>> {
+        let version = self.funnel_version().await?;
+        if self.read_funnel_snapshot(version).await.is_some() {
+            return Ok(None);
+        }
+        let started = now_seconds();
+        let data = self
+            .load_funnel_data_upto(None, every_day(), version)
+            .await?;
+        let kept = Kept {
+            version,
+            rows: data.events.len() + data.contacts.len(),
+            full_read_at: started,
+        };
+        self.write_funnel_snapshot(kept, Arc::new(data)).await
+    }
+
     /// Writes `data`, the all-coaches rows as of `version`, into the database in the
     /// background when the kept ones are missing or behind: rows of a newer read of every row,
     /// or rows grown by [`SNAPSHOT_REWRITE_AFTER`] events and contacts, or as many changes in

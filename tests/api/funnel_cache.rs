@@ -36,6 +36,24 @@ fn reports(rows: &kohtaamo::funnel::FunnelData, until: chrono::NaiveDate) -> (Va
     )
 }
 
+/// A client's first steps: engaged on `engaged`, looking for work from `searching`.
+async fn first_steps(app: &TestApp, coach: &str, client: i64, engaged: &str, searching: &str) {
+    ok_event(
+        app,
+        coach,
+        client,
+        json!({"type": "engaged", "at": engaged}),
+    )
+    .await;
+    ok_event(
+        app,
+        coach,
+        client,
+        json!({"type": "job_search", "at": searching}),
+    )
+    .await;
+}
+
 /// The raw figure of the fidelity item on the diversity of job types.
 fn diversity(f: &(Value, Value)) -> Option<Value> {
     f.1["items"]
@@ -118,20 +136,7 @@ async fn figures_updated_in_place_equal_the_figures_of_a_fresh_start() {
 
     // A new client (a change-log entry about a client only) with its first steps.
     let c = client(&app, &coach, "C", "2025-04-01").await;
-    ok_event(
-        &app,
-        &coach,
-        c,
-        json!({"type": "engaged", "at": "2025-04-01"}),
-    )
-    .await;
-    ok_event(
-        &app,
-        &coach,
-        c,
-        json!({"type": "job_search", "at": "2025-04-02"}),
-    )
-    .await;
+    first_steps(&app, &coach, c, "2025-04-01", "2025-04-02").await;
     let updated = figures(&app, &coordinator).await;
     assert_ne!(updated, mid, "the new client counts");
 
@@ -598,5 +603,55 @@ async fn rows_that_descend_from_a_read_older_than_a_day_are_read_again_and_mende
     assert_eq!(loads(&app).await, (0, 1));
     assert_eq!(figures(&app, &coordinator).await, mended);
     db.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn migrate_keeps_the_funnel_rows_so_that_the_next_start_reads_them_not_every_row() {
+    // Arrange: a client's events, then no kept rows (as after a move or a new format).
+    let app = crate::helpers::spawn_app().await;
+    let coach = app.token(Role::Coach, None).await;
+    let coordinator = app.token(Role::Coordinator, None).await;
+    let c = client(&app, &coach, "A", "2025-02-01").await;
+    first_steps(&app, &coach, c, "2025-02-02", "2025-02-03").await;
+    let before = figures(&app, &coordinator).await;
+    let (url, index) = (app.database_url(), app.index_dir());
+    let dir = app.stop().await;
+    let db = RawDb::connect(&url).await;
+    db.execute("DELETE FROM funnel_snapshots", &[])
+        .await
+        .unwrap();
+
+    // Act
+    let out = crate::cli::kohtaamo(&url, &index, &["migrate"]);
+
+    // Assert: the rows are kept when migrate returns, and a start reads them.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("funnel rows read and kept for the next start"),
+        "{stdout}"
+    );
+    let kept: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT CAST(1 AS BIGINT) FROM funnel_snapshots WHERE events_version > 0",
+            &[],
+        )
+        .await;
+    assert_eq!(kept.len(), 1, "migrate returned before the rows were kept");
+    // Kept rows that a node can start from are not read again.
+    let again = crate::cli::kohtaamo(&url, &index, &["migrate"]);
+    assert!(again.status.success());
+    let again = String::from_utf8_lossy(&again.stdout);
+    assert!(!again.contains("funnel rows read"), "{again}");
+    db.close().await;
+    let app = spawn_app_in(dir).await;
+    crate::readiness::until_ready(&app).await;
+    assert_eq!(loads(&app).await, (0, 1), "the kept rows, not every row");
+    assert_eq!(figures(&app, &coordinator).await, before);
     app.stop().await;
 }
