@@ -662,7 +662,27 @@ fn quarters(p: Period) -> Vec<(String, i64, i64)> {
 
 /// The funnel report for `coach` (or everyone) over `period`.
 pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelReport {
+    funnel_of(&timelines(data, coach, period.to), period, coach)
+}
+
+/// The funnel, the fidelity report (see [`funnel`], [`fidelity`]) and each client's stage and
+/// placement held at the end of `period`, in client order, from one reading of the rows: what
+/// a dashboard shows.
+pub fn dashboard(
+    data: &FunnelData,
+    period: Period,
+    coach: Option<i64>,
+) -> (FunnelReport, FidelityReport, Vec<Case>) {
     let all = timelines(data, coach, period.to);
+    (
+        funnel_of(&all, period, coach),
+        fidelity_of(&all, data, period, coach),
+        cases_of(&all),
+    )
+}
+
+/// [`funnel`] from the timelines of the period.
+fn funnel_of(all: &[Timeline], period: Period, coach: Option<i64>) -> FunnelReport {
     let population: Vec<&Timeline> = all
         .iter()
         .filter(|t| t.client.intake <= period.to)
@@ -956,15 +976,11 @@ pub fn funnel(data: &FunnelData, period: Period, coach: Option<i64>) -> FunnelRe
     }
 }
 
-/// Each client's stage and the placement held at the end of `until` (of `coach`, or
-/// everyone), in client order.
-pub fn current_cases(
-    data: &FunnelData,
-    coach: Option<i64>,
-    until: NaiveDate,
-) -> Vec<(i64, EventType, Option<PlacementType>)> {
-    timelines(data, coach, until)
-        .iter()
+/// A client, the stage they are at and the placement they hold.
+pub type Case = (i64, EventType, Option<PlacementType>);
+
+fn cases_of(all: &[Timeline]) -> Vec<Case> {
+    all.iter()
         .map(|t| (t.client.id, t.current_stage(), t.current_placement()))
         .collect()
 }
@@ -1070,7 +1086,16 @@ fn item(
 
 /// The fidelity report for `coach` (or everyone) over `period`.
 pub fn fidelity(data: &FunnelData, period: Period, coach: Option<i64>) -> FidelityReport {
-    let all = timelines(data, coach, period.to);
+    fidelity_of(&timelines(data, coach, period.to), data, period, coach)
+}
+
+/// [`fidelity`] from the timelines of the period (and the rows' employer contacts).
+fn fidelity_of(
+    all: &[Timeline],
+    data: &FunnelData,
+    period: Period,
+    coach: Option<i64>,
+) -> FidelityReport {
     let population: Vec<&Timeline> = all
         .iter()
         .filter(|t| t.client.intake <= period.to)
@@ -1268,6 +1293,47 @@ mod tests {
             placement: Some(placement),
             ..event(id, client_id, EventType::Employed, at)
         }
+    }
+
+    #[test]
+    fn a_dashboard_shows_the_reports_and_each_case_as_at_the_end_of_its_period() {
+        let clients = [(1, "2025-01-02"), (2, "2025-02-01")]
+            .into_iter()
+            .map(|(id, intake)| ClientFacts {
+                id,
+                coach_id: 10,
+                intake: day(intake),
+            })
+            .collect();
+        let data = FunnelData {
+            clients,
+            events: vec![
+                event(1, 1, EventType::Engaged, "2025-01-02"),
+                employed(2, 1, PlacementType::Competitive, "2025-03-01"),
+                // After the period: not seen.
+                event(3, 1, EventType::JobEnded, "2025-08-01"),
+                event(4, 2, EventType::Engaged, "2025-02-01"),
+            ],
+            contacts: vec![],
+        };
+        let period = Period {
+            from: day("2025-01-01"),
+            to: day("2025-06-30"),
+        };
+        let (f, fi, cases) = dashboard(&data, period, Some(10));
+        // Compared whole, as JSON.
+        fn json(report: impl Serialize) -> serde_json::Value {
+            serde_json::to_value(report).unwrap()
+        }
+        assert_eq!(json(&f), json(funnel(&data, period, Some(10))));
+        assert_eq!(json(&fi), json(fidelity(&data, period, Some(10))));
+        assert_eq!(
+            cases,
+            vec![
+                (1, EventType::Employed, Some(PlacementType::Competitive)),
+                (2, EventType::Engaged, None),
+            ]
+        );
     }
 
     #[test]

@@ -249,14 +249,8 @@ pub async fn load(
         HashMap::new()
     };
     let period = checked.period;
-    let (funnel, fidelity, stages) = web::block(move || {
-        (
-            funnel::funnel(&data, period, coach),
-            funnel::fidelity(&data, period, coach),
-            funnel::current_cases(&data, coach, period.to),
-        )
-    })
-    .await?;
+    let (funnel, fidelity, stages) =
+        web::block(move || funnel::dashboard(&data, period, coach)).await?;
     // An erased client still counts in the figures but is no longer on the caseload.
     let caseload = if user.role == Role::Coach {
         stages
