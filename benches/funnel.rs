@@ -398,8 +398,8 @@ fn bench(c: &mut Criterion) {
             funnel::dashboard(&data, period, None)
         })
     });
-    // Another period (2024 only): the same kept rows, which the report leaves the later ones
-    // of as it counts.
+    // Another period (2024 only): the same kept rows; the report leaves out those after 2024
+    // as it counts.
     let year = Period {
         from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         to: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),

@@ -732,9 +732,11 @@ async fn copy_database(from: &str, to: &str) -> anyhow::Result<()> {
         .copy_into(&target, |table, rows| println!("{table}: {rows} rows"))
         .await;
     source.close().await;
-    let kept = match &copied {
-        Ok(_) => keep_funnel_rows(&target).await,
-        Err(_) => Ok(()),
+    // Only a finished copy is worth reading every row of.
+    let kept = if copied.is_ok() {
+        keep_funnel_rows(&target).await
+    } else {
+        Ok(())
     };
     target.close().await;
     let copied = copied?;

@@ -683,10 +683,8 @@ pub fn dashboard(
 
 /// [`funnel`] from the timelines of the period.
 fn funnel_of(all: &[Timeline], period: Period, coach: Option<i64>) -> FunnelReport {
-    let population: Vec<&Timeline> = all
-        .iter()
-        .filter(|t| t.client.intake <= period.to)
-        .collect();
+    // The timelines are of the clients with intake up to the period's end.
+    let population: Vec<&Timeline> = all.iter().collect();
     let cohort: Vec<&Timeline> = population
         .iter()
         .copied()
@@ -1096,10 +1094,8 @@ fn fidelity_of(
     period: Period,
     coach: Option<i64>,
 ) -> FidelityReport {
-    let population: Vec<&Timeline> = all
-        .iter()
-        .filter(|t| t.client.intake <= period.to)
-        .collect();
+    // The timelines are of the clients with intake up to the period's end.
+    let population: Vec<&Timeline> = all.iter().collect();
     let active: Vec<&Timeline> = population
         .iter()
         .copied()

@@ -112,10 +112,9 @@ pub fn encode(data: &FunnelData) -> Vec<u8> {
 /// The rows of a value [`encode`] made.
 pub fn decode(bytes: &[u8]) -> Result<FunnelData, SnapshotError> {
     let zstd = |e: std::io::Error| corrupt(format!("zstd: {e}"));
+    let too_large = || corrupt(format!("more than {LARGEST} bytes"));
     let raw = match zstd::zstd_safe::get_frame_content_size(bytes) {
-        Ok(Some(size)) if size > LARGEST => {
-            return Err(corrupt(format!("more than {LARGEST} bytes")));
-        }
+        Ok(Some(size)) if size > LARGEST => return Err(too_large()),
         // The size recorded (values written since it is): one allocation, one call.
         Ok(Some(size)) => zstd::bulk::decompress(bytes, size as usize).map_err(zstd)?,
         // A value written before, streamed.
@@ -125,7 +124,7 @@ pub fn decode(bytes: &[u8]) -> Result<FunnelData, SnapshotError> {
             std::io::Read::read_to_end(&mut std::io::Read::take(decoder, LARGEST + 1), &mut raw)
                 .map_err(zstd)?;
             if raw.len() as u64 > LARGEST {
-                return Err(corrupt(format!("more than {LARGEST} bytes")));
+                return Err(too_large());
             }
             raw
         }

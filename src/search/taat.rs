@@ -239,9 +239,9 @@ impl WordsWeight {
     /// first (by the most each can add), each adding its score to the matches still in the
     /// running; once `best` of them have sums that the rest could not give a match without
     /// any, a match whose sum plus the most the leaves not yet read can add stays below the
-    /// `best`-th sum so far is out. The sums are
-    /// rough (another order of adding than the query's): step 3 scores the rest exactly, and
-    /// a margin keeps rounding from dropping a match that ties.
+    /// `best`-th sum so far is out. The sums are rough (another order of adding than the
+    /// query's): step 3 scores the rest exactly, and a margin keeps rounding from dropping a
+    /// match that ties.
     fn narrow(&self, reader: &SegmentReader, sets: &mut Sets, best: usize) -> tantivy::Result<()> {
         let Sets {
             set,
