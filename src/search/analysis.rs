@@ -160,9 +160,31 @@ const MIN_COMPOUND: usize = 8;
 /// A tail starts at least this far into the word: no first part of a compound is shorter.
 const MIN_HEAD: usize = 3;
 
+/// The stop-word filter of `lang`, made once: its word set is shared by every analyzer built
+/// from it (a search builds one for its snippets; making the set cost a few hundred small
+/// allocations each time).
+fn stop_words(lang: Lang) -> StopWordFilter {
+    static FILTERS: std::sync::OnceLock<Vec<(Lang, StopWordFilter)>> = std::sync::OnceLock::new();
+    let filters = FILTERS.get_or_init(|| {
+        Lang::ALL
+            .into_iter()
+            .map(|l| {
+                let f = StopWordFilter::new(l.tantivy())
+                    .expect("tantivy has stop words for fi, sv, en");
+                (l, f)
+            })
+            .collect()
+    });
+    filters
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map(|(_, f)| f.clone())
+        .expect("every language has its filter")
+}
+
 /// Tokens, lower-cased, stop words out: what every analyzer starts from.
 fn tokens(lang: Lang) -> TextAnalyzerBuilder<impl Tokenizer> {
-    let stop = StopWordFilter::new(lang.tantivy()).expect("tantivy has stop words for fi, sv, en");
+    let stop = stop_words(lang);
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
@@ -246,7 +268,22 @@ impl<M: TermMap> TermMap for Prefiltered<M> {
     }
 
     fn maps(&self, word: &str) -> bool {
-        self.keys.iter().any(|k| word.contains(k.as_str()))
+        // Most words hold no key: a first-byte test turns them away without a string search
+        // (a searcher per key and word cost more than the rest of a snippet).
+        let word = word.as_bytes();
+        self.keys.iter().any(|k| {
+            let k = k.as_bytes();
+            match k.first() {
+                None => true,
+                Some(&first) => word.windows(k.len()).any(|w| w[0] == first && w == k),
+            }
+        })
+    }
+
+    /// A word that holds no key cannot be one of the terms: its text is left out, so that
+    /// the snippet's look-up of it is of an empty word (no lower-casing, no allocation).
+    fn blanks_unmapped(&self) -> bool {
+        true
     }
 }
 
@@ -702,6 +739,12 @@ trait TermMap: Clone + Send + Sync + 'static {
     fn maps(&self, _word: &str) -> bool {
         true
     }
+
+    /// `true` when an unmapped token keeps its place and offsets but not its text (for a
+    /// reader that only asks whether a token is one of a few terms, never an empty one).
+    fn blanks_unmapped(&self) -> bool {
+        false
+    }
 }
 
 impl TermMap for VoikkoTerms {
@@ -755,8 +798,17 @@ impl<S: TokenStream, M: TermMap> TokenStream for MapStream<'_, S, M> {
                 return false;
             }
             if !self.map.maps(&self.tail.token().text) {
-                // Reuses the current token's buffer: no allocation.
-                self.current.clone_from(self.tail.token());
+                let token = self.tail.token();
+                if self.map.blanks_unmapped() {
+                    self.current.text.clear();
+                    self.current.offset_from = token.offset_from;
+                    self.current.offset_to = token.offset_to;
+                    self.current.position = token.position;
+                    self.current.position_length = token.position_length;
+                } else {
+                    // Reuses the current token's buffer: no allocation.
+                    self.current.clone_from(token);
+                }
                 return true;
             }
             let token = self.tail.token();
@@ -987,6 +1039,57 @@ mod tests {
 
     fn stem(word: &str) -> String {
         terms(&mut words(Lang::Fi), word).join(" ")
+    }
+
+    /// The snippets cut with [`snippet_words`] (words holding no key of the query's terms
+    /// analysed not at all, and passed on without their text) are those the full Voikko word
+    /// analyzer cuts: the same passage, the same words marked.
+    #[test]
+    fn snippet_words_cut_what_the_full_analyzer_cuts() {
+        use tantivy::schema::Field;
+        use tantivy::snippet::SnippetGenerator;
+        if super::Voikko::for_tests().is_none() {
+            return;
+        }
+        let texts = [
+            "Haemme keittiöapulaista ravintolaamme Helsingin keskustaan. Työ on osa-aikaista, \
+             ja siihen kuuluu astioiden pesua, siivousta ja avustamista keittiössä. Kokemus \
+             keittiötyöstä on eduksi, mutta ei välttämätöntä. Keittiöapulaisen tehtäviin \
+             perehdytetään. Tarjoamme mukavan työyhteisön ja joustavat työajat.",
+            "Kaupan alan myyjä asiakaspalveluun. Myyjän työ sisältää kassatyötä, hyllytystä \
+             ja asiakkaiden palvelua. Tukea saat kokeneelta tiimiltä, ja tuen tarve \
+             huomioidaan perehdytyksessä. Myymälä sijaitsee Espoossa.",
+            "",
+            "Ei yhtään osumaa tässä tekstissä, vain muita sanoja ja numeroita 123 456.",
+        ];
+        let queries: [&[&str]; 4] = [
+            &["keittiöapulainen", "keittiö"],
+            &["myyjä", "kauppa", "tuki"],
+            &["siivous", "työaika"],
+            &["espoo", "asiakaspalvelu", "kassa"],
+        ];
+        let [full, _, _] = analyzers(Lang::Fi, Analyser::Voikko);
+        let mut marked = 0;
+        for terms in queries {
+            let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+            let scores: std::collections::BTreeMap<String, f32> = terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), 1.0 / (2.0 + i as f32)))
+                .collect();
+            let cheap = snippet_words(Lang::Fi, Analyser::Voikko, &terms).expect("Voikko");
+            let field = Field::from_field_id(0);
+            let a = SnippetGenerator::new(scores.clone(), full.clone(), field, 150);
+            let b = SnippetGenerator::new(scores, cheap, field, 150);
+            for text in texts {
+                let (x, y) = (a.snippet(text), b.snippet(text));
+                assert_eq!(x.fragment(), y.fragment(), "{terms:?} in {text:?}");
+                assert_eq!(x.highlighted(), y.highlighted(), "{terms:?} in {text:?}");
+                marked += x.highlighted().len();
+            }
+        }
+        // The words are found at all: the test compares marked passages, not empty ones.
+        assert!(marked >= 8, "only {marked} words marked");
     }
 
     #[test]
