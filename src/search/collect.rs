@@ -28,7 +28,7 @@ pub struct DocFilter {
 impl DocFilter {
     /// What the filter keeps of one segment: from the cache of [`Kept`] sets when a set made
     /// earlier still holds at this filter's time, else read from the fast fields (and cached).
-    fn columns(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFilter> {
+    fn kept_in(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFilter> {
         let key = (reader.segment_id(), reader.num_deleted_docs(), self.kinds);
         let cached = KEPT
             .lock()
@@ -68,16 +68,16 @@ static KEPT: std::sync::LazyLock<
 > = std::sync::LazyLock::new(Default::default);
 
 /// The documents of one segment a filter keeps: alive, of a kind allowed and not past their
-/// last day to apply at `at`, one bit each. Reading the kind and last day of each candidate
+/// last day to apply at the filter's time when the set was read, one bit each. Reading the kind and last day of each candidate
 /// from the fast fields, per search, was a tenth of a search's CPU at 1M postings; a bit is
 /// one load. The set is the same at any time in `(before, until]`: no document's last day
 /// falls between (see [`Kept::holds_at`]), so it is read again only when one does.
 #[derive(Debug)]
 struct Kept {
     bits: Vec<u64>,
-    /// The latest last day to apply before `at` (or `i64::MIN`).
+    /// The latest last day to apply before the time the set was read at (or `i64::MIN`).
     before: i64,
-    /// The earliest last day to apply at or after `at` (or `i64::MAX`).
+    /// The earliest last day to apply at or after that time (or `i64::MAX`).
     until: i64,
 }
 
@@ -181,7 +181,7 @@ impl Collector for FilteredTopScore {
         segment_ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Fruit> {
-        let filter = self.filter.columns(reader)?;
+        let filter = self.filter.kept_in(reader)?;
         let mut top = TopHeap::new(self.limit + self.offset);
         weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
             if filter.keeps(doc) {
@@ -245,7 +245,7 @@ impl Collector for FilteredTopScoreAndCount {
         segment_ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Fruit> {
-        let filter = self.0.filter.columns(reader)?;
+        let filter = self.0.filter.kept_in(reader)?;
         let mut top = TopHeap::new(self.0.limit + self.0.offset);
         let mut count = 0usize;
         weight.for_each(reader, &mut |doc, score| {
@@ -271,7 +271,7 @@ pub(super) fn top_and_count_words(
     let mut count = 0usize;
     let best = top.limit + top.offset;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let filter = top.filter.columns(reader)?;
+        let filter = top.filter.kept_in(reader)?;
         let mut heap = TopHeap::new(best);
         count += weight.for_each_match(
             reader,
@@ -299,7 +299,7 @@ pub fn count_up_to(
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut n = 0usize;
     for reader in searcher.segment_readers() {
-        let keep = filter.columns(reader)?;
+        let keep = filter.kept_in(reader)?;
         let mut scorer = weight.scorer(reader, 1.0)?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
