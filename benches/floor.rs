@@ -24,6 +24,13 @@
 //! the ingest floor and the service's file → searchable) and reused by later runs.
 //! `KOHTAAMO_BENCH_SECS` sets the timed seconds per side (default 20);
 //! `KOHTAAMO_BENCH_QUERIES` (comma-separated) runs only the queries it names.
+//!
+//! With `KOHTAAMO_BENCH_POSTGRES=postgres://USER@HOST:PORT` the service side runs on
+//! PostgreSQL: the corpus is imported once into a fresh database of that server
+//! (`kohtaamo_floor_<corpus>_v<schema>`, timed the same way) with an index of its own, and its CPU
+//! per query adds the CPU of every `postgres` process of this machine over the timed loop (the
+//! snippets read the hits' descriptions from the database), so the server must be local and
+//! otherwise idle.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -34,6 +41,8 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED};
 use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
 use tantivy::{doc, Index, Term};
+
+mod common;
 
 use kohtaamo::search::{SearchIndex, SearchRequest, SCHEMA_VERSION};
 use kohtaamo::store::Store;
@@ -92,7 +101,7 @@ fn main() {
         searcher.num_docs(),
         queries.len()
     );
-    let floor = run(secs, floor_queries.len(), |i| {
+    let floor = run(secs, floor_queries.len(), no_other_cpu, |i| {
         searcher
             .search(
                 floor_queries[i].as_ref(),
@@ -104,17 +113,38 @@ fn main() {
     floor.print("floor");
     floor.breakdown("floor", &queries);
 
-    // The service's path.
-    let service_dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}"));
+    // The service's path, on SQLite or on PostgreSQL.
+    let postgres = common::postgres_server();
+    let (service_dir, url) = match &postgres {
+        None => {
+            let dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}"));
+            let url = common::url(&dir);
+            (dir, url)
+        }
+        Some(server) => {
+            let name = format!(
+                "kohtaamo_floor_{}_v{SCHEMA_VERSION}",
+                stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            );
+            let dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}-postgres"));
+            (dir, format!("{server}/{name}"))
+        }
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    let search = service_index(&rt, &service_dir, &corpus);
+    let search = service_index(&rt, &service_dir, &url, &corpus);
     print_index_usage(&search.searcher());
-    print_database_usage(&service_dir.join("bench.db"));
-    let service = run(secs, queries.len(), |i| {
+    let other_cpu = if postgres.is_some() {
+        print_postgres_usage(&rt, &url);
+        postgres_cpu
+    } else {
+        print_database_usage(&service_dir.join("bench.db"));
+        no_other_cpu
+    };
+    let service = run(secs, queries.len(), other_cpu, |i| {
         rt.block_on(search.search(SearchRequest {
             q: queries[i].clone(),
             limit: TOP,
@@ -223,15 +253,29 @@ fn floor_index(dir: &Path, corpus: &Path) -> (Index, tantivy::schema::Field) {
     (index, field)
 }
 
-fn service_index(rt: &tokio::runtime::Runtime, dir: &Path, corpus: &Path) -> SearchIndex {
-    let url = format!("sqlite://{}", dir.join("bench.db").display());
+/// The service's index in `dir` on the database at `url` (a SQLite file in `dir`, or a
+/// PostgreSQL database, made empty first), built once by importing the corpus.
+fn service_index(
+    rt: &tokio::runtime::Runtime,
+    dir: &Path,
+    url: &str,
+    corpus: &Path,
+) -> SearchIndex {
     let ready = dir.join("ready");
     rt.block_on(async {
-        if !ready.exists() {
+        // The marker names the database the import went to.
+        if std::fs::read_to_string(&ready).ok().as_deref() != Some(url) {
             let _ = std::fs::remove_dir_all(dir);
             std::fs::create_dir_all(dir).expect("service dir");
+            if let Some((server, name)) = url
+                .starts_with("postgres")
+                .then(|| url.rsplit_once('/'))
+                .flatten()
+            {
+                common::fresh_postgres_database(server, name).await;
+            }
             let start = Instant::now();
-            let store = Store::open(&url).await.expect("store");
+            let store = Store::open(url).await.expect("store");
             let (reader, _) = kohtaamo::import::open_input(&corpus.to_string_lossy()).expect("open");
             // As `kohtaamo import vacancies` runs it: indexing as it goes.
             let (_, mut indexer) =
@@ -249,11 +293,15 @@ fn service_index(rt: &tokio::runtime::Runtime, dir: &Path, corpus: &Path) -> Sea
                 took.as_secs_f64(),
                 report.imported as f64 / took.as_secs_f64(),
                 size(&dir.join("index")),
-                size(&dir.join("bench.db")),
+                if url.starts_with("sqlite") {
+                    size(&dir.join("bench.db"))
+                } else {
+                    "below".into()
+                },
             );
-            std::fs::write(&ready, "").expect("marker");
+            std::fs::write(&ready, url).expect("marker");
         }
-        let store = Store::open(&url).await.expect("store");
+        let store = Store::open(url).await.expect("store");
         let (search, indexer) = SearchIndex::open(&dir.join("index"), store).expect("index");
         // Searches only: the writer is released, the reader stays.
         indexer.close().await;
@@ -315,9 +363,52 @@ fn print_database_usage(db: &Path) {
     }
 }
 
+/// Where the PostgreSQL database's bytes go: in all, then by table and index.
+fn print_postgres_usage(rt: &tokio::runtime::Runtime, url: &str) {
+    use sqlx::Connection;
+    rt.block_on(async {
+        let mut db = sqlx::PgConnection::connect(url).await.expect("PostgreSQL");
+        let mib = |b: i64| b as f64 / (1024.0 * 1024.0);
+        let total: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+            .fetch_one(&mut db)
+            .await
+            .expect("database size");
+        println!("database {:.1} MiB, by table and index:", mib(total));
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT c.relname::text, pg_relation_size(c.oid) FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+             ORDER BY 2 DESC LIMIT 12",
+        )
+        .fetch_all(&mut db)
+        .await
+        .expect("relation sizes");
+        for (name, bytes) in rows {
+            println!("  {name:<32} {:>8.1} MiB", mib(bytes));
+        }
+        // TOAST tables hold long descriptions out of line: counted per owning table.
+        let toast: i64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(pg_total_relation_size(reltoastrelid)), 0)::bigint \
+             FROM pg_class WHERE reltoastrelid <> 0 \
+             AND relnamespace = 'public'::regnamespace",
+        )
+        .fetch_one(&mut db)
+        .await
+        .expect("toast size");
+        println!(
+            "  {:<32} {:>8.1} MiB",
+            "(out-of-line TOAST, all tables)",
+            mib(toast)
+        );
+        db.close().await.expect("close");
+    });
+}
+
 struct Figures {
     queries: u64,
     cpu_per_query: Duration,
+    /// The part of `cpu_per_query` spent by other processes (PostgreSQL's).
+    other_cpu_per_query: Duration,
     p50: Duration,
     p99: Duration,
     hits: u64,
@@ -328,8 +419,16 @@ struct Figures {
 
 impl Figures {
     fn print(&self, side: &str) {
+        let other = if self.other_cpu_per_query.is_zero() {
+            String::new()
+        } else {
+            format!(
+                " (of which PostgreSQL {:.3} ms)",
+                self.other_cpu_per_query.as_secs_f64() * 1e3
+            )
+        };
         println!(
-            "{side:>8}: {} queries, CPU per query {:.3} ms, p50 {:.3} ms, p99 {:.3} ms, {:.1} hits per query",
+            "{side:>8}: {} queries, CPU per query {:.3} ms{other}, p50 {:.3} ms, p99 {:.3} ms, {:.1} hits per query",
             self.queries,
             self.cpu_per_query.as_secs_f64() * 1e3,
             self.p50.as_secs_f64() * 1e3,
@@ -368,8 +467,14 @@ impl Figures {
     }
 }
 
-/// Runs query `i mod n` for `secs` seconds after a 2-second warm-up.
-fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
+/// Runs query `i mod n` for `secs` seconds after a 2-second warm-up. The CPU counted is this
+/// process's and `other_cpu`'s (the CPU time so far of other processes the queries use).
+fn run(
+    secs: u64,
+    n: usize,
+    other_cpu: fn() -> Duration,
+    mut query: impl FnMut(usize) -> usize,
+) -> Figures {
     let warm = Instant::now();
     let mut i = 0;
     while warm.elapsed() < Duration::from_secs(2) {
@@ -377,6 +482,7 @@ fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
         i += 1;
     }
     let cpu0 = process_cpu();
+    let other0 = other_cpu();
     let start = Instant::now();
     let mut times = Vec::new();
     let mut per_query = vec![Duration::ZERO; n];
@@ -390,12 +496,14 @@ fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
         per_query[i % n] += took;
         i += 1;
     }
-    let cpu = process_cpu() - cpu0;
+    let other = other_cpu().saturating_sub(other0);
+    let cpu = process_cpu() - cpu0 + other;
     times.sort();
     let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
     Figures {
         queries: times.len() as u64,
         cpu_per_query: cpu / times.len() as u32,
+        other_cpu_per_query: other / times.len() as u32,
         p50: pct(0.5),
         p99: pct(0.99),
         hits,
@@ -407,14 +515,46 @@ fn run(secs: u64, n: usize, mut query: impl FnMut(usize) -> usize) -> Figures {
 /// CPU time of this process so far (user and system, every thread).
 fn process_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    stat_cpu(&stat).expect("/proc/self/stat")
+}
+
+fn no_other_cpu() -> Duration {
+    Duration::ZERO
+}
+
+/// CPU time so far of every process named `postgres` on this machine (the server and its
+/// connection processes). A process that exits in between takes its time with it; the pool
+/// keeps its connections open over the timed loop.
+fn postgres_cpu() -> Duration {
+    let mut sum = Duration::ZERO;
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if stat.contains("(postgres)") {
+            sum += stat_cpu(&stat).unwrap_or_default();
+        }
+    }
+    sum
+}
+
+/// User and system CPU time of a `/proc/PID/stat` line.
+fn stat_cpu(stat: &str) -> Option<Duration> {
     // Fields after the command name (which may hold spaces) start at ") ".
-    let rest = &stat[stat.rfind(')').expect("stat") + 2..];
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
-    let ticks: u64 =
-        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     // The kernel's USER_HZ is 100 on every Linux this runs on.
-    Duration::from_millis(ticks * 10)
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn size(path: &Path) -> String {

@@ -2,9 +2,9 @@
 //! built once into `target/bench-data/` and reused. `KOHTAAMO_BENCH_VACANCIES` sets another
 //! size (300000, 1000000 for the scaling table), built once into its own directory.
 //! `KOHTAAMO_BENCH_POSTGRES=postgres://USER@HOST:PORT` runs the benches that call [`backend`]
-//! (`matches`; `funnel` copies its own data set) on PostgreSQL instead: the SQLite data set is moved once into a database of that server
-//! (`kohtaamo migrate --from`'s copy, so ids and the change log are the same) with an index of
-//! its own.
+//! (`matches`; `funnel` copies its own data set; `floor` imports its corpus) on PostgreSQL
+//! instead: the SQLite data set is moved once into a database of that server (`kohtaamo migrate
+//! --from`'s copy, so ids and the change log are the same) with an index of its own.
 
 #![allow(dead_code)]
 
@@ -74,6 +74,18 @@ pub fn backend(rt: &tokio::runtime::Runtime, dir: &Path) -> (String, PathBuf) {
 /// Copies the SQLite database at `sqlite` into a new database `name` of `server` (as
 /// [`postgres_server`] gives it; dropped first if there), analyzed by the copy; returns its URL.
 pub async fn copy_to_postgres(sqlite: &str, server: &str, name: &str) -> String {
+    let target = fresh_postgres_database(server, name).await;
+    let from = Store::open(sqlite).await.expect("source");
+    let to = Store::open(&target).await.expect("target");
+    from.copy_into(&to, |_, _| {}).await.expect("copy");
+    from.close().await;
+    to.close().await;
+    target
+}
+
+/// Creates database `name` on `server` (as [`postgres_server`] gives it), empty: dropped first
+/// if there. Returns its URL.
+pub async fn fresh_postgres_database(server: &str, name: &str) -> String {
     use sqlx::Connection;
     let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
         .await
@@ -88,13 +100,7 @@ pub async fn copy_to_postgres(sqlite: &str, server: &str, name: &str) -> String 
             .expect("database");
     }
     admin.close().await.expect("close");
-    let from = Store::open(sqlite).await.expect("source");
-    let target = format!("{server}/{name}");
-    let to = Store::open(&target).await.expect("target");
-    from.copy_into(&to, |_, _| {}).await.expect("copy");
-    from.close().await;
-    to.close().await;
-    target
+    format!("{server}/{name}")
 }
 
 fn copy_dir(from: &Path, to: &Path) {

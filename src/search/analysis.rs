@@ -1034,12 +1034,26 @@ impl TermMap for CompoundParts {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn stem(word: &str) -> String {
         terms(&mut words(Lang::Fi), word).join(" ")
     }
+
+    /// Descriptions the snippet tests cut: matches in inflected and compound forms, none, and
+    /// an empty text.
+    pub(crate) const SNIPPET_TEXTS: [&str; 4] = [
+        "Haemme keittiöapulaista ravintolaamme Helsingin keskustaan. Työ on osa-aikaista, \
+         ja siihen kuuluu astioiden pesua, siivousta ja avustamista keittiössä. Kokemus \
+         keittiötyöstä on eduksi, mutta ei välttämätöntä. Keittiöapulaisen tehtäviin \
+         perehdytetään. Tarjoamme mukavan työyhteisön ja joustavat työajat.",
+        "Kaupan alan myyjä asiakaspalveluun. Myyjän työ sisältää kassatyötä, hyllytystä \
+         ja asiakkaiden palvelua. Tukea saat kokeneelta tiimiltä, ja tuen tarve \
+         huomioidaan perehdytyksessä. Myymälä sijaitsee Espoossa.",
+        "",
+        "Ei yhtään osumaa tässä tekstissä, vain muita sanoja ja numeroita 123 456.",
+    ];
 
     /// The snippets cut with [`snippet_words`] (words holding no key of the query's terms
     /// analysed not at all, and passed on without their text) are those the full Voikko word
@@ -1051,17 +1065,7 @@ mod tests {
         if super::Voikko::for_tests().is_none() {
             return;
         }
-        let texts = [
-            "Haemme keittiöapulaista ravintolaamme Helsingin keskustaan. Työ on osa-aikaista, \
-             ja siihen kuuluu astioiden pesua, siivousta ja avustamista keittiössä. Kokemus \
-             keittiötyöstä on eduksi, mutta ei välttämätöntä. Keittiöapulaisen tehtäviin \
-             perehdytetään. Tarjoamme mukavan työyhteisön ja joustavat työajat.",
-            "Kaupan alan myyjä asiakaspalveluun. Myyjän työ sisältää kassatyötä, hyllytystä \
-             ja asiakkaiden palvelua. Tukea saat kokeneelta tiimiltä, ja tuen tarve \
-             huomioidaan perehdytyksessä. Myymälä sijaitsee Espoossa.",
-            "",
-            "Ei yhtään osumaa tässä tekstissä, vain muita sanoja ja numeroita 123 456.",
-        ];
+        let texts = SNIPPET_TEXTS;
         let queries: [&[&str]; 4] = [
             &["keittiöapulainen", "keittiö"],
             &["myyjä", "kauppa", "tuki"],

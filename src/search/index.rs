@@ -7,7 +7,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
     INDEXED, STORED, STRING,
 };
-use tantivy::{Index, Term};
+use tantivy::{Index, IndexSettings, Term};
 
 use super::analysis::{self, detect_language, Analyser, FieldKind, Lang, NAME_ANALYZER};
 use super::{Result, SearchError};
@@ -248,7 +248,13 @@ pub fn open_or_create(dir: &Path, analyser: Analyser) -> Result<(Index, Fields, 
             tracing::warn!(dir = %dir.display(), %version, "index schema or analyser changed: rebuilding from the database");
             clear_dir(dir)?;
         }
-        let index = Index::create_in_dir(dir, schema)?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(IndexSettings {
+                docstore_blocksize: DOCSTORE_BLOCK,
+                ..IndexSettings::default()
+            })
+            .create_in_dir(dir)?;
         std::fs::write(&version_file, &version).map_err(|e| SearchError::Io {
             path: version_file.display().to_string(),
             source: e,
@@ -258,6 +264,12 @@ pub fn open_or_create(dir: &Path, analyser: Analyser) -> Result<(Index, Fields, 
     analysis::register(&index, analyser);
     Ok((index, fields, created))
 }
+
+/// Bytes of stored fields compressed together. A hit's stored fields are read by
+/// decompressing their whole block: tantivy's 16 KiB made that most of reading a page's 20 hits
+/// (about 100 documents' fields decompressed per hit); a quarter of it costs a few percent more
+/// space on the stored fields alone (kind, ids, title, employer, place, language).
+const DOCSTORE_BLOCK: usize = 4096;
 
 fn clear_dir(dir: &Path) -> Result<()> {
     let io = |e| SearchError::Io {

@@ -14,6 +14,7 @@ mod index;
 mod pruned;
 mod query;
 pub mod signals;
+mod snippet;
 mod taat;
 pub mod voikko;
 

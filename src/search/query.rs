@@ -14,6 +14,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
+
+use super::snippet::{Cutter, Words as WordsCutter};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
@@ -205,7 +207,7 @@ pub struct UncutPage {
     /// Per hit, the language its snippet is cut in.
     langs: Vec<Lang>,
     /// One snippet generator per language met (none when listing without words).
-    generators: Vec<(Lang, SnippetGenerator)>,
+    generators: Vec<(Lang, Cutter)>,
 }
 
 impl UncutPage {
@@ -230,18 +232,17 @@ impl UncutPage {
         let UncutPage {
             mut results,
             langs,
-            generators,
+            mut generators,
         } = self;
         for (hit, lang) in results.hits.iter_mut().zip(langs) {
             let description = hit_entity(&hit.kind)
                 .and_then(|e| texts.get(&(e, hit.id)))
                 .map(String::as_str)
                 .unwrap_or_default();
-            if let Some((_, g)) = generators.iter().find(|(l, _)| *l == lang) {
-                let s = g.snippet(description);
-                if !s.fragment().is_empty() {
-                    hit.snippet = s.fragment().to_string();
-                    hit.snippet_html = s.to_html();
+            if let Some((_, g)) = generators.iter_mut().find(|(l, _)| *l == lang) {
+                if let Some(cut) = g.cut(description) {
+                    hit.snippet = cut.text;
+                    hit.snippet_html = cut.html;
                     continue;
                 }
             }
@@ -531,14 +532,14 @@ impl SearchIndex {
         }
     }
 
-    /// Snippets of `lang` for `query`: [`SnippetGenerator::create`], with the cheaper
-    /// analyzer of [`snippet_words`] where there is one.
+    /// Snippets of `lang` for `query`: [`SnippetGenerator::create`], or the cheaper
+    /// [`WordsCutter`] over the analyzer of [`snippet_words`] where there is one.
     fn snippet_generator(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         lang: Lang,
-    ) -> Result<SnippetGenerator> {
+    ) -> Result<Cutter> {
         let field = self.fields.of(lang).body;
         let mut terms: Vec<String> = Vec::new();
         query.query_terms(&mut |term, _| {
@@ -559,16 +560,15 @@ impl SearchIndex {
                     scores.insert(t, 1.0 / (1.0 + n as f32));
                 }
             }
-            return Ok(SnippetGenerator::new(
+            return Ok(Cutter::Words(WordsCutter::new(
                 scores,
                 analyzer,
-                field,
                 SNIPPET_CHARS,
-            ));
+            )));
         }
         let mut g = SnippetGenerator::create(searcher, query, field)?;
         g.set_max_num_chars(SNIPPET_CHARS);
-        Ok(g)
+        Ok(Cutter::Tantivy(g))
     }
 
     /// The page of `docs`, `query` being what matched them (none: a listing), `(total,
@@ -581,7 +581,7 @@ impl SearchIndex {
         (total, more): (usize, bool),
     ) -> Result<UncutPage> {
         let f = &self.fields;
-        let mut generators: Vec<(Lang, SnippetGenerator)> = Vec::new();
+        let mut generators: Vec<(Lang, Cutter)> = Vec::new();
         let mut hits = Vec::new();
         let mut langs = Vec::new();
         for (score, address) in docs {
