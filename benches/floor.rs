@@ -115,29 +115,36 @@ fn main() {
 
     // The service's path, on SQLite or on PostgreSQL.
     let postgres = common::postgres_server();
-    let (service_dir, url) = match &postgres {
+    // On PostgreSQL: the server and the database of this corpus there.
+    let database = postgres.as_deref().map(|server| {
+        let name = format!(
+            "kohtaamo_floor_{}_v{SCHEMA_VERSION}",
+            stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        );
+        (server, name)
+    });
+    let (service_dir, url) = match &database {
         None => {
             let dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}"));
             let url = common::url(&dir);
             (dir, url)
         }
-        Some(server) => {
-            let name = format!(
-                "kohtaamo_floor_{}_v{SCHEMA_VERSION}",
-                stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-            );
-            let dir = data.join(format!("service-{stem}-v{SCHEMA_VERSION}-postgres"));
-            (dir, format!("{server}/{name}"))
-        }
+        Some((server, name)) => (
+            data.join(format!("service-{stem}-v{SCHEMA_VERSION}-postgres")),
+            format!("{server}/{name}"),
+        ),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    let search = service_index(&rt, &service_dir, &url, &corpus);
+    let fresh = database
+        .as_ref()
+        .map(|(server, name)| (*server, name.as_str()));
+    let search = service_index(&rt, &service_dir, &url, fresh, &corpus);
     print_index_usage(&search.searcher());
-    let other_cpu = if postgres.is_some() {
+    let other_cpu = if database.is_some() {
         print_postgres_usage(&rt, &url);
         postgres_cpu
     } else {
@@ -253,12 +260,14 @@ fn floor_index(dir: &Path, corpus: &Path) -> (Index, tantivy::schema::Field) {
     (index, field)
 }
 
-/// The service's index in `dir` on the database at `url` (a SQLite file in `dir`, or a
-/// PostgreSQL database, made empty first), built once by importing the corpus.
+/// The service's index in `dir` on the database at `url`, built once by importing the corpus:
+/// a SQLite file in `dir`, or the PostgreSQL database `postgres` names (server, database),
+/// made empty first.
 fn service_index(
     rt: &tokio::runtime::Runtime,
     dir: &Path,
     url: &str,
+    postgres: Option<(&str, &str)>,
     corpus: &Path,
 ) -> SearchIndex {
     let ready = dir.join("ready");
@@ -267,11 +276,7 @@ fn service_index(
         if std::fs::read_to_string(&ready).ok().as_deref() != Some(url) {
             let _ = std::fs::remove_dir_all(dir);
             std::fs::create_dir_all(dir).expect("service dir");
-            if let Some((server, name)) = url
-                .starts_with("postgres")
-                .then(|| url.rsplit_once('/'))
-                .flatten()
-            {
+            if let Some((server, name)) = postgres {
                 common::fresh_postgres_database(server, name).await;
             }
             let start = Instant::now();
@@ -293,10 +298,9 @@ fn service_index(
                 took.as_secs_f64(),
                 report.imported as f64 / took.as_secs_f64(),
                 size(&dir.join("index")),
-                if url.starts_with("sqlite") {
-                    size(&dir.join("bench.db"))
-                } else {
-                    "below".into()
+                match postgres {
+                    None => size(&dir.join("bench.db")),
+                    Some(_) => "below".into(),
                 },
             );
             std::fs::write(&ready, url).expect("marker");

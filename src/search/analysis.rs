@@ -218,46 +218,50 @@ pub(crate) struct LowerWordsStream<'a> {
     token: Token,
 }
 
+/// A character of the text: its length in bytes, whether it belongs to a word (is
+/// alphanumeric) and whether it is ASCII.
+struct Char {
+    len: usize,
+    word: bool,
+    ascii: bool,
+}
+
 impl LowerWordsStream<'_> {
-    /// The character at byte `i` if it is alphanumeric, with its length; `None` if not (or at
-    /// the end).
-    fn word_char(&self, i: usize) -> Option<(usize, bool)> {
+    /// The character at byte `i`; `None` at the end.
+    fn char_at(&self, i: usize) -> Option<Char> {
         let b = *self.text.as_bytes().get(i)?;
         if b.is_ascii() {
-            return b.is_ascii_alphanumeric().then_some((1, true));
+            return Some(Char {
+                len: 1,
+                word: b.is_ascii_alphanumeric(),
+                ascii: true,
+            });
         }
         let c = self.text[i..].chars().next()?;
-        c.is_alphanumeric().then_some((c.len_utf8(), false))
+        Some(Char {
+            len: c.len_utf8(),
+            word: c.is_alphanumeric(),
+            ascii: false,
+        })
     }
 }
 
 impl TokenStream for LowerWordsStream<'_> {
     fn advance(&mut self) -> bool {
-        let len = self.text.len();
         loop {
             // The next word's start.
             let start = loop {
-                if self.at >= len {
-                    return false;
+                match self.char_at(self.at) {
+                    None => return false,
+                    Some(c) if c.word => break self.at,
+                    Some(c) => self.at += c.len,
                 }
-                if self.word_char(self.at).is_some() {
-                    break self.at;
-                }
-                let b = self.text.as_bytes()[self.at];
-                self.at += if b.is_ascii() {
-                    1
-                } else {
-                    self.text[self.at..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8)
-                };
             };
             let mut end = start;
             let mut ascii = true;
-            while let Some((n, a)) = self.word_char(end) {
-                end += n;
-                ascii &= a;
+            while let Some(c) = self.char_at(end).filter(|c| c.word) {
+                end += c.len;
+                ascii &= c.ascii;
             }
             self.at = end;
             // Every word takes a position, a removed long one too.

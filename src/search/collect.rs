@@ -68,9 +68,9 @@ static KEPT: std::sync::LazyLock<
 > = std::sync::LazyLock::new(Default::default);
 
 /// The documents of one segment a filter keeps: alive, of a kind allowed and not past their
-/// last day to apply at the filter's time when the set was read, one bit each. Reading the kind and last day of each candidate
-/// from the fast fields, per search, was a tenth of a search's CPU at 1M postings; a bit is
-/// one load. The set is the same at any time in `(before, until]`: no document's last day
+/// last day to apply at the filter's time when the set was read, one bit each. Reading the
+/// kind and last day of each candidate from the fast fields, per search, was a tenth of a
+/// search's CPU at 1M postings; a bit is one load. The set is the same at any time in `(before, until]`: no document's last day
 /// falls between (see [`Kept::holds_at`]), so it is read again only when one does.
 #[derive(Debug)]
 struct Kept {

@@ -267,8 +267,9 @@ pub fn open_or_create(dir: &Path, analyser: Analyser) -> Result<(Index, Fields, 
 
 /// Bytes of stored fields compressed together. A hit's stored fields are read by
 /// decompressing their whole block: tantivy's 16 KiB made that most of reading a page's 20 hits
-/// (about 100 documents' fields decompressed per hit); a quarter of it costs a few percent more
-/// space on the stored fields alone (kind, ids, title, employer, place, language).
+/// (about 100 documents' fields decompressed per hit). A quarter of it makes the stored fields
+/// (kind, ids, title, employer, place, language) about a fifth larger: 6.4 -> 7.8 MiB at
+/// 100,000 postings.
 const DOCSTORE_BLOCK: usize = 4096;
 
 fn clear_dir(dir: &Path) -> Result<()> {

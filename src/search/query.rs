@@ -553,11 +553,11 @@ impl SearchIndex {
         terms.sort_unstable();
         terms.dedup();
         if let Some(analyzer) = snippet_words(lang, self.analyser, &terms) {
-            let mut scores = std::collections::BTreeMap::new();
+            let mut scores = Vec::with_capacity(terms.len());
             for t in terms {
                 let n = searcher.doc_freq(&Term::from_field_text(field, &t))?;
                 if n > 0 {
-                    scores.insert(t, 1.0 / (1.0 + n as f32));
+                    scores.push((t, 1.0 / (1.0 + n as f32)));
                 }
             }
             return Ok(Cutter::Words(WordsCutter::new(

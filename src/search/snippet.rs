@@ -9,7 +9,7 @@
 //! blank (it holds no key of the query's terms) is not looked up at all, the analyzer is
 //! reused, and only the best passage so far is kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tantivy::snippet::SnippetGenerator;
@@ -77,7 +77,11 @@ impl Words {
     /// `scores`: each term's weight in a passage (tantivy's: 1 / (1 + document frequency));
     /// `max_chars`: the longest passage, in bytes from its first word's start to its last
     /// word's end (as tantivy counts).
-    pub fn new(scores: BTreeMap<String, f32>, analyzer: TextAnalyzer, max_chars: usize) -> Self {
+    pub fn new(
+        scores: impl IntoIterator<Item = (String, f32)>,
+        analyzer: TextAnalyzer,
+        max_chars: usize,
+    ) -> Self {
         Words {
             analyzer,
             scores: scores.into_iter().collect(),
@@ -120,13 +124,13 @@ impl Words {
         keep(fragment);
         let best = best?;
         let passage = &text[best.start..best.stop];
-        let mut marks: Vec<Range<usize>> = best
+        // In the order of the text; a word with several matching base forms is marked once
+        // for each, and the marks are merged.
+        let marks: Vec<Range<usize>> = best
             .marks
             .iter()
             .map(|m| m.start - best.start..m.end - best.start)
             .collect();
-        marks.sort_by_key(|m| (m.start, m.end));
-        marks.dedup();
         let mut html = String::with_capacity(passage.len() + 16 * marks.len());
         let mut from = 0;
         for mark in merged(&marks) {
@@ -144,7 +148,8 @@ impl Words {
     }
 }
 
-/// Sorted ranges with the overlapping ones merged (touching ones stay apart).
+/// Ranges in order of their start with the overlapping (and equal) ones merged; touching ones
+/// stay apart.
 fn merged(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for r in ranges {
