@@ -329,9 +329,9 @@ pub fn analyzers(lang: Lang, analyser: Analyser) -> [TextAnalyzer; 3] {
 /// Voikko a word is analysed only when it holds the start of one of the terms (an inflected
 /// form or a compound keeps it: "kau" of "kauppa" in "kaupan", "tu" of "tuki" in "tuen",
 /// "apula" of "apulainen" in "keittiöapulaisen"); any other word stands for itself and cannot
-/// match. Analysing every
-/// word of twenty descriptions for each search cost more than the search. `None`: the
-/// index's own analyzer is cheap enough.
+/// match. Analysing every word of twenty descriptions for each search cost more than the
+/// search. `None` when the words analyzer is not Voikko's: then it is the language's stemmer
+/// ([`words`]), cheap enough for every word.
 pub fn snippet_words(lang: Lang, analyser: Analyser, terms: &[String]) -> Option<TextAnalyzer> {
     if lang != Lang::Fi || analyser != Analyser::Voikko {
         return None;

@@ -13,15 +13,14 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 
-use super::snippet::{Cutter, Words as WordsCutter};
+use super::snippet::Cutter;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
 use super::analysis::{
-    colloquial, compound_forms, snippet_words, stem_root, terms, voikko_query_terms, Analyser,
-    Lang, NAME_ANALYZER,
+    colloquial, compound_forms, snippet_words, stem_root, terms, voikko_query_terms, words,
+    Analyser, Lang, NAME_ANALYZER,
 };
 use super::collect::{
     count_up_to, kinds_mask, top_and_count_words, DocFilter, FilteredTopScore,
@@ -532,8 +531,9 @@ impl SearchIndex {
         }
     }
 
-    /// Snippets of `lang` for `query`: [`SnippetGenerator::create`], or the cheaper
-    /// [`WordsCutter`] over the analyzer of [`snippet_words`] where there is one.
+    /// Snippets of `lang` for `query`: a [`Cutter`] over the analyzer of [`snippet_words`]
+    /// (Finnish under Voikko), or over the language's words analyzer, with tantivy's scores
+    /// (1 / (1 + document frequency) of each of the query's terms in the body field).
     fn snippet_generator(
         &self,
         searcher: &Searcher,
@@ -552,23 +552,15 @@ impl SearchIndex {
         // A word in several clauses is one term (one document frequency to read).
         terms.sort_unstable();
         terms.dedup();
-        if let Some(analyzer) = snippet_words(lang, self.analyser, &terms) {
-            let mut scores = Vec::with_capacity(terms.len());
-            for t in terms {
-                let n = searcher.doc_freq(&Term::from_field_text(field, &t))?;
-                if n > 0 {
-                    scores.push((t, 1.0 / (1.0 + n as f32)));
-                }
+        let analyzer = snippet_words(lang, self.analyser, &terms).unwrap_or_else(|| words(lang));
+        let mut scores = Vec::with_capacity(terms.len());
+        for t in terms {
+            let n = searcher.doc_freq(&Term::from_field_text(field, &t))?;
+            if n > 0 {
+                scores.push((t, 1.0 / (1.0 + n as f32)));
             }
-            return Ok(Cutter::Words(WordsCutter::new(
-                scores,
-                analyzer,
-                SNIPPET_CHARS,
-            )));
         }
-        let mut g = SnippetGenerator::create(searcher, query, field)?;
-        g.set_max_num_chars(SNIPPET_CHARS);
-        Ok(Cutter::Tantivy(g))
+        Ok(Cutter::new(scores, analyzer, SNIPPET_CHARS))
     }
 
     /// The page of `docs`, `query` being what matched them (none: a listing), `(total,

@@ -1,18 +1,20 @@
 //! Snippets: the passage of a hit's description where the query's words are, with those words
 //! marked.
 //!
-//! [`Cutter::Words`] finds the passage the way tantivy's `SnippetGenerator` does (the same
-//! passage, the same words marked, the same HTML; a unit test holds them to it) over
-//! [`super::analysis::snippet_words`]' token stream, without the generator's per-word costs:
-//! the generator lower-cases and allocates a copy of every word of the text and looks each up
-//! in an ordered map, and clones its analyzer for every hit. Here a word the analyzer passed on
-//! blank (it holds no key of the query's terms) is not looked up at all, the analyzer is
-//! reused, and only the best passage so far is kept.
+//! [`Cutter`] finds the passage the way tantivy's `SnippetGenerator` does (the same passage, the
+//! same words marked, the same HTML; unit tests hold them to it) over the words analyzer of the
+//! hit's language, without the generator's per-word costs: the generator lower-cases and
+//! allocates a copy of every word of the text and looks each up in an ordered map, and clones
+//! its analyzer for every hit; built with [`tantivy::snippet::SnippetGenerator::create`] it
+//! also analyses through the index writer's analyzer, which works out every word's compound
+//! parts and word family as well. Here the analyzer is the words analyzer alone
+//! ([`super::analysis::snippet_words`] under Voikko, the language's stemmer otherwise), a word
+//! the analyzer passed on blank (it holds no key of the query's terms) is not looked up at all,
+//! the analyzer is reused, and only the best passage so far is kept.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 
 /// A snippet: the passage as text, and as HTML with the matched words in `<b>`.
@@ -22,33 +24,8 @@ pub struct Cut {
     pub html: String,
 }
 
-/// What cuts the snippets of one language of a search.
-pub enum Cutter {
-    /// tantivy's generator, for analyzers [`super::analysis::snippet_words`] has no cheap
-    /// stand-in for.
-    Tantivy(SnippetGenerator),
-    /// See the module's note.
-    Words(Words),
-}
-
-impl Cutter {
-    /// The snippet of `text`; `None` when no word of the query is in it.
-    pub fn cut(&mut self, text: &str) -> Option<Cut> {
-        match self {
-            Cutter::Tantivy(g) => {
-                let s = g.snippet(text);
-                (!s.fragment().is_empty()).then(|| Cut {
-                    text: s.fragment().to_string(),
-                    html: s.to_html(),
-                })
-            }
-            Cutter::Words(w) => w.cut(text),
-        }
-    }
-}
-
-/// Snippets over an analyzer whose blank tokens cannot match (see the module's note).
-pub struct Words {
+/// What cuts the snippets of one language of a search (see the module's note).
+pub struct Cutter {
     analyzer: TextAnalyzer,
     scores: HashMap<String, f32>,
     max_chars: usize,
@@ -73,7 +50,7 @@ impl Fragment {
     }
 }
 
-impl Words {
+impl Cutter {
     /// `scores`: each term's weight in a passage (tantivy's: 1 / (1 + document frequency));
     /// `max_chars`: the longest passage, in bytes from its first word's start to its last
     /// word's end (as tantivy counts).
@@ -82,7 +59,7 @@ impl Words {
         analyzer: TextAnalyzer,
         max_chars: usize,
     ) -> Self {
-        Words {
+        Cutter {
             analyzer,
             scores: scores.into_iter().collect(),
             max_chars,
@@ -90,7 +67,8 @@ impl Words {
     }
 
     /// The passage with the highest sum of its words' scores (the first of equals), cut where
-    /// the next word would end more than `max_chars` after the passage's start.
+    /// the next word would end more than `max_chars` after the passage's start; `None` when no
+    /// word of the query is in `text`.
     pub fn cut(&mut self, text: &str) -> Option<Cut> {
         let mut best: Option<Fragment> = None;
         let mut keep = |fragment: Fragment| {
@@ -182,12 +160,15 @@ mod tests {
 
     use tantivy::schema::Field;
     use tantivy::snippet::SnippetGenerator;
+    use tantivy::tokenizer::TextAnalyzer;
 
-    use super::{Cut, Words};
+    use super::{Cut, Cutter};
     use crate::search::analysis::tests::SNIPPET_TEXTS;
-    use crate::search::analysis::{analyzers, snippet_words, terms, Analyser, Lang};
+    use crate::search::analysis::{
+        analyzers, detect_language, snippet_words, terms, words, Analyser, Lang,
+    };
 
-    /// Descriptions of real ads (`../shared/data`), and the coaches' queries of the shared
+    /// The descriptions of the 1,000 real ads of `../shared/data`, and the coaches' queries of the shared
     /// performance set; in CI both must be there.
     fn ads_and_queries() -> Option<(Vec<String>, Vec<String>)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -209,7 +190,6 @@ mod tests {
             .map(|l| l.expect("ads line"))
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
             .filter_map(|v| v.get("descr")?.as_str().map(str::to_string))
-            .take(150)
             .collect();
         let queries = std::fs::read_to_string(&queries)
             .expect("queries")
@@ -229,11 +209,54 @@ mod tests {
         })
     }
 
-    /// The cutter gives what tantivy's generator gives over the same analyzer: the same
-    /// passage, the same HTML, or none; with weighted terms and with equal ones (the first of
-    /// equal passages wins), on real ads and the coaches' queries.
+    /// Asserts that the cutter over `analyzer` gives what tantivy's generator over it gives
+    /// for the query `words` on each of `texts`: the same passage, the same HTML, or none;
+    /// with weighted terms and with equal ones (the first of equal passages wins). Returns the
+    /// passages cut and the words marked in them.
+    fn same_cuts(
+        analyzer: &TextAnalyzer,
+        words: &[String],
+        texts: &[String],
+        query: &str,
+    ) -> (usize, usize) {
+        let (mut cut, mut marked) = (0, 0);
+        for equal in [false, true] {
+            let scores: BTreeMap<String, f32> = words
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), if equal { 1.0 } else { 1.0 / (2.0 + i as f32) }))
+                .collect();
+            let g = SnippetGenerator::new(
+                scores.clone(),
+                analyzer.clone(),
+                Field::from_field_id(0),
+                150,
+            );
+            let mut c = Cutter::new(scores, analyzer.clone(), 150);
+            for text in texts {
+                let (want, got) = (tantivy_cut(&g, text), c.cut(text));
+                assert_eq!(got, want, "{query:?} in {text:?}");
+                if let Some(c) = got {
+                    cut += 1;
+                    marked += c.html.matches("<b>").count();
+                }
+            }
+        }
+        (cut, marked)
+    }
+
+    /// The query's distinct terms under `analyzer`.
+    fn query_terms(analyzer: &mut TextAnalyzer, q: &str) -> Vec<String> {
+        let mut t = terms(analyzer, q);
+        t.sort_unstable();
+        t.dedup();
+        t
+    }
+
+    /// Finnish under Voikko: the cutter over [`snippet_words`]' analyzer gives what tantivy's
+    /// generator gives over it, on real ads and the coaches' queries.
     #[test]
-    fn words_cut_what_tantivys_generator_cuts() {
+    fn voikko_cuts_what_tantivys_generator_cuts() {
         if crate::search::voikko::Voikko::for_tests().is_none() {
             return;
         }
@@ -250,42 +273,68 @@ mod tests {
         .map(|q| q.to_string())
         .collect();
         if let Some((ads, more)) = ads_and_queries() {
-            texts.extend(ads);
+            texts.extend(ads.into_iter().take(150));
             queries.extend(more.into_iter().step_by(5));
         }
         let [mut full, _, _] = analyzers(Lang::Fi, Analyser::Voikko);
         let (mut cut, mut marked) = (0, 0);
         for q in &queries {
-            let mut words = terms(&mut full, q);
-            words.sort_unstable();
-            words.dedup();
+            let words = query_terms(&mut full, q);
             let Some(analyzer) = snippet_words(Lang::Fi, Analyser::Voikko, &words) else {
                 panic!("Voikko is here: the cheap analyzer must be too");
             };
-            for equal in [false, true] {
-                let scores: BTreeMap<String, f32> = words
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (t.clone(), if equal { 1.0 } else { 1.0 / (2.0 + i as f32) }))
-                    .collect();
-                let g = SnippetGenerator::new(
-                    scores.clone(),
-                    analyzer.clone(),
-                    Field::from_field_id(0),
-                    150,
-                );
-                let mut w = Words::new(scores, analyzer.clone(), 150);
-                for text in &texts {
-                    let (want, got) = (tantivy_cut(&g, text), w.cut(text));
-                    assert_eq!(got, want, "{q:?} in {text:?}");
-                    if let Some(c) = got {
-                        cut += 1;
-                        marked += c.html.matches("<b>").count();
-                    }
-                }
-            }
+            let (c, m) = same_cuts(&analyzer, &words, &texts, q);
+            (cut, marked) = (cut + c, marked + m);
         }
         // The words are found at all: the test compares marked passages, not only empty ones.
         assert!(cut >= 8 && marked >= 8, "{cut} passages, {marked} marks");
+    }
+
+    /// Swedish, English, and Finnish without Voikko: the cutter over the language's stemmed
+    /// words analyzer (the index's words terms) gives what tantivy's generator gives over it,
+    /// on the real ads of that language and the coaches' queries.
+    #[test]
+    fn stemmed_cuts_what_tantivys_generator_cuts() {
+        let mut texts: Vec<String> = vec![
+            "Cleaner wanted: cleaning of offices & warehouses in Helsinki, \"flexible\" hours."
+                .into(),
+            "Vi söker en barnskötare och lärare till vår förskola i Vasa.".into(),
+            "Siivooja siivoamaan toimistoja Helsingissä.".into(),
+        ];
+        let mut queries: Vec<String> = [
+            "cleaner",
+            "warehouse worker",
+            "barnskötare lärare",
+            "siivooja",
+        ]
+        .iter()
+        .map(|q| q.to_string())
+        .collect();
+        if let Some((ads, more)) = ads_and_queries() {
+            // Every Swedish and English ad, and a few Finnish ones.
+            let mut finnish = 0;
+            for ad in ads {
+                if detect_language(&ad) != Lang::Fi {
+                    texts.push(ad);
+                } else if finnish < 20 {
+                    finnish += 1;
+                    texts.push(ad);
+                }
+            }
+            queries.extend(more.into_iter().step_by(10));
+        }
+        for lang in [Lang::Sv, Lang::En, Lang::Fi] {
+            let mut analyzer = words(lang);
+            let (mut cut, mut marked) = (0, 0);
+            for q in &queries {
+                let terms = query_terms(&mut analyzer, q);
+                let (c, m) = same_cuts(&analyzer, &terms, &texts, q);
+                (cut, marked) = (cut + c, marked + m);
+            }
+            assert!(
+                cut >= 8 && marked >= 8,
+                "{lang:?}: {cut} passages, {marked} marks"
+            );
+        }
     }
 }
