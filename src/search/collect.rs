@@ -561,7 +561,8 @@ mod tests {
     /// count that walking their intersection gives: over segments, deleted and filtered
     /// documents, required and excluded queries, leaves of constant score, a rare word (its
     /// candidates are sought in long leaves) and a short page (the matches are narrowed to
-    /// those that can reach it before they are scored).
+    /// those that can reach it before they are scored), and dense leaves whose bits are kept
+    /// for the next searches (every case runs three times: from the second on, from the bits).
     #[test]
     fn words_scored_term_at_a_time_equal_the_intersection() {
         use super::super::pruned::{Leaves, Pruned};
@@ -652,8 +653,8 @@ mod tests {
                 p
             },
         ];
-        use super::super::taat::{DROPPED, PATHS, READ_WHOLE, SOUGHT};
-        PATHS.with(|p| p.set([0; 3]));
+        use super::super::taat::{DROPPED, KEPT_BITS, PATHS, READ_WHOLE, SOUGHT};
+        PATHS.with(|p| p.set([0; 4]));
         for (i, p) in cases.iter().enumerate() {
             // A short page: the matches are narrowed to those that can reach it first.
             for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1]), (2, 1, vec![0])] {
@@ -679,6 +680,7 @@ mod tests {
         assert!(paths[SOUGHT] > 0, "no leaf was sought: {paths:?}");
         assert!(paths[READ_WHOLE] > 0, "no leaf was read whole: {paths:?}");
         assert!(paths[DROPPED] > 0, "narrowing dropped nothing: {paths:?}");
+        assert!(paths[KEPT_BITS] > 0, "no leaf's bits were kept: {paths:?}");
     }
 
     #[test]
