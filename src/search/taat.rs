@@ -613,9 +613,10 @@ thread_local! {
 }
 
 /// A leaf holding at least this share of a segment's documents (1 / `DENSE_SHARE`), and at
-/// least [`DENSE_LEAST`] of them, is kept as bits: one bit per document of the segment costs
-/// less than a sixteenth of decoding its postings again (at 1M postings "helsinki" alone was
-/// a fifth of some searches' CPU).
+/// least [`DENSE_LEAST`] of them, is kept as bits: uniting one bit per document of the segment
+/// (a machine word per 64 documents) costs a small part of decoding its postings again, at
+/// least one per 16 documents (at 1M postings the slowest several-word searches, "helsinki"
+/// among their words, spent two fifths of their CPU on that step).
 const DENSE_SHARE: usize = 16;
 
 /// See [`DENSE_SHARE`]: a shorter leaf is decoded in less time than the cache takes to look
