@@ -168,8 +168,8 @@ mod tests {
         analyzers, detect_language, snippet_words, terms, words, Analyser, Lang,
     };
 
-    /// The descriptions of the 1,000 real ads of `../shared/data`, and the coaches' queries of the shared
-    /// performance set; in CI both must be there.
+    /// The descriptions of the 1,000 real ads of `../shared/data`, and the coaches' queries of
+    /// the shared performance set; in CI both must be there.
     fn ads_and_queries() -> Option<(Vec<String>, Vec<String>)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let ads = root.join("shared/data/job_ads/duunitori_2022_1000.jsonl.gz");
