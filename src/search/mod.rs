@@ -11,6 +11,7 @@ mod collect;
 mod employers;
 mod follower;
 mod index;
+mod maxscore;
 mod pruned;
 mod query;
 pub mod signals;

@@ -29,6 +29,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
+use super::maxscore::TermUnion;
 use super::taat::WordsWeight;
 
 /// One word of a query: the terms that find it, each scored by BM25 times its boost, and the
@@ -242,7 +243,7 @@ impl Query for Pruned {
         // Several words: the intersection answers every path, and nothing else is weighed.
         if !self.words.is_empty() {
             return Ok(Box::new(PrunedWeight {
-                terms: BooleanQuery::union(Vec::new()).weight(scoring)?,
+                terms: Union::Weight(BooleanQuery::union(Vec::new()).weight(scoring)?),
                 terms_present: Vec::new(),
                 constant: Vec::new(),
                 words: self
@@ -256,8 +257,17 @@ impl Query for Pruned {
             }));
         }
         let constant = weights(&self.leaves.constant, scoring)?;
+        let terms = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Union::MaxScore(TermUnion::new(statistics_provider, &self.leaves.terms)?),
+            EnableScoring::Disabled { .. } => {
+                Union::Weight(BooleanQuery::union(self.leaves.term_queries()).weight(scoring)?)
+            }
+        };
         Ok(Box::new(PrunedWeight {
-            terms: BooleanQuery::union(self.leaves.term_queries()).weight(scoring)?,
+            terms,
             // Only the second pass over constant leaves asks which documents they hold.
             terms_present: if constant.is_empty() {
                 Vec::new()
@@ -282,9 +292,31 @@ impl Query for Pruned {
     }
 }
 
+/// The flat union of the term leaves.
+enum Union {
+    /// Scored: MaxScore over the leaves ([`super::maxscore`]).
+    MaxScore(TermUnion),
+    /// Unscored (or no leaves): tantivy's union.
+    Weight(Box<dyn Weight>),
+}
+
+impl Union {
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        match self {
+            Union::MaxScore(u) => u.for_each_pruning(threshold, reader, callback),
+            Union::Weight(w) => w.for_each_pruning(threshold, reader, callback),
+        }
+    }
+}
+
 struct PrunedWeight {
     /// The flat union of the term leaves, scored.
-    terms: Box<dyn Weight>,
+    terms: Union,
     /// The term leaves one by one, unscored (only with constant leaves).
     terms_present: Vec<Box<dyn Weight>>,
     /// The constant leaves, scored.

@@ -422,7 +422,7 @@ enum Leaf {
 const NARROW_ABOVE: usize = 64;
 
 /// The field norms of `term`'s field (1 for every document when it keeps none).
-fn norms(reader: &SegmentReader, term: &Term) -> tantivy::Result<FieldNormReader> {
+pub(super) fn norms(reader: &SegmentReader, term: &Term) -> tantivy::Result<FieldNormReader> {
     Ok(match reader.fieldnorms_readers().get_field(term.field())? {
         Some(n) => n,
         None => FieldNormReader::constant(reader.max_doc(), 1),
