@@ -6,9 +6,9 @@
 //! long: "sosiaalityöntekijä" brings "työntekijä" (a third of the postings at 1M) and the
 //! family of "tehdä" (nearly all of them). tantivy's block-max WAND over such a union took
 //! 57% of the CPU of the one-word searches at 1M postings (profiled); MaxScore took their CPU
-//! per query from 2.92 to 2.60 ms (five rounds each, alternately, on 2 cores). Skipping
-//! windows of documents by the leaves' block maxima as well was tried and measured no faster
-//! (2.63 ms).
+//! per query from 2.94 to 2.63 ms (means of five rounds each, alternately, on 2 cores).
+//! Skipping windows of documents by the leaves' block maxima as well was tried and measured
+//! no faster (2.65 ms).
 //!
 //! MaxScore splits the leaves by the most each can add instead. Sorted weakest first, the
 //! leaves whose maxima together do not exceed the page's lowest score so far cannot bring a
@@ -26,6 +26,21 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+/// `terms`, each with its boost, as BM25 weights from `stats`: a term scores as a
+/// `BoostQuery` of a `TermQuery` does.
+pub(super) fn weigh(
+    stats: &dyn Bm25StatisticsProvider,
+    terms: &[(Term, Score)],
+) -> tantivy::Result<Vec<(Term, Bm25Weight)>> {
+    terms
+        .iter()
+        .map(|(term, boost)| {
+            let w = Bm25Weight::for_terms(stats, std::slice::from_ref(term))?;
+            Ok((term.clone(), w.boost_by(*boost)))
+        })
+        .collect()
+}
 
 /// Term leaves with their BM25 weights (boost included), scored as their sum.
 pub(super) struct TermUnion {
@@ -60,14 +75,9 @@ impl TermUnion {
         stats: &dyn Bm25StatisticsProvider,
         terms: &[(Term, Score)],
     ) -> tantivy::Result<Self> {
-        let leaves = terms
-            .iter()
-            .map(|(term, boost)| {
-                let w = Bm25Weight::for_terms(stats, std::slice::from_ref(term))?;
-                Ok((term.clone(), w.boost_by(*boost)))
-            })
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(TermUnion { leaves })
+        Ok(TermUnion {
+            leaves: weigh(stats, terms)?,
+        })
     }
 
     /// As [`tantivy::query::Weight::for_each_pruning`]: calls `callback(doc, score)` in

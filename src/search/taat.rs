@@ -71,14 +71,10 @@ impl WordsWeight {
         let words = words
             .into_iter()
             .map(|(terms, constant)| {
-                let terms = terms
-                    .into_iter()
-                    .map(|(term, boost)| {
-                        let w = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
-                        Ok((term, w.boost_by(boost)))
-                    })
-                    .collect::<tantivy::Result<Vec<_>>>()?;
-                Ok(WordWeight { terms, constant })
+                Ok(WordWeight {
+                    terms: super::maxscore::weigh(searcher, &terms)?,
+                    constant,
+                })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(WordsWeight {
