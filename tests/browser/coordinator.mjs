@@ -12,8 +12,8 @@ import {
   api,
   check,
   checkEqual,
+  checkErrorSummaryFocused,
   checkPage,
-  focused,
   openSession,
   parseExcelCsv,
   runSuite,
@@ -105,11 +105,7 @@ await runSuite(SUITE, async () => {
     await page.keyboard.press("Tab");
     await retype(page, finnishDate(from));
     await Promise.all([page.waitForURL((u) => u.searchParams.get("from") === finnishDate(to)), page.keyboard.press("Enter")]);
-    await page.locator(".error-summary").waitFor();
-    check(
-      await page.evaluate(() => document.activeElement?.classList.contains("error-summary")),
-      `the error summary takes focus, not ${await focused(page)}`,
-    );
+    await checkErrorSummaryFocused(page);
     check((await page.title()).startsWith("Virhe:"), "the title says there is an error");
     // The summary's link takes the keyboard to the field at fault.
     await page.keyboard.press("Tab");

@@ -8,7 +8,7 @@
 // KOHTAAMO_COACH_TOKEN, KOHTAAMO_CLIENT_ID and KOHTAAMO_CLIENT_NAME (a client of the coach in a
 // work trial at the employer, with a feedback form asked).
 
-import { api, check, checkEqual, checkPage, focused, openSession, runSuite, setting, signIn, tabUntil, url } from "./lib/harness.mjs";
+import { api, check, checkEqual, checkErrorSummaryFocused, checkPage, openSession, runSuite, setting, signIn, tabUntil, url } from "./lib/harness.mjs";
 
 const SUITE = "employer";
 
@@ -103,11 +103,7 @@ await runSuite(SUITE, async () => {
     const onSubmit = () => document.activeElement?.matches?.("form.emp-form button[type=submit]") ?? false;
     await tabUntil(page, onSubmit, "the publish button", 120);
     await Promise.all([page.waitForURL(/\/employer\/vacancies$/), page.keyboard.press("Enter")]);
-    await page.locator(".error-summary").waitFor();
-    check(
-      await page.evaluate(() => document.activeElement?.classList.contains("error-summary")),
-      `the error summary takes focus, not ${await focused(page)}`,
-    );
+    await checkErrorSummaryFocused(page);
     check((await page.title()).startsWith("Virhe:"), "the title says there are errors");
     await checkPage(session, SUITE, "vacancy-errors");
     await page.keyboard.press("Tab");

@@ -204,6 +204,25 @@ export async function signIn(session, suite, email, password, name) {
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/signin")), page.keyboard.press("Enter")]);
 }
 
+/**
+ * Checks that the page's error summary takes focus. The summary is focused by HTML's `autofocus`,
+ * which the browser applies at the first rendering update after the element is inserted ("flush
+ * autofocus candidates"), not by the load event: a single look right after load can run before
+ * that frame. So this waits for the focus to arrive, for at most `ms`, and fails if it never does
+ * (it is a wait for one event that must happen, not a retry: the page is loaded once).
+ */
+export async function checkErrorSummaryFocused(page, ms = 5000) {
+  await page.locator(".error-summary").waitFor();
+  try {
+    await page.waitForFunction(() => document.activeElement?.classList.contains("error-summary"), null, {
+      timeout: ms,
+      polling: "raf",
+    });
+  } catch {
+    check(false, `the error summary takes focus within ${ms} ms, not ${await focused(page)}`);
+  }
+}
+
 /** Describes the focused element (for messages). */
 export function focused(page) {
   return page.evaluate(() => {
