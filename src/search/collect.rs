@@ -561,8 +561,9 @@ mod tests {
     /// count that walking their intersection gives: over segments, deleted and filtered
     /// documents, required and excluded queries, leaves of constant score, a rare word (its
     /// candidates are sought in long leaves) and a short page (the matches are narrowed to
-    /// those that can reach it before they are scored), and dense leaves whose bits are kept
-    /// for the next searches (every case runs three times: from the second on, from the bits).
+    /// those that can reach it before they are scored), dense leaves whose bits are kept for
+    /// the next searches (every case runs three times: from the second on, from the bits), and
+    /// constant leaves both walked through and asked about each candidate.
     #[test]
     fn words_scored_term_at_a_time_equal_the_intersection() {
         use super::super::pruned::{Leaves, Pruned};
@@ -651,10 +652,19 @@ mod tests {
                 let mut p = Pruned::all(vec![word("harvinainen"), word("siivooja")]);
                 p.require(query(place, "turku"));
                 p
+            }, // A constant leaf that holds fewer documents than the candidates: walked
+            // through, not asked about each of them.
+            {
+                let mut myyja = word("myyjä");
+                myyja.constant.push(Box::new(ConstScoreQuery::new(
+                    query(body, "harvinainen"),
+                    2.5,
+                )));
+                Pruned::all(vec![word("siivooja"), myyja])
             },
         ];
-        use super::super::taat::{DROPPED, KEPT_BITS, PATHS, READ_WHOLE, SOUGHT};
-        PATHS.with(|p| p.set([0; 4]));
+        use super::super::taat::{ASKED, DROPPED, KEPT_BITS, PATHS, READ_WHOLE, SOUGHT, WALKED};
+        PATHS.with(|p| p.set([0; 6]));
         for (i, p) in cases.iter().enumerate() {
             // A short page: the matches are narrowed to those that can reach it first.
             for (limit, offset, kinds) in [(15, 0, vec![0, 1]), (7, 5, vec![1]), (2, 1, vec![0])] {
@@ -675,12 +685,15 @@ mod tests {
                 }
             }
         }
-        // Every path ran: leaves sought and read whole, and matches dropped by narrowing.
+        // Every path ran: leaves sought and read whole, matches dropped by narrowing, and
+        // constant leaves walked and asked.
         let paths = PATHS.with(std::cell::Cell::get);
         assert!(paths[SOUGHT] > 0, "no leaf was sought: {paths:?}");
         assert!(paths[READ_WHOLE] > 0, "no leaf was read whole: {paths:?}");
         assert!(paths[DROPPED] > 0, "narrowing dropped nothing: {paths:?}");
         assert!(paths[KEPT_BITS] > 0, "no leaf's bits were kept: {paths:?}");
+        assert!(paths[WALKED] > 0, "no constant leaf was walked: {paths:?}");
+        assert!(paths[ASKED] > 0, "no constant leaf was asked: {paths:?}");
     }
 
     #[test]
