@@ -332,6 +332,18 @@ pub async fn spawn_app_in(dir: TestDir) -> TestApp {
 }
 
 /// Starts the app in `dir` with `settings`.
+/// An HTTP client for the service under test. The server closes a connection that has been
+/// idle for 5 s (actix's default keep-alive); a pooled connection reused just then loses its
+/// request (hyper's `IncompleteMessage`: the request went out as the server closed). Every
+/// HTTP/1.1 client has that race with every keep-alive server; this one drops an idle
+/// connection well before the server would, so it never reuses one the server may close.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build()
+        .expect("http client")
+}
+
 pub async fn spawn_app_with(dir: TestDir, settings: Settings) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         kohtaamo::telemetry::init();
@@ -342,7 +354,7 @@ pub async fn spawn_app_with(dir: TestDir, settings: Settings) -> TestApp {
     let join = tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
-        client: reqwest::Client::new(),
+        client: http_client(),
         dir,
         handle,
         join,

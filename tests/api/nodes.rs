@@ -13,7 +13,7 @@ use kohtaamo::store::Store;
 use serde_json::{json, Value};
 
 use crate::crash::{all_ids, kohtaamo_on, Server};
-use crate::helpers::{database_url_for, test_dir, TestDir};
+use crate::helpers::{database_url_for, http_client, test_dir, TestDir};
 
 /// How long the concurrent writers write.
 const WRITING: Duration = Duration::from_secs(20);
@@ -116,7 +116,7 @@ impl TwoNodes {
             Server::start_on(&url, &dir.path().join("index-a")),
             Server::start_on(&url, &dir.path().join("index-b")),
         ];
-        let http = reqwest::Client::new();
+        let http = http_client();
         let employer = create_employer(&http, &nodes[0], &token).await;
         TwoNodes {
             url,
@@ -152,7 +152,7 @@ async fn eight_writers_on_two_nodes_leave_both_indexes_holding_exactly_the_open_
             stop.clone(),
         );
         writers.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let http = http_client();
             let (mut mine, mut n) = (Vec::new(), 0usize);
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
@@ -234,7 +234,7 @@ async fn a_node_started_later_or_killed_and_restarted_catches_up_by_itself() {
     let dir = test_dir();
     let url = database_url_for(dir.path());
     let token = coach_token(&url).await;
-    let http = reqwest::Client::new();
+    let http = http_client();
     let a = Server::start_on(&url, &dir.path().join("index-a"));
     let employer = create_employer(&http, &a, &token).await;
     for n in 0..30 {
