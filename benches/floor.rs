@@ -24,6 +24,9 @@
 //! the ingest floor and the service's file → searchable) and reused by later runs.
 //! `KOHTAAMO_BENCH_SECS` sets the timed seconds per side (default 20);
 //! `KOHTAAMO_BENCH_QUERIES` (comma-separated) runs only the queries it names.
+//! `KOHTAAMO_BENCH_ROUNDS=N` runs each side for exactly one round of the queries to warm up
+//! and then `N` timed rounds, whatever the time: the same work in every run, for counting
+//! instructions under `valgrind --tool=callgrind`, where time means nothing.
 //!
 //! With `KOHTAAMO_BENCH_POSTGRES=postgres://USER@HOST:PORT` the service side runs on
 //! PostgreSQL: the corpus is imported once into a fresh database of that server
@@ -66,6 +69,13 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20);
+    let length = match std::env::var("KOHTAAMO_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        Some(rounds) => Length::Rounds(rounds),
+        None => Length::Secs(secs),
+    };
     let stem = corpus
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -101,7 +111,7 @@ fn main() {
         searcher.num_docs(),
         queries.len()
     );
-    let floor = run(secs, floor_queries.len(), no_other_cpu, |i| {
+    let floor = run(length, floor_queries.len(), no_other_cpu, |i| {
         searcher
             .search(
                 floor_queries[i].as_ref(),
@@ -151,7 +161,7 @@ fn main() {
         print_database_usage(&service_dir.join("bench.db"));
         no_other_cpu
     };
-    let service = run(secs, queries.len(), other_cpu, |i| {
+    let service = run(length, queries.len(), other_cpu, |i| {
         rt.block_on(search.search(SearchRequest {
             q: queries[i].clone(),
             limit: TOP,
@@ -471,17 +481,29 @@ impl Figures {
     }
 }
 
-/// Runs query `i mod n` for `secs` seconds after a 2-second warm-up. The CPU counted is this
-/// process's and `other_cpu`'s (the CPU time so far of other processes the queries use).
+/// How long a side runs: whole rounds of the queries for at least this many seconds after a
+/// 2-second warm-up, or this many rounds after one round of warm-up.
+#[derive(Clone, Copy)]
+enum Length {
+    Secs(u64),
+    Rounds(usize),
+}
+
+/// Runs query `i mod n` for `length`. The CPU counted is this process's and `other_cpu`'s
+/// (the CPU time so far of other processes the queries use).
 fn run(
-    secs: u64,
+    length: Length,
     n: usize,
     other_cpu: fn() -> Duration,
     mut query: impl FnMut(usize) -> usize,
 ) -> Figures {
     let warm = Instant::now();
     let mut i = 0;
-    while warm.elapsed() < Duration::from_secs(2) {
+    let warming = |i: usize| match length {
+        Length::Secs(_) => warm.elapsed() < Duration::from_secs(2),
+        Length::Rounds(_) => i < n,
+    };
+    while warming(i) {
         query(i % n);
         i += 1;
     }
@@ -492,7 +514,11 @@ fn run(
     let mut per_query = vec![Duration::ZERO; n];
     let mut hits = 0u64;
     let mut i = 0;
-    while start.elapsed() < Duration::from_secs(secs) || i % n != 0 {
+    let more = |i: usize| match length {
+        Length::Secs(secs) => start.elapsed() < Duration::from_secs(secs) || !i.is_multiple_of(n),
+        Length::Rounds(rounds) => i < rounds * n,
+    };
+    while more(i) {
         let t = Instant::now();
         hits += query(i % n) as u64;
         let took = t.elapsed();
