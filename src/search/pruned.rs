@@ -170,6 +170,16 @@ impl Pruned {
         !self.words.is_empty()
     }
 
+    /// Terms whose every document this query matches: the term leaves when one of them
+    /// matching is enough (one word, or any word, with nothing required or excluded); none
+    /// otherwise.
+    pub(super) fn sure_terms(&self) -> Vec<Term> {
+        if !self.words.is_empty() || !self.required.is_empty() || !self.excluded.is_empty() {
+            return Vec::new();
+        }
+        self.leaves.terms.iter().map(|(t, _)| t.clone()).collect()
+    }
+
     /// The words weighed to be scored term at a time ([`super::taat`]), when several words
     /// must all match.
     pub(super) fn words_weight(&self, searcher: &Searcher) -> tantivy::Result<Option<WordsWeight>> {

@@ -295,7 +295,7 @@ impl SearchIndex {
             // Listing without words: the filter is a query here (nothing to prune).
             let filtered = with_filters(query.box_clone(), self.filter_clauses(req));
             let docs = searcher.search(&filtered, &top)?;
-            let (total, more) = count_up_to(&searcher, query.as_ref(), filter, COUNT_CAP)?;
+            let (total, more) = count_up_to(&searcher, query.as_ref(), &[], filter, COUNT_CAP)?;
             return self.uncut(
                 &searcher,
                 None,
@@ -324,7 +324,7 @@ impl SearchIndex {
             let (total, more) = if docs.len() < limit && req.offset == 0 {
                 (docs.len(), false)
             } else {
-                count_up_to(&searcher, q, filter, COUNT_CAP)?
+                count_up_to(&searcher, q, &q.sure_terms(), filter, COUNT_CAP)?
             };
             Ok((docs, total, more))
         };
