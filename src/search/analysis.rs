@@ -218,50 +218,69 @@ pub(crate) struct LowerWordsStream<'a> {
     token: Token,
 }
 
-/// A character of the text: its length in bytes, whether it belongs to a word (is
-/// alphanumeric) and whether it is ASCII.
-struct Char {
-    len: usize,
-    word: bool,
-    ascii: bool,
+impl LowerWordsStream<'_> {
+    /// The length in bytes of the character that starts at byte `i`, not ASCII, and whether
+    /// it belongs to a word (is alphanumeric); `None` at the end.
+    fn wide_at(&self, i: usize) -> Option<(usize, bool)> {
+        let bytes = self.text.as_bytes();
+        // U+00C0..=U+00FF ("ä", "ö", "å", "é" and their capitals): all letters but "×" and
+        // "÷", known from the lead byte without a look-up in Unicode's tables.
+        if bytes.get(i) == Some(&0xC3) {
+            let second = *bytes.get(i + 1)?;
+            return Some((2, second != 0x97 && second != 0xB7));
+        }
+        let c = self.text.get(i..)?.chars().next()?;
+        Some((c.len_utf8(), c.is_alphanumeric()))
+    }
 }
 
-impl LowerWordsStream<'_> {
-    /// The character at byte `i`; `None` at the end.
-    fn char_at(&self, i: usize) -> Option<Char> {
-        let b = *self.text.as_bytes().get(i)?;
-        if b.is_ascii() {
-            return Some(Char {
-                len: 1,
-                word: b.is_ascii_alphanumeric(),
-                ascii: true,
-            });
+/// Appends `word` lower-cased character by character, as tantivy's `LowerCaser` does, with
+/// the capitals of U+00C0..=U+00DE ("Ä", "Ö", "Å") moved by 32 without Unicode's tables.
+fn push_lower(word: &str, out: &mut String) {
+    for c in word.chars() {
+        match c {
+            'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => {
+                out.push(char::from_u32(c as u32 + 32).unwrap_or(c))
+            }
+            '\0'..='@' | '['..='\u{BF}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => out.push(c),
+            _ => out.extend(c.to_lowercase()),
         }
-        let c = self.text[i..].chars().next()?;
-        Some(Char {
-            len: c.len_utf8(),
-            word: c.is_alphanumeric(),
-            ascii: false,
-        })
     }
 }
 
 impl TokenStream for LowerWordsStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            // The next word's start.
+            let bytes = self.text.as_bytes();
+            // The next word's start: ASCII a byte at a time, any other character whole.
             let start = loop {
-                match self.char_at(self.at) {
+                match bytes.get(self.at) {
                     None => return false,
-                    Some(c) if c.word => break self.at,
-                    Some(c) => self.at += c.len,
+                    Some(b) if b.is_ascii_alphanumeric() => break self.at,
+                    Some(b) if b.is_ascii() => self.at += 1,
+                    Some(_) => match self.wide_at(self.at) {
+                        Some((_, true)) => break self.at,
+                        Some((len, false)) => self.at += len,
+                        None => return false,
+                    },
                 }
             };
             let mut end = start;
             let mut ascii = true;
-            while let Some(c) = self.char_at(end).filter(|c| c.word) {
-                end += c.len;
-                ascii &= c.ascii;
+            loop {
+                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    end += 1;
+                }
+                if bytes.get(end).is_none_or(u8::is_ascii) {
+                    break;
+                }
+                match self.wide_at(end) {
+                    Some((len, true)) => {
+                        end += len;
+                        ascii = false;
+                    }
+                    _ => break,
+                }
             }
             self.at = end;
             // Every word takes a position, a removed long one too.
@@ -277,10 +296,7 @@ impl TokenStream for LowerWordsStream<'_> {
                 self.token.text.push_str(word);
                 self.token.text.make_ascii_lowercase();
             } else {
-                // Character by character, as tantivy's `LowerCaser` does.
-                self.token
-                    .text
-                    .extend(word.chars().flat_map(char::to_lowercase));
+                push_lower(word, &mut self.token.text);
             }
             return true;
         }
