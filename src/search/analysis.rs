@@ -237,6 +237,34 @@ impl LowerWordsStream<'_> {
 /// Appends `word` lower-cased character by character, as tantivy's `LowerCaser` does, with
 /// the capitals of U+00C0..=U+00DE ("Ä", "Ö", "Å") moved by 32 without Unicode's tables.
 fn push_lower(word: &str, out: &mut String) {
+    // Only characters below U+0100 (no byte above 0xC3): lower-cased in place as bytes. Of
+    // those, only "A"-"Z" and U+00C0..=U+00DE but "×" (0xC3 0x80..=0x9E but 0x97) have a
+    // lower case, 32 above, the second byte's +0x20 in UTF-8.
+    if word.len() <= LONGEST_WORD && word.bytes().all(|b| b <= 0xC3) {
+        let mut buf = [0u8; LONGEST_WORD];
+        let bytes = &mut buf[..word.len()];
+        bytes.copy_from_slice(word.as_bytes());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'A'..=b'Z' => bytes[i] += 32,
+                0xC3 => {
+                    i += 1;
+                    if let Some(b) = bytes.get_mut(i).filter(|b| (0x80..=0x9E).contains(*b)) {
+                        if *b != 0x97 {
+                            *b += 0x20;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if let Ok(lower) = std::str::from_utf8(bytes) {
+            out.push_str(lower);
+            return;
+        }
+    }
     for c in word.chars() {
         match c {
             'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => {
@@ -1186,6 +1214,7 @@ mod lower_words_tests {
             "Työ alkaa HETI! Hae: keittiöapulainen/siivooja, 30–37,5 h/vko.".to_string(),
             format!("{long} {long}b {long}ä ÄÖÅ ΣΑΣ İstanbul ǅ ß ẞ 12€ a_b x-y"),
             "\u{0}\t\n   \u{200b}٣٤ ⅷ ＡＢＣ 😀ok".to_string(),
+            "ÀÁÂ×ØÞß àÞþ÷ÿ µª²¼ HÄMEENLINNA Åland ÉTÉ Œuvre".to_string(),
         ];
         for text in texts {
             assert_eq!(ours(&text), tantivys(&text), "{text:?}");
