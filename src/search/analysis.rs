@@ -234,8 +234,8 @@ impl LowerWordsStream<'_> {
     }
 }
 
-/// Appends `word` lower-cased character by character, as tantivy's `LowerCaser` does, with
-/// the capitals of U+00C0..=U+00DE ("Ä", "Ö", "Å") moved by 32 without Unicode's tables.
+/// Appends `word` lower-cased character by character, as tantivy's `LowerCaser` does: a word
+/// of characters below U+0100 (Finnish and Swedish text) as bytes, without Unicode's tables.
 fn push_lower(word: &str, out: &mut String) {
     // Only characters below U+0100 (no byte above 0xC3): lower-cased in place as bytes. Of
     // those, only "A"-"Z" and U+00C0..=U+00DE but "×" (0xC3 0x80..=0x9E but 0x97) have a
@@ -265,15 +265,7 @@ fn push_lower(word: &str, out: &mut String) {
             return;
         }
     }
-    for c in word.chars() {
-        match c {
-            'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => {
-                out.push(char::from_u32(c as u32 + 32).unwrap_or(c))
-            }
-            '\0'..='@' | '['..='\u{BF}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => out.push(c),
-            _ => out.extend(c.to_lowercase()),
-        }
-    }
+    out.extend(word.chars().flat_map(char::to_lowercase));
 }
 
 impl TokenStream for LowerWordsStream<'_> {

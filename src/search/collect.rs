@@ -12,7 +12,8 @@ use tantivy::postings::TermInfo;
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED,
+    DocAddress, DocId, InvertedIndexReader, Score, Searcher, SegmentOrdinal, SegmentReader, Term,
+    TERMINATED,
 };
 
 use super::taat::WordsWeight;
@@ -341,22 +342,24 @@ fn one_term_exceeds(
     readers.sort_by_key(|r| Reverse(r.num_docs()));
     let mut n = 0usize;
     for reader in readers {
-        let mut widest: Option<(u32, TermInfo, &Term)> = None;
+        let mut widest: Option<(TermInfo, std::sync::Arc<InvertedIndexReader>)> = None;
         for term in terms {
             let inverted = reader.inverted_index(term.field())?;
             if let Some(info) = inverted.get_term_info(term)? {
-                if widest.as_ref().is_none_or(|(df, ..)| info.doc_freq > *df) {
-                    widest = Some((info.doc_freq, info, term));
+                if widest
+                    .as_ref()
+                    .is_none_or(|(w, _)| info.doc_freq > w.doc_freq)
+                {
+                    widest = Some((info, inverted));
                 }
             }
         }
-        let Some((_, info, term)) = widest else {
+        let Some((info, inverted)) = widest else {
             continue;
         };
         let keep = filter.kept_in(reader)?;
-        let mut block = reader
-            .inverted_index(term.field())?
-            .read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+        let mut block =
+            inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
         while !block.docs().is_empty() {
             n += block.docs().iter().filter(|&&d| keep.keeps(d)).count();
             if n > cap {

@@ -331,7 +331,6 @@ pub async fn spawn_app_in(dir: TestDir) -> TestApp {
     spawn_app_with(dir, settings).await
 }
 
-/// Starts the app in `dir` with `settings`.
 /// An HTTP client for the service under test. The server closes a connection that has been
 /// idle for 5 s (actix's default keep-alive); a pooled connection reused just then loses its
 /// request (hyper's `IncompleteMessage`: the request went out as the server closed). Every
@@ -344,6 +343,7 @@ pub fn http_client() -> reqwest::Client {
         .expect("http client")
 }
 
+/// Starts the app in `dir` with `settings`.
 pub async fn spawn_app_with(dir: TestDir, settings: Settings) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         kohtaamo::telemetry::init();
