@@ -12,6 +12,7 @@ mod employers;
 mod follower;
 mod index;
 mod maxscore;
+mod prefix;
 mod pruned;
 mod query;
 pub mod signals;

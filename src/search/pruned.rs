@@ -827,10 +827,7 @@ mod tests {
             Pruned::any(Leaves {
                 terms: vec![pair(title, "siivooja", 1.0)],
                 constant: vec![Box::new(tantivy::query::BoostQuery::new(
-                    Box::new(tantivy::query::InvertedIndexRangeQuery::new(
-                        std::ops::Bound::Included(Term::from_field_text(body, "kul")),
-                        std::ops::Bound::Excluded(Term::from_field_text(body, "kum")),
-                    )),
+                    Box::new(super::super::prefix::PrefixQuery::new(body, "kul")),
                     4.0,
                 ))],
             }),

@@ -5,12 +5,10 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use std::ops::Bound;
 use tantivy::collector::TopDocs;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, InvertedIndexRangeQuery, Occur, Query,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 
@@ -617,14 +615,9 @@ impl SearchIndex {
     }
 }
 
-/// Every term of `field` that starts with `prefix`, at a constant score: a range of the term
-/// dictionary, with no automaton to compile.
+/// Every term of `field` that starts with `prefix`, at a constant score.
 fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
-    let upper = format!("{prefix}{}", char::MAX);
-    Box::new(InvertedIndexRangeQuery::new(
-        Bound::Included(Term::from_field_text(field, prefix)),
-        Bound::Excluded(Term::from_field_text(field, &upper)),
-    ))
+    Box::new(super::prefix::PrefixQuery::new(field, prefix))
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {

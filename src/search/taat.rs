@@ -504,9 +504,9 @@ fn seeks(doc_freq: u32, candidates: usize) -> bool {
 
 /// Whether a leaf of constant score that holds about `size` documents is walked through (its
 /// documents looked up among the candidates) rather than asked about each of `candidates`.
-/// Its scorer holds its documents already (a prefix look-up reads them into a bit set when
-/// it is made), so walking costs its documents; asking costs a virtual call and a seek per
-/// candidate (at 1M postings, a Swedish part looked up for "tuki" was asked about 160,000
+/// Its scorer holds its documents already (a prefix look-up reads them once per segment of a
+/// search, as a sorted list), so walking costs its documents; asking costs a virtual call and
+/// a seek per candidate (at 1M postings, a Swedish part looked up for "tuki" was asked about 160,000
 /// candidates per segment).
 fn walks(size: u32, candidates: usize) -> bool {
     let walked = (size as usize) < candidates;
