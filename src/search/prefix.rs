@@ -51,19 +51,19 @@ struct PrefixWeight {
     /// `char::MAX`.
     lower: Vec<u8>,
     upper: Vec<u8>,
-    read: Mutex<Vec<(SegmentId, Arc<[DocId]>)>>,
+    read: Mutex<Vec<(SegmentId, Arc<Vec<DocId>>)>>,
 }
 
 impl PrefixWeight {
     /// The documents of `reader` that hold a term of the prefix, increasing, each once.
-    fn docs(&self, reader: &SegmentReader) -> tantivy::Result<Arc<[DocId]>> {
+    fn docs(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Vec<DocId>>> {
         let segment = reader.segment_id();
         let lock = || self.read.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, docs)) = lock().iter().find(|(s, _)| *s == segment) {
             return Ok(Arc::clone(docs));
         }
         // Read outside the lock: segments may be searched on several threads at once.
-        let docs: Arc<[DocId]> = self.read_docs(reader)?.into();
+        let docs = Arc::new(self.read_docs(reader)?);
         lock().push((segment, Arc::clone(&docs)));
         Ok(docs)
     }
@@ -111,7 +111,7 @@ impl Weight for PrefixWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         if self.docs(reader)?.binary_search(&doc).is_err() {
             return Err(TantivyError::InvalidArgument(format!(
-                "document #({doc}) does not match"
+                "document {doc} does not match"
             )));
         }
         Ok(Explanation::new("PrefixQuery", 1.0))
@@ -120,7 +120,7 @@ impl Weight for PrefixWeight {
 
 /// A sorted list of documents without repeats, walked as a [`DocSet`].
 struct Sorted {
-    docs: Arc<[DocId]>,
+    docs: Arc<Vec<DocId>>,
     at: usize,
 }
 

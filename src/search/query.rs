@@ -10,8 +10,9 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 
+use super::prefix::PrefixQuery;
 use super::snippet::Cutter;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
@@ -522,7 +523,7 @@ impl SearchIndex {
             for form in compound_forms(&stem, lang) {
                 // Tails are indexed; a prefix of a tail is a part anywhere in a word.
                 add_constant(Box::new(BoostQuery::new(
-                    prefix_query(lf.parts, &form),
+                    Box::new(PrefixQuery::new(lf.parts, &form)),
                     PART_BOOST,
                 )));
             }
@@ -613,11 +614,6 @@ impl SearchIndex {
             generators,
         })
     }
-}
-
-/// Every term of `field` that starts with `prefix`, at a constant score.
-fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
-    Box::new(super::prefix::PrefixQuery::new(field, prefix))
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {

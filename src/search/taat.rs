@@ -506,8 +506,8 @@ fn seeks(doc_freq: u32, candidates: usize) -> bool {
 /// documents looked up among the candidates) rather than asked about each of `candidates`.
 /// Its scorer holds its documents already (a prefix look-up reads them once per segment of a
 /// search, as a sorted list), so walking costs its documents; asking costs a virtual call and
-/// a seek per candidate (at 1M postings, a Swedish part looked up for "tuki" was asked about 160,000
-/// candidates per segment).
+/// a seek per candidate (at 1M postings, a Swedish part looked up for "tuki" was asked about
+/// 160,000 candidates per segment).
 fn walks(size: u32, candidates: usize) -> bool {
     let walked = (size as usize) < candidates;
     #[cfg(test)]
