@@ -264,7 +264,7 @@ impl WordsWeight {
             found,
             scores,
             live,
-            scratch,
+            highest,
             ..
         } = &mut *sets;
         live.clear();
@@ -308,9 +308,7 @@ impl WordsWeight {
             if summed < best || live.len() <= best || top <= margin(rest.max(0.0)) {
                 continue;
             }
-            scratch.clear();
-            scratch.extend(live.iter().map(|&k| scores[k as usize]));
-            let (_, &mut kth, _) = scratch.select_nth_unstable_by(best - 1, |a, b| b.total_cmp(a));
+            let kth = kth_highest(live.iter().map(|&k| scores[k as usize]), best, highest);
             live.retain(|&k| {
                 let in_running = margin(scores[k as usize] + rest.max(0.0)) >= kth;
                 if !in_running {
@@ -547,6 +545,36 @@ fn took(path: usize) {
     });
 }
 
+/// The `k`-th highest of `values` (at least `k` of them), as `f32::total_cmp` orders them,
+/// through a heap of the `k` highest so far in `heap` (cleared first). Most sums are below the
+/// heap's least and cost one comparison each; selecting in a copy of every sum
+/// (`select_nth_unstable`) moved each several times, and narrowing ranks the sums after every
+/// leaf it reads.
+fn kth_highest(values: impl Iterator<Item = Score>, k: usize, heap: &mut Heap) -> Score {
+    heap.clear();
+    for v in values {
+        let key = total_key(v.to_bits() as i32);
+        if heap.len() < k {
+            heap.push(std::cmp::Reverse(key));
+        } else if let Some(mut least) = heap.peek_mut() {
+            if key > least.0 {
+                *least = std::cmp::Reverse(key);
+            }
+        }
+    }
+    let least = heap.peek().map_or(i32::MIN, |r| r.0);
+    Score::from_bits(total_key(least) as u32)
+}
+
+/// The `k` highest sums so far, least on top, by [`total_key`].
+type Heap = std::collections::BinaryHeap<std::cmp::Reverse<i32>>;
+
+/// The bits of an `f32` as an integer that orders as `f32::total_cmp` does (negative values
+/// have their magnitude bits flipped); applied twice it gives the bits back.
+fn total_key(bits: i32) -> i32 {
+    bits ^ ((((bits >> 31) as u32) >> 1) as i32)
+}
+
 /// Whether `scorer` holds `doc`, moving it forward to `doc` first. Documents are asked for
 /// in increasing order.
 fn holds(s: &mut Box<dyn Scorer>, doc: DocId) -> bool {
@@ -621,7 +649,7 @@ impl Bits {
 
 /// A thread's working sets, reused from search to search: the candidates as bits and as a
 /// list, the bits of the word being read, the term leaves the segment holds, the matches'
-/// sums, those still in the running (by their place in the list) and room to rank sums.
+/// sums, those still in the running (by their place in the list) and the highest sums so far.
 #[derive(Default)]
 struct Sets {
     set: Bits,
@@ -630,7 +658,7 @@ struct Sets {
     found: Vec<Vec<Found>>,
     scores: Vec<Score>,
     live: Vec<u32>,
-    scratch: Vec<Score>,
+    highest: Heap,
 }
 
 impl Sets {
@@ -715,4 +743,34 @@ fn dense_bits(
         cache.1 += size;
     }
     Ok(Some(bits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The heap's `k`-th highest is the `k`-th of the values sorted highest first by
+        /// `total_cmp`, to the bit: sums, ties, zeros of both signs, negatives and NaNs alike.
+        #[test]
+        fn kth_highest_is_the_kth_of_the_sorted_values(
+            values in prop::collection::vec(
+                prop_oneof![
+                    (0u32..40).prop_map(|n| n as f32 * 0.25),
+                    any::<f32>(),
+                    Just(-0.0f32),
+                ],
+                1..200,
+            ),
+            pick in any::<prop::sample::Index>(),
+        ) {
+            let k = pick.index(values.len()) + 1;
+            let mut sorted = values.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            let mut heap = Heap::new();
+            let got = kth_highest(values.iter().copied(), k, &mut heap);
+            prop_assert_eq!(got.to_bits(), sorted[k - 1].to_bits());
+        }
+    }
 }
