@@ -131,18 +131,7 @@ impl DocSet for Sorted {
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        let rest = &self.docs[self.at..];
-        if rest.first().is_none_or(|&d| d >= target) {
-            return self.doc();
-        }
-        // Gallop: the documents sought are usually close ahead.
-        let mut step = 1;
-        while step < rest.len() && rest[step] < target {
-            step *= 2;
-        }
-        let from = step / 2;
-        let to = (step + 1).min(rest.len());
-        self.at += from + rest[from..to].partition_point(|&d| d < target);
+        self.at = super::taat::gallop(&self.docs, self.at, target);
         self.doc()
     }
 

@@ -584,9 +584,10 @@ fn holds(s: &mut Box<dyn Scorer>, doc: DocId) -> bool {
     s.doc() == doc
 }
 
-/// The index of `doc` in `docs` (increasing, and holding `doc`), looked for from `from` on,
-/// `docs[from]` being at most `doc`: in steps that double, then by halves.
-fn gallop(docs: &[DocId], from: usize, doc: DocId) -> usize {
+/// The first index from `from` on whose document in `docs` (increasing) is at least `doc`
+/// (`docs.len()` when there is none): in steps that double, then by halves. The documents
+/// looked for are usually close ahead.
+pub(super) fn gallop(docs: &[DocId], from: usize, doc: DocId) -> usize {
     let mut lo = from;
     let mut step = 1;
     while lo + step < docs.len() && docs[lo + step] <= doc {
