@@ -50,6 +50,10 @@ mod common;
 use kohtaamo::search::{SearchIndex, SearchRequest, SCHEMA_VERSION};
 use kohtaamo::store::Store;
 
+/// The allocator `kohtaamo` runs with (`src/main.rs`), for both sides.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TOP: usize = 20;
 
 fn main() {
