@@ -310,8 +310,15 @@ impl Signals {
 pub fn read(text: &str) -> Signals {
     let mut lower = String::with_capacity(text.len());
     super::analysis::lowercase_into(text, &mut lower);
-    let (automaton, bits) = matcher();
+    let Matcher {
+        automaton,
+        bits,
+        explicit_b,
+    } = matcher();
     let mut mask = 0u64;
+    // Whether a stem that names the B licence itself ("b-kortti", not a plain "ajokortti")
+    // starts a word.
+    let mut named_b = false;
     // One pass over the text for every stem (ads are read at every import).
     for m in automaton.find_overlapping_iter(&lower) {
         let at_word_start = lower[..m.start()]
@@ -320,41 +327,48 @@ pub fn read(text: &str) -> Signals {
             .is_none_or(|c| !c.is_alphanumeric());
         if at_word_start {
             mask |= bits[m.pattern().as_usize()];
+            named_b |= explicit_b[m.pattern().as_usize()];
         }
     }
     // "CE-kortti" contains "e-kort"; "C-kortti" and "CE-kortti" also say "ajokortti".
-    let generic_b = ["ajokortti", "körkort", "driving licen", "driver's licen"];
     let named_heavier = [Licence::C, Licence::Ce, Licence::D]
         .iter()
         .any(|l| mask & l.bit() != 0);
-    let explicit_b = Licence::B
-        .stems()
-        .iter()
-        .filter(|s| !generic_b.contains(s))
-        .any(|s| word_starts(&lower, s));
-    if named_heavier && !explicit_b {
+    if named_heavier && !named_b {
         mask &= !Licence::B.bit();
     }
     Signals(mask)
 }
 
+/// The automaton of every stem, the bit each stands for, and whether it names the B licence
+/// itself.
+struct Matcher {
+    automaton: aho_corasick::AhoCorasick,
+    bits: Vec<u64>,
+    explicit_b: Vec<bool>,
+}
+
 /// Every stem of every shift and licence in one automaton, with the bit each stands for.
-fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<u64>) {
-    static MATCHER: std::sync::OnceLock<(aho_corasick::AhoCorasick, Vec<u64>)> =
-        std::sync::OnceLock::new();
+fn matcher() -> &'static Matcher {
+    static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
     MATCHER.get_or_init(|| {
+        // The B licence's stems that any heavier licence also says.
+        let generic_b = ["ajokortti", "körkort", "driving licen", "driver's licen"];
         let mut stems: Vec<&str> = Vec::new();
         let mut bits = Vec::new();
+        let mut explicit_b = Vec::new();
         for shift in Shift::ALL {
             for s in shift.stems() {
                 stems.push(s);
                 bits.push(shift.bit());
+                explicit_b.push(false);
             }
         }
         for licence in Licence::ALL {
             for s in licence.stems() {
                 stems.push(s);
                 bits.push(licence.bit());
+                explicit_b.push(licence == Licence::B && !generic_b.contains(s));
             }
         }
         // A full DFA: a few hundred stems make a small one, and it reads an ad fastest.
@@ -362,23 +376,81 @@ fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<u64>) {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&stems)
             .expect("the stems are plain text");
-        (automaton, bits)
-    })
-}
-
-/// Whether some word of `text` (at the start or after a non-letter) begins with `stem`.
-fn word_starts(text: &str, stem: &str) -> bool {
-    text.match_indices(stem).any(|(at, _)| {
-        text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
+        Matcher {
+            automaton,
+            bits,
+            explicit_b,
+        }
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
+
+    /// Whether some word of `text` (at the start or after a non-letter) begins with `stem`.
+    fn word_starts(text: &str, stem: &str) -> bool {
+        text.match_indices(stem).any(|(at, _)| {
+            text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    }
+
+    /// [`read`] as it was before the B licence's own stems were taken from the automaton's
+    /// pass: the text searched again for each of them.
+    fn read_by_rescan(text: &str) -> Signals {
+        let mut lower = String::new();
+        crate::search::analysis::lowercase_into(text, &mut lower);
+        let mut mask = 0u64;
+        for m in matcher().automaton.find_overlapping_iter(&lower) {
+            let at_word_start = lower[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if at_word_start {
+                mask |= matcher().bits[m.pattern().as_usize()];
+            }
+        }
+        let generic_b = ["ajokortti", "körkort", "driving licen", "driver's licen"];
+        let named_heavier = [Licence::C, Licence::Ce, Licence::D]
+            .iter()
+            .any(|l| mask & l.bit() != 0);
+        let explicit_b = Licence::B
+            .stems()
+            .iter()
+            .filter(|s| !generic_b.contains(s))
+            .any(|s| word_starts(&lower, s));
+        if named_heavier && !explicit_b {
+            mask &= !Licence::B.bit();
+        }
+        Signals(mask)
+    }
+
+    proptest::proptest! {
+        /// Texts of licence and shift stems, letters and separators: the one pass reads the
+        /// same signals as searching the text again for the B licence's own stems.
+        #[test]
+        fn one_pass_reads_what_the_rescan_read(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(
+                        Licence::ALL.iter().flat_map(|l| l.stems().iter().copied())
+                            .chain(["B-", "CE-", "C-", "D-", "kortti", "Ajokortti B"])
+                            .collect::<Vec<&str>>()
+                    ).prop_map(str::to_string),
+                    "[a-zäö]{0,3}",
+                    proptest::sample::select(vec![" ", "-", ", ", "", "x"]).prop_map(str::to_string),
+                ],
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(read(&text), read_by_rescan(&text), "{:?}", text);
+        }
+    }
 
     #[test]
     fn shifts_are_read_in_three_languages() {
