@@ -321,11 +321,7 @@ pub fn read(text: &str) -> Signals {
     let mut named_b = false;
     // One pass over the text for every stem (ads are read at every import).
     for m in automaton.find_overlapping_iter(&lower) {
-        let at_word_start = lower[..m.start()]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if at_word_start {
+        if starts_word(&lower, m.start()) {
             mask |= bits[m.pattern().as_usize()];
             named_b |= explicit_b[m.pattern().as_usize()];
         }
@@ -340,6 +336,17 @@ pub fn read(text: &str) -> Signals {
     Signals(mask)
 }
 
+/// Whether `at` in `text` begins a word: at the start or after a non-letter.
+fn starts_word(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// The B licence's stems that any heavier licence also says.
+const GENERIC_B: [&str; 4] = ["ajokortti", "körkort", "driving licen", "driver's licen"];
+
 /// The automaton of every stem, the bit each stands for, and whether it names the B licence
 /// itself.
 struct Matcher {
@@ -352,8 +359,6 @@ struct Matcher {
 fn matcher() -> &'static Matcher {
     static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
     MATCHER.get_or_init(|| {
-        // The B licence's stems that any heavier licence also says.
-        let generic_b = ["ajokortti", "körkort", "driving licen", "driver's licen"];
         let mut stems: Vec<&str> = Vec::new();
         let mut bits = Vec::new();
         let mut explicit_b = Vec::new();
@@ -368,7 +373,7 @@ fn matcher() -> &'static Matcher {
             for s in licence.stems() {
                 stems.push(s);
                 bits.push(licence.bit());
-                explicit_b.push(licence == Licence::B && !generic_b.contains(s));
+                explicit_b.push(licence == Licence::B && !GENERIC_B.contains(s));
             }
         }
         // A full DFA: a few hundred stems make a small one, and it reads an ad fastest.
@@ -391,12 +396,8 @@ mod tests {
 
     /// Whether some word of `text` (at the start or after a non-letter) begins with `stem`.
     fn word_starts(text: &str, stem: &str) -> bool {
-        text.match_indices(stem).any(|(at, _)| {
-            text[..at]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        })
+        text.match_indices(stem)
+            .any(|(at, _)| starts_word(text, at))
     }
 
     /// [`read`] as it was before the B licence's own stems were taken from the automaton's
@@ -406,22 +407,17 @@ mod tests {
         crate::search::analysis::lowercase_into(text, &mut lower);
         let mut mask = 0u64;
         for m in matcher().automaton.find_overlapping_iter(&lower) {
-            let at_word_start = lower[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            if at_word_start {
+            if starts_word(&lower, m.start()) {
                 mask |= matcher().bits[m.pattern().as_usize()];
             }
         }
-        let generic_b = ["ajokortti", "körkort", "driving licen", "driver's licen"];
         let named_heavier = [Licence::C, Licence::Ce, Licence::D]
             .iter()
             .any(|l| mask & l.bit() != 0);
         let explicit_b = Licence::B
             .stems()
             .iter()
-            .filter(|s| !generic_b.contains(s))
+            .filter(|s| !GENERIC_B.contains(s))
             .any(|s| word_starts(&lower, s));
         if named_heavier && !explicit_b {
             mask &= !Licence::B.bit();
